@@ -1,0 +1,3 @@
+"""Nottingham East issue dashboard: official statistics, sourced and dated."""
+
+__version__ = "0.1.0"

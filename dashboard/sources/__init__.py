@@ -1,0 +1,1 @@
+"""One module per official file layout; each exposes parse(paths) -> {table name: DataFrame}."""

@@ -1,0 +1,18 @@
+"""Shared fixtures: the real sources folder, or a clear skip when it is absent."""
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import settings
+
+
+@pytest.fixture(scope="session")
+def sources() -> Path:
+    folder = settings.sources_dir()
+    if folder is None or not folder.is_dir():
+        pytest.skip(
+            f"no sources folder: set {settings.SOURCES_ENV} or place the mirror at "
+            f"{settings.DEFAULT_SOURCES}"
+        )
+    return folder
