@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-ONS_ATTRIBUTION = "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
+ONS_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0"
+)
 OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right"
 
 
@@ -137,6 +139,8 @@ CATALOGUE: tuple[Publication, ...] = (
             SourceFile("geography/population/population-2020.csv"),
             SourceFile("geography/population/population.csv"),
             SourceFile("geography/population/population_2022.csv"),
+            SourceFile("geography/lookups/constituencies-2010.csv"),
+            SourceFile("geography/lookups/ukparl.2025.csv"),
         ),
         measures=(
             "population_all_ages",
@@ -167,7 +171,7 @@ CATALOGUE: tuple[Publication, ...] = (
             SourceFile("geography/postcodes_codepoint_open/header.csv"),
             SourceFile("geography/postcodes_codepoint_open/ng.csv"),
         ),
-        tables=("postcodes", "sites"),
+        tables=("postcodes",),
         mirror_note="Copied from mysociety/2025-constituencies (commit 0e8acb2, 2023-08-07); "
         "release about 2023.",
         attribution=OS_ATTRIBUTION + ". Contains Royal Mail data © Royal Mail copyright and "
@@ -175,6 +179,35 @@ CATALOGUE: tuple[Publication, ...] = (
         caveats=(
             "A postcode's point is the centre of its delivery points, not a building.",
             "Ward codes are the May 2019 Nottingham wards.",
+        ),
+    ),
+    Publication(
+        id="named_sites",
+        publisher="This project, from Ordnance Survey Code-Point Open and ONS boundaries",
+        title="Named sites (Queen's Medical Centre, Nottingham City Hospital, HMP Nottingham) "
+        "placed by postcode",
+        landing_url="https://osdatahub.os.uk/downloads/open/CodePointOpen",
+        licence=OGL,
+        cadence="When a source changes",
+        geography="Three sites in Nottingham",
+        parser="named_sites",
+        files=(
+            SourceFile("geography/postcodes_codepoint_open/header.csv"),
+            SourceFile("geography/postcodes_codepoint_open/ng.csv"),
+            SourceFile("geography/boundaries_martinjc_2013/wpc_by_lad_E06000018.json"),
+            SourceFile("geography/boundaries_martinjc_2013/wards_by_lad_E06000018.json"),
+            SourceFile(
+                "geography/boundaries_ons_buc/"
+                "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson"
+            ),
+        ),
+        tables=("sites",),
+        attribution=OS_ATTRIBUTION + ". " + ONS_ATTRIBUTION + ".",
+        official=False,
+        caveats=(
+            "Each site is placed at its postcode's centroid, not at the building.",
+            "Queen's Medical Centre lies in Nottingham South, not Nottingham East, in both "
+            "boundary sets; it is the emergency department Nottingham East residents use.",
         ),
     ),
     # --- A&E (issue 3) ---------------------------------------------------------------------

@@ -27,7 +27,17 @@ AREA_TYPES = (
     "region",
     "country",
 )
-UNITS = ("count", "percent", "rate_per_1000", "score", "ratio", "days", "gbp")
+# percent is bounded 0-100; percent_of_capacity (crowding) may exceed 100.
+UNITS = (
+    "count",
+    "percent",
+    "percent_of_capacity",
+    "rate_per_1000",
+    "score",
+    "ratio",
+    "days",
+    "gbp",
+)
 STRING_COLUMNS = ["dataset", "measure", "area_type", "area_code", "area_name", "unit"]
 
 

@@ -1,0 +1,230 @@
+"""Build the snapshot: locate inputs, parse, validate, write, and swap in only when all passed."""
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import catalogue, store
+from dashboard.catalogue import Publication
+from dashboard.observations import COLUMNS
+from dashboard.validate import validate_dataset_ids, validate_observations
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
+MANIFEST_FORMAT = 1
+LOCAL_IMPORT = re.compile(r"^from dashboard\.(sources\.)?(\w+) import", re.MULTILINE)
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, failures: dict[str, str]):
+        self.failures = failures
+        lines = [f"{dataset}: {message}" for dataset, message in failures.items()]
+        super().__init__("build failed; the last good snapshot is unchanged:\n" + "\n".join(lines))
+
+
+@dataclass
+class BuildReport:
+    parsed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _module_path(name: str) -> Path:
+    candidates = [PACKAGE_ROOT / "sources" / f"{name}.py", PACKAGE_ROOT / f"{name}.py"]
+    return next(path for path in candidates if path.is_file())
+
+
+def parser_fingerprint(parser: str) -> str:
+    """Hash of the parser module and the project modules it imports, so a code change re-parses."""
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    pending = [parser, "observations", "validate"]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = _module_path(name).read_text(encoding="utf-8")
+        digest.update(name.encode() + b"\0" + source.encode())
+        pending.extend(match.group(2) for match in LOCAL_IMPORT.finditer(source))
+    return digest.hexdigest()
+
+
+def resolve_inputs(
+    publication: Publication, sources: Path
+) -> list[tuple[catalogue.SourceFile, Path]]:
+    found = []
+    for source_file in publication.files:
+        matches = sorted(path for path in sources.glob(source_file.path) if path.is_file())
+        if not matches:
+            raise FileNotFoundError(f"no file matches {source_file.path} under {sources}")
+        found.extend((source_file, path) for path in matches)
+    return found
+
+
+def _fetch_log(sources: Path) -> dict:
+    path = sources / FETCH_LOG
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _input_entries(inputs, sources: Path) -> list[dict]:
+    fetched = _fetch_log(sources)
+    entries = []
+    for source_file, path in inputs:
+        relative = path.relative_to(sources).as_posix()
+        live = fetched.get(relative, {})
+        entries.append(
+            {
+                "path": relative,
+                "sha256": sha256_of(path),
+                "bytes": path.stat().st_size,
+                "url": live.get("url") or source_file.url,
+                "origin": "live download" if live else "mirror",
+                "retrieved_at": live.get("retrieved_at"),
+            }
+        )
+    return entries
+
+
+def _observation_summary(frame: pd.DataFrame) -> dict:
+    if frame.empty:
+        return {"rows": 0}
+    summary = {
+        "rows": len(frame),
+        "measures": sorted(frame["measure"].unique().tolist()),
+        "area_types": sorted(frame["area_type"].unique().tolist()),
+        "period_start": frame["period_start"].min().date().isoformat(),
+        "period_end": frame["period_end"].max().date().isoformat(),
+        "values_present": int(frame["value"].notna().sum()),
+        "values_missing": int(frame["value"].isna().sum()),
+    }
+    if "source_file" in frame.columns:
+        by_period = frame.groupby(frame["period_start"].dt.date.astype(str))["source_file"]
+        summary["source_file_by_period"] = {
+            period: sorted(files.dropna().unique().tolist()) for period, files in by_period
+        }
+    return summary
+
+
+def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFrame]:
+    module = importlib.import_module(f"dashboard.sources.{publication.parser}")
+    tables = module.parse([path for _, path in inputs])
+    missing = [name for name in publication.tables if name not in tables]
+    unexpected = [name for name in tables if name not in publication.tables]
+    if missing or unexpected:
+        raise ValueError(
+            f"parser returned tables {sorted(tables)}, catalogue declares {publication.tables}"
+        )
+    if store.OBSERVATIONS in tables:
+        label = f"{publication.id} observations"
+        validate_observations(tables[store.OBSERVATIONS], label=label)
+        validate_dataset_ids(tables[store.OBSERVATIONS], dataset_id=publication.id, label=label)
+    return tables
+
+
+def _write_dataset(publication: Publication, tables, staging: Path) -> dict:
+    entries = {}
+    summary = {"rows": 0}
+    for name, frame in tables.items():
+        relative = f"{publication.id}/{name}.parquet"
+        store.write_table(frame, staging / relative)
+        entries[name] = {
+            "file": relative,
+            "rows": len(frame),
+            "columns": list(map(str, frame.columns)),
+        }
+        if name == store.OBSERVATIONS:
+            summary = _observation_summary(
+                frame[COLUMNS + [c for c in frame.columns if c == "source_file"]]
+            )
+    return {"tables": entries, **summary}
+
+
+def _unchanged(previous: dict | None, inputs: list[dict], fingerprint: str, live: Path) -> bool:
+    if not previous or previous.get("parser_fingerprint") != fingerprint:
+        return False
+    before = [(i["path"], i["sha256"]) for i in previous.get("inputs", [])]
+    now = [(i["path"], i["sha256"]) for i in inputs]
+    files_present = all((live / t["file"]).is_file() for t in previous["tables"].values())
+    return before == now and files_present
+
+
+def _copy_dataset(dataset_id: str, live: Path, staging: Path) -> None:
+    shutil.copytree(live / dataset_id, staging / dataset_id)
+
+
+def build(
+    sources: Path,
+    data: Path,
+    *,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Build every catalogued dataset (or only some) from ``sources`` into ``data``."""
+    chosen = (
+        [catalogue.get(dataset_id) for dataset_id in only] if only else list(catalogue.CATALOGUE)
+    )
+    try:
+        previous = store.read_manifest(data)["datasets"]
+    except (store.SnapshotMissing, json.JSONDecodeError, KeyError):
+        previous = {}
+    report = BuildReport()
+    failures: dict[str, str] = {}
+    staging = store.new_staging_folder(data)
+    datasets: dict[str, dict] = {}
+    try:
+        for publication in chosen:
+            try:
+                inputs = resolve_inputs(publication, sources)
+                input_entries = _input_entries(inputs, sources)
+                fingerprint = parser_fingerprint(publication.parser)
+                if _unchanged(previous.get(publication.id), input_entries, fingerprint, data):
+                    _copy_dataset(publication.id, data, staging)
+                    datasets[publication.id] = previous[publication.id]
+                    report.unchanged.append(publication.id)
+                    progress(f"{publication.id}: inputs unchanged, kept")
+                    continue
+                progress(f"{publication.id}: parsing {len(inputs)} file(s)")
+                tables = parse_publication(publication, inputs)
+                written = _write_dataset(publication, tables, staging)
+                datasets[publication.id] = {
+                    "parser": publication.parser,
+                    "parser_fingerprint": fingerprint,
+                    "inputs": input_entries,
+                    "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    **written,
+                }
+                report.parsed.append(publication.id)
+            except Exception as error:  # every failure is collected, named and re-raised below
+                failures[publication.id] = f"{type(error).__name__}: {error}"
+                progress(f"{publication.id}: FAILED: {error}")
+        chosen_ids = {p.id for p in chosen}
+        for dataset_id, entry in previous.items():
+            if dataset_id not in chosen_ids and dataset_id in catalogue.BY_ID:
+                _copy_dataset(dataset_id, data, staging)
+                datasets[dataset_id] = entry
+                report.kept.append(dataset_id)
+        if failures:
+            raise BuildFailed(failures)
+        store.write_manifest(staging, {"format": MANIFEST_FORMAT, "datasets": datasets})
+        store.swap_in(staging, data)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return report

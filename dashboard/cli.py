@@ -1,0 +1,115 @@
+"""Command line: build the snapshot, fetch live files, query observations."""
+
+import argparse
+import sys
+
+from dashboard import settings
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _build(args) -> int:
+    from dashboard.build import BuildFailed, build
+
+    sources = settings.sources_dir(args.sources)
+    if sources is None or not sources.is_dir():
+        print(
+            f"error: no sources folder; pass --sources DIR or set {settings.SOURCES_ENV}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = build(sources, settings.data_dir(args.data), only=args.only, progress=_progress)
+    except BuildFailed as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return 1
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    _progress(
+        f"built: {len(report.parsed)} parsed, {len(report.unchanged)} unchanged, "
+        f"{len(report.kept)} kept from the previous snapshot"
+    )
+    return 0
+
+
+def _query(args) -> int:
+    from dashboard import query, store
+
+    try:
+        snapshot = store.Snapshot(settings.data_dir(args.data))
+        observations = snapshot.observations()
+        selected = query.select(
+            observations,
+            dataset=args.dataset,
+            measure=args.measure,
+            area=args.area,
+            period=args.period,
+        )
+    except (query.QueryError, store.SnapshotMissing) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if selected.empty:
+        print("error: no observations match", file=sys.stderr)
+        return 1
+    sys.stdout.write(query.to_csv(selected))
+    return 0
+
+
+def _fetch(args) -> int:
+    from dashboard import fetch
+
+    try:
+        fetched = fetch.fetch_catalogue(
+            settings.REPO_ROOT / "downloads" if args.to is None else args.to,
+            only=args.only,
+            base_url=args.base_url,
+            progress=_progress,
+        )
+    except fetch.FetchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _progress(f"fetched {len(fetched)} file(s); build from them with --sources {args.to}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help=f"snapshot folder (default: data/ or ${settings.DATA_ENV})")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser(
+        "build", parents=[common], help="parse, validate and write the snapshot"
+    )
+    build.add_argument("--sources", help=f"sources folder (default: ${settings.SOURCES_ENV})")
+    build.add_argument("--only", action="append", metavar="DATASET", help="repeatable")
+    build.set_defaults(run=_build)
+
+    query = commands.add_parser(
+        "query", parents=[common], help="print matching observations as CSV"
+    )
+    query.add_argument("--dataset")
+    query.add_argument("--measure")
+    query.add_argument("--area", help="GSS, ODS or NOMIS code, or URN")
+    query.add_argument("--period", help="YYYY-MM (period starting that month) or YYYY-MM-DD")
+    query.set_defaults(run=_query)
+
+    fetch = commands.add_parser(
+        "fetch", parents=[common], help="download the catalogue's files from their URLs"
+    )
+    fetch.add_argument("--to", help="folder laid out like the sources folder (default downloads/)")
+    fetch.add_argument("--only", action="append", metavar="DATASET")
+    fetch.add_argument(
+        "--base-url",
+        help="fetch from a mirror at this URL instead of the official hosts (for testing)",
+    )
+    fetch.set_defaults(run=_fetch)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
