@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import catalogue, store
+from dashboard import catalogue, fetch, store
 from dashboard.catalogue import Publication
 from dashboard.observations import COLUMNS
 from dashboard.validate import validate_dataset_ids, validate_observations
@@ -20,7 +20,8 @@ from dashboard.validate import validate_dataset_ids, validate_observations
 PACKAGE_ROOT = Path(__file__).resolve().parent
 FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
 MANIFEST_FORMAT = 1
-LOCAL_IMPORT = re.compile(r"^from dashboard\.(sources\.)?(\w+) import", re.MULTILINE)
+# "from dashboard[.sources][.x] import names" or "... import (\n names \n)"
+LOCAL_IMPORT = re.compile(r"^from dashboard((?:\.\w+)*) import (\([^)]*\)|[^\n]+)", re.MULTILINE)
 
 
 class BuildFailed(RuntimeError):
@@ -45,9 +46,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _module_path(name: str) -> Path:
+def _module_path(name: str) -> Path | None:
     candidates = [PACKAGE_ROOT / "sources" / f"{name}.py", PACKAGE_ROOT / f"{name}.py"]
-    return next(path for path in candidates if path.is_file())
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def _imported_modules(source: str) -> list[str]:
+    names = []
+    for dotted, imported in LOCAL_IMPORT.findall(source):
+        if dotted in ("", ".sources"):  # the imported names are modules
+            listed = imported.strip("()").replace("\n", ",").split(",")
+            names.extend(n.split(" as ")[0].strip() for n in listed if n.strip())
+        else:
+            names.append(dotted.rsplit(".", 1)[-1])
+    return names
 
 
 def parser_fingerprint(parser: str) -> str:
@@ -60,9 +72,12 @@ def parser_fingerprint(parser: str) -> str:
         if name in seen:
             continue
         seen.add(name)
-        source = _module_path(name).read_text(encoding="utf-8")
+        path = _module_path(name)
+        if path is None:  # an imported function or constant, not a module
+            continue
+        source = path.read_text(encoding="utf-8")
         digest.update(name.encode() + b"\0" + source.encode())
-        pending.extend(match.group(2) for match in LOCAL_IMPORT.finditer(source))
+        pending.extend(_imported_modules(source))
     return digest.hexdigest()
 
 
@@ -76,6 +91,13 @@ def resolve_inputs(
             raise FileNotFoundError(f"no file matches {source_file.path} under {sources}")
         found.extend((source_file, path) for path in matches)
     return found
+
+
+def check_inputs(inputs) -> None:
+    """Catch empty files and HTML error pages before a parser meets them, naming the file."""
+    for _, path in inputs:
+        with path.open("rb") as handle:
+            fetch.check_content(path.name, handle.read(512))
 
 
 def _fetch_log(sources: Path) -> dict:
@@ -200,6 +222,7 @@ def build(
                     report.unchanged.append(publication.id)
                     progress(f"{publication.id}: inputs unchanged, kept")
                     continue
+                check_inputs(inputs)
                 progress(f"{publication.id}: parsing {len(inputs)} file(s)")
                 tables = parse_publication(publication, inputs)
                 written = _write_dataset(publication, tables, staging)

@@ -200,6 +200,8 @@ CATALOGUE: tuple[Publication, ...] = (
                 "geography/boundaries_ons_buc/"
                 "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson"
             ),
+            SourceFile("geography/lookups/PARL10_PARL25_combo_overlap.csv"),
+            SourceFile("geography/lookups/ukparl.2025.csv"),
         ),
         tables=("sites",),
         attribution=OS_ATTRIBUTION + ". " + ONS_ATTRIBUTION + ".",

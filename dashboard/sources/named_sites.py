@@ -7,12 +7,17 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name, read_boundaries
+from dashboard.sources import pcon_overlap
 from dashboard.sources.os_codepoint_open import HEADER_FILE, read_postcodes
 
 CODEPOINT_FILE = "ng.csv"
 PCON2010_FILE = "wpc_by_lad_E06000018.json"
 PCON2024_FILE = "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson"
 WARDS2013_FILE = "wards_by_lad_E06000018.json"
+# A 2010-set seat that passes at least this share of its area to one 2024 seat decides the 2024
+# seat of points inside it; the finer 2013 outline beats the coarse BUC one near boundaries.
+WHOLLY_CONTAINED_SHARE = 0.99
+BUC_UNCERTAIN_WITHIN_M = 250
 SITES = pd.DataFrame(
     [
         {
@@ -87,8 +92,33 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         ],
         axis=1,
     )
-    placed["method"] = (
-        "Code-Point Open postcode centroid; point-in-polygon against 2013 generalised clipped "
-        "boundaries (2010 set, wards) and ONS BUC outlines (2024 set)"
+    return {"sites": _settle_2024_seat(placed, pcon_overlap.parse(paths)["pcon_overlap"])}
+
+
+def _settle_2024_seat(placed: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFrame:
+    whole = overlap[overlap["share_of_2010_area"] >= WHOLLY_CONTAINED_SHARE]
+    successor = whole.set_index("pcon2010_code")["pcon2024_code"]
+    inherited = placed["pcon2010_code"].map(successor)
+    out = placed.copy()
+    out["pcon2024_method"] = "point-in-polygon on the ONS BUC outline" + pd.Series(
+        [
+            f" (within {BUC_UNCERTAIN_WITHIN_M} m of its edge: uncertain)"
+            if distance < BUC_UNCERTAIN_WITHIN_M
+            else ""
+            for distance in out["pcon2024_edge_distance_m"]
+        ],
+        index=out.index,
     )
-    return {"sites": placed}
+    use_inherited = inherited.notna()
+    names = pd.Series(dict(zip(placed["pcon2024_code"], placed["pcon2024_name"], strict=True)))
+    out.loc[use_inherited, "pcon2024_code"] = inherited[use_inherited]
+    out.loc[use_inherited, "pcon2024_name"] = (
+        inherited[use_inherited].map(names).fillna(out.loc[use_inherited, "pcon2024_name"])
+    )
+    out.loc[use_inherited, "pcon2024_method"] = (
+        "inside a 2010-set seat that lies wholly (>=99% of area) in this 2024 seat, "
+        "per the mySociety overlap table"
+    )
+    out["pcon2010_method"] = "point-in-polygon on the 2013 generalised clipped outline"
+    out["placement"] = "Code-Point Open postcode centroid"
+    return out

@@ -1,0 +1,140 @@
+"""The build end to end on the real geography files, and what happens when an input breaks."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from dashboard import build, settings, store
+
+GEOGRAPHY_DATASETS = [
+    "ons_pcon_boundaries",
+    "ons_local_boundaries_2013",
+    "pcon_overlap_2010_2024",
+    "ons_pcon_population",
+    "os_codepoint_open",
+    "named_sites",
+]
+
+
+@pytest.fixture
+def linked_sources(sources, tmp_path):
+    """A sources folder of symlinks to the real files, so one file can be swapped for a bad one."""
+    root = tmp_path / "sources"
+    for path in (sources / "geography").rglob("*"):
+        if path.is_file():
+            target = root / path.relative_to(sources)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, target)
+    return root
+
+
+def run_cli(*args, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        capture_output=True,
+        text=True,
+        cwd=settings.REPO_ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_build_writes_manifest_with_checksums_and_periods(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    report = build.build(linked_sources, data, only=GEOGRAPHY_DATASETS)
+    assert sorted(report.parsed) == sorted(GEOGRAPHY_DATASETS)
+    manifest = store.read_manifest(data)["datasets"]
+    population = manifest["ons_pcon_population"]
+    assert population["period_start"] == "2020-06-30"
+    assert population["period_end"] == "2022-06-30"
+    assert population["tables"]["observations"]["rows"] == population["rows"] == 5775
+    inputs = {i["path"]: i for i in population["inputs"]}
+    real = linked_sources / "geography/population/population.csv"
+    assert inputs["geography/population/population.csv"]["sha256"] == build.sha256_of(real)
+    assert not list(tmp_path.glob("data.tmp-*")), "staging folder left behind"
+
+
+def test_unchanged_inputs_are_not_reparsed(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    build.build(linked_sources, data, only=["ons_pcon_population", "pcon_overlap_2010_2024"])
+    again = build.build(linked_sources, data, only=["ons_pcon_population"])
+    assert again.unchanged == ["ons_pcon_population"] and again.parsed == []
+    assert again.kept == ["pcon_overlap_2010_2024"]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"<!DOCTYPE html><html><body>Error 503</body></html>", "population.csv"),
+        (b"PCON25CD,PCON25NM,Mid 2021,Mid 2022\nE14001410,Nottingham East,119780", "population"),
+        (b"", "population.csv"),
+    ],
+    ids=["html-page", "truncated", "empty"],
+)
+def test_a_bad_input_fails_the_build_and_keeps_the_last_good_snapshot(
+    linked_sources, tmp_path, content, expected
+):
+    data = tmp_path / "data"
+    build.build(linked_sources, data, only=["ons_pcon_population"])
+    before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    bad = linked_sources / "geography/population/population.csv"
+    bad.unlink()
+    bad.write_bytes(content)
+    result = run_cli(
+        "build",
+        "--sources",
+        str(linked_sources),
+        "--data",
+        str(data),
+        "--only",
+        "ons_pcon_population",
+    )
+    assert result.returncode == 1
+    assert "ons_pcon_population" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob("data.tmp-*"))
+
+
+def test_missing_input_is_named(linked_sources, tmp_path):
+    (linked_sources / "geography/lookups/ukparl.2025.csv").unlink()
+    with pytest.raises(build.BuildFailed, match=r"ukparl\.2025\.csv"):
+        build.build(linked_sources, tmp_path / "data", only=["pcon_overlap_2010_2024"])
+
+
+def test_unknown_dataset_is_a_clear_error(tmp_path, sources):
+    result = run_cli("build", "--data", str(tmp_path / "d"), "--only", "nope")
+    assert result.returncode == 2 and "unknown dataset 'nope'" in result.stderr
+
+
+def test_committed_snapshot_rebuilds_to_the_same_values(sources, tmp_path):
+    """Every table in data/ equals a fresh build from the sources folder."""
+    committed = store.Snapshot(settings.data_dir())
+    manifest = committed.manifest["datasets"]
+    rebuilt_folder = tmp_path / "data"
+    build.build(sources, rebuilt_folder, only=sorted(manifest))
+    rebuilt = store.Snapshot(rebuilt_folder)
+    for dataset_id, entry in manifest.items():
+        fresh = rebuilt.manifest["datasets"][dataset_id]
+        assert [i["sha256"] for i in fresh["inputs"]] == [i["sha256"] for i in entry["inputs"]]
+        for table in entry["tables"]:
+            old = committed.table(dataset_id, table)
+            new = rebuilt.table(dataset_id, table)
+            pd.testing.assert_frame_equal(
+                pd.DataFrame(old).reset_index(drop=True), pd.DataFrame(new).reset_index(drop=True)
+            )
+
+
+def test_manifest_is_valid_json_listing_every_catalogued_dataset():
+    manifest = json.loads((settings.data_dir() / store.MANIFEST).read_text())
+    from dashboard import catalogue
+
+    assert set(manifest["datasets"]) <= set(catalogue.BY_ID)
+    for entry in manifest["datasets"].values():
+        assert entry["inputs"] and all(len(i["sha256"]) == 64 for i in entry["inputs"])
