@@ -213,10 +213,1093 @@ CATALOGUE: tuple[Publication, ...] = (
         ),
     ),
     # --- A&E (issue 3) ---------------------------------------------------------------------
+    Publication(
+        id="nhse_ae_monthly",
+        publisher="NHS England",
+        title="A&E Attendances and Emergency Admissions (monthly, by provider)",
+        landing_url="https://www.england.nhs.uk/statistics/statistical-work-areas/"
+        "ae-waiting-times-and-activity/",
+        licence=OGL,
+        cadence="Monthly (second Thursday of the following month; revised yearly)",
+        geography="Every NHS and independent-sector A&E provider in England (ODS codes) and "
+        "England",
+        parser="nhse_ae",
+        files=(
+            SourceFile("ae/nhse_monthly_provider_xls/*.xls"),
+            SourceFile("ae/nhse_monthly_provider_xlsx/*.xlsx"),
+            SourceFile("ae/nhse_monthly_provider_csv/*.csv"),
+        ),
+        measures=(
+            "attendances_type1",
+            "attendances_type2",
+            "attendances_other",
+            "attendances_all",
+            "over_4h_type1",
+            "over_4h_all",
+            "pct_within_4h_type1",
+            "pct_within_4h_all",
+            "emergency_admissions_via_ae",
+            "emergency_admissions_other",
+            "emergency_admissions_all",
+            "waits_over_4h_dta",
+            "waits_over_12h_dta",
+        ),
+        tables=("observations", "trusts", "source_files"),
+        mirror_note="Official files copied unchanged from public GitHub repositories: "
+        "workbooks Jul 2015-Mar 2020 (plus Jan 2021 and Jan 2024) from HorridTom/autospc "
+        "(commit 8eb6ac7; 18 of them byte-identical to NHS England downloads), CSVs Apr 2020-"
+        "Feb 2026 from dd4real2k/nhs-ae-forecast (commit c33461d; some file names were changed "
+        "by the uploader), the June 2025 .xlsx from folakeobalakun/NHS-AE-RTT-Analysis. Files "
+        "live at england.nhs.uk/statistics/wp-content/uploads/sites/2/<YYYY>/<MM>/<name> on "
+        "each financial year's page; the names carry random suffixes, so no fixed URL.",
+        caveats=(
+            "Figures are for the whole trust: Nottingham University Hospitals (RX1) is QMC and "
+            "City Hospital together; there is no QMC-only figure.",
+            "Nottingham University Hospitals and 13 other trusts took part in the Clinical "
+            "Review of Standards field test and reported no 4-hour figures from May 2019 to "
+            "May 2023. Those months are blank (status 'not reported (field test)'), not zero; "
+            "the CSVs show 0 there. England's 4-hour figures in those months leave these "
+            "trusts out, as NHS England's do.",
+            "Attendances and 4-hour figures include booked appointments (added to the "
+            "collection in August 2020), as NHS England's headline figures do.",
+            "'Waits over 4 hours from decision to admit' include the 12-hour waits.",
+            "When a month is published twice (first release and revision), the later revision "
+            "is used: a revision beats a first release, then the later date the file states "
+            "(the workbook's 'Revised:' or 'Published:' cell, or 'revised-DDMMYY' in a CSV's "
+            "name), then the workbook beats the CSV. The source_files table lists every file "
+            "and the one used for each month.",
+            "Providers include walk-in centres, urgent treatment centres and independent "
+            "providers as well as NHS trusts; codes and names change with mergers.",
+            "A cyber-attack caused a shortfall in Type 3 attendances from August 2022 to "
+            "February 2023.",
+            "In February 2026 RX1's 'other A&E' attendances jump (about 8,700 against a few "
+            "hundred before), most likely because a Type 3 unit joined its return: compare "
+            "type 1 figures across that month, not totals.",
+        ),
+    ),
+    Publication(
+        id="nhse_ae_england_timeseries",
+        publisher="NHS England",
+        title="Monthly A&E Time Series (England), edition to September 2023",
+        landing_url="https://www.england.nhs.uk/statistics/statistical-work-areas/"
+        "ae-waiting-times-and-activity/",
+        licence=OGL,
+        cadence="Monthly (each edition replaces the last)",
+        geography="England",
+        parser="nhse_ae_timeseries",
+        files=(SourceFile("ae/nhse_england_timeseries/Monthly-AE-Time-Series-*.xlsx"),),
+        measures=(
+            "attendances_type1",
+            "attendances_type2",
+            "attendances_other",
+            "attendances_all",
+            "over_4h_type1",
+            "over_4h_all",
+            "pct_within_4h_type1",
+            "pct_within_4h_all",
+            "emergency_admissions_via_ae",
+            "emergency_admissions_other",
+            "emergency_admissions_all",
+            "waits_over_4h_dta",
+            "waits_over_12h_dta",
+        ),
+        released="2023-10-12",
+        mirror_note="Copied from Matt-W-Code/Breaches-During-Covid (commit fc9f02c). NHS England "
+        "publishes it as https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/"
+        "2023/10/Monthly-AE-Time-Series-September-2023.xls; this copy is an .xlsx re-save.",
+        caveats=(
+            "England only, August 2010 to September 2023 (4-hour figures from November 2010).",
+            "November 2010 to May 2015 are estimates apportioned from weekly data (status "
+            "'estimated from weekly data'), so they are not whole numbers.",
+            "4-hour figures from May 2019 to May 2023 leave out the 14 field-test trusts.",
+            "Later revisions of the monthly files (April 2022, April-September 2023) differ "
+            "slightly from this edition; the monthly dataset carries the revised figures.",
+        ),
+    ),
     # --- prisons (issue 7) -----------------------------------------------------------------
+    Publication(
+        id="moj_population_bulletin_2011_2016",
+        publisher="Ministry of Justice / NOMS (compiled by Robin Linacre)",
+        title="Prison population monthly bulletin: population and capacity by establishment, "
+        "January 2011 to May 2016",
+        landing_url="https://www.gov.uk/government/collections/prison-population-statistics",
+        licence=OGL + " (figures; the compilation has no stated licence)",
+        cadence="Monthly (53 bulletins; some months missing)",
+        geography="Prison establishments, England and Wales; bulletin total for England and Wales",
+        parser="moj_population_bulletin_robinl",
+        files=(SourceFile("prisons/robinl_monthly_bulletins/final_full_time_series.csv"),),
+        measures=(
+            "population",
+            "operational_capacity",
+            "in_use_cna",
+            "baseline_cna",
+            "pct_of_cna",
+        ),
+        mirror_note="Byte-for-byte copy of RobinL/prison_population_viewer "
+        "get_data/pop_data/final_full_time_series.csv (last changed in commit e28577e, "
+        "10 Jul 2016); its source column names each bulletin (attachment URLs for 2015-16).",
+        official=False,
+        caveats=(
+            "A compilation by Robin Linacre of the MoJ monthly bulletins (Word/RTF files), not an "
+            "MoJ download; cite MoJ for the figures.",
+            "No bulletin for 2012-09, 2013-03, 2013-06, 2014-01, 2014-04, 2014-05, 2014-07, "
+            "2014-08, 2014-10, 2014-11, 2014-12 or 2015-03. Each figure is dated to the bulletin "
+            "day, which is not the month in the file name.",
+            "pct_of_cna is population / in-use CNA x 100 (crowding). It is over 100 whenever a "
+            "prison holds more than its certified normal accommodation, e.g. 141% at HMP "
+            "Nottingham in January 2011.",
+            "Combined sites (Usk/Prescoed, Grendon/Spring Hill, Peterborough male and female "
+            "together, the Sheppey cluster) and closed prisons without a NOMIS code in our list "
+            "are left out of the prison-level rows. The Sub Total row is skipped too.",
+            "The England and Wales row is the bulletin's own Total (population only). Its "
+            "capacity columns are usable capacity, not a sum of establishments.",
+        ),
+    ),
+    Publication(
+        id="moj_population_bulletin_nottingham_2018_2026",
+        publisher="Ministry of Justice (extracted by Walk Forward Research)",
+        title="Prison population monthly bulletin: HMP Nottingham, 15 sampled months "
+        "March 2018 to July 2026",
+        landing_url="https://www.gov.uk/government/collections/prison-population-statistics",
+        licence="CC BY 4.0 (derived from " + OGL + " data)",
+        cadence="Monthly bulletin; 15 months sampled",
+        geography="HMP Nottingham (NMI)",
+        parser="moj_population_bulletin_walkforward",
+        files=(
+            SourceFile(
+                "prisons/prisoncap_walkforward/monthly_establishments_nottingham_extract.csv"
+            ),
+        ),
+        measures=(
+            "population",
+            "operational_capacity",
+            "in_use_cna",
+            "baseline_cna",
+            "pct_of_cna",
+        ),
+        mirror_note="15 Nottingham rows transcribed from walkforwardresearch/prisoncap "
+        "data/processed/monthly_establishments.csv (commit b5eccb3); the full file was too large "
+        "to copy.",
+        attribution="Walk Forward Research (2026). Prison capacity and early release triggers: "
+        "derived series and forecast register. https://github.com/walkforwardresearch/prisoncap",
+        official=False,
+        caveats=(
+            "Secondary figures parsed from the MoJ bulletins by a third party; check them against "
+            "the MoJ originals before quoting.",
+            "Only 15 months are held (2018-03, 2019-03, 2020-01, 2020-02, 2021-03, 2022-05, "
+            "2022-06, 2023-03, 2024-05, 2024-06, 2025-03, 2026-03, 2026-04, 2026-06, 2026-07): "
+            "a line between them is not a monthly series.",
+            "After the January 2018 Urgent Notification 147 places were out of use (in-use CNA "
+            "576 against a baseline of 723 in March 2019).",
+            "pct_of_cna can exceed 100 (crowding).",
+        ),
+    ),
+    Publication(
+        id="moj_safety_by_prison_2025_26",
+        publisher="Ministry of Justice Safety in Custody summary tables (Tables 8a and 9a), "
+        "compiled by Walk Forward Research",
+        title="Assault and self-harm incidents by prison, April 2025 to March 2026",
+        landing_url="https://www.gov.uk/government/collections/safety-in-custody-statistics",
+        licence="CC BY 4.0 (derived from " + OGL + " data)",
+        cadence="One 12-month window (the official tables are quarterly)",
+        geography="108 prison establishments, England and Wales",
+        parser="moj_safety_by_prison_walkforward",
+        files=(SourceFile("prisons/prisoncap_walkforward/safety_capacity_test.csv"),),
+        measures=(
+            "assault_incidents",
+            "self_harm_incidents",
+            "assault_rate",
+            "self_harm_rate",
+            "population",
+        ),
+        released="2026-07-30",
+        mirror_note="Full text of walkforwardresearch/prisoncap outputs/safety_capacity_test.csv "
+        "(commit 1083726), built by src/safety_test.py from the edition 'Self-harm and assaults "
+        "to March 2026' (published 30 July 2026).",
+        attribution="Walk Forward Research (2026). Prison capacity and early release triggers: "
+        "derived series and forecast register. https://github.com/walkforwardresearch/prisoncap",
+        official=False,
+        caveats=(
+            "Compiled by a third party from MoJ tables, pending the official file.",
+            "Rates are incidents per 1,000 prisoners using one month's population (the April 2026 "
+            "bulletin), not MoJ's average population, so they are not the official rates.",
+            "The third party's code skips non-numeric cells, so months that MoJ suppresses as "
+            "'[..]' (2 or fewer incidents) count as none: small counts may be understated.",
+            "Only the 111 establishments the author could match by name are present; Five Wells, "
+            "Fosse Way and Millsike are left out here because we hold no NOMIS code for them.",
+            "Assault figures from April 2018 and self-harm from April 2019 exclude the youth "
+            "estate. MoJ: 'there is no substitute for knowledge of local factors'.",
+        ),
+    ),
+    Publication(
+        id="moj_safety_national",
+        publisher="Ministry of Justice Safety in Custody statistics (compiled by the Prison "
+        "Reform Trust)",
+        title="Assaults, serious assaults and self-harm in prison custody, England and Wales, "
+        "by calendar year",
+        landing_url="https://www.gov.uk/government/collections/safety-in-custody-statistics",
+        licence=OGL,
+        cadence="Annual (calendar year; updated quarterly by MoJ)",
+        geography="England and Wales",
+        parser="moj_safety_national_prt",
+        files=(
+            SourceFile("prisons/prt_bromley_briefings/assaults.csv"),
+            SourceFile("prisons/prt_bromley_briefings/self_harm.csv"),
+            SourceFile("prisons/prt_bromley_briefings/self_harm_earlier_version_2004-2023.csv"),
+        ),
+        measures=(
+            "assault_rate",
+            "serious_assault_rate",
+            "self_harm_rate",
+            "self_harm_incidents",
+        ),
+        mirror_note="Transcribed from Prison-Reform-Trust/bromley_briefings "
+        "data/processed/state_of_our_prisons (assaults.csv at 7375017; self_harm.csv at "
+        "938748e; the earlier self_harm.csv at 0e952ec).",
+        official=False,
+        caveats=(
+            "A Prison Reform Trust compilation of the MoJ Safety in Custody tables (to December "
+            "2024), not the MoJ file itself.",
+            "The definition of recorded assaults changed in 2019.",
+            "Self-harm 2013-2024 comes from the newer file and 2004-2012 from the earlier edition. "
+            "The newer file's 2013 count (28,230) is a typo; 23,230 from the earlier edition is "
+            "used and flagged.",
+            "MoJ revises recent years: the two editions differ slightly from 2019 on.",
+        ),
+    ),
+    Publication(
+        id="moj_prison_population_weekly",
+        publisher="Ministry of Justice / HMPPS (compiled by the Prison Reform Trust)",
+        title="Prison population figures: weekly total, England and Wales, January 2014 to "
+        "September 2023",
+        landing_url="https://www.gov.uk/government/collections/prison-population-statistics",
+        licence=OGL,
+        cadence="Weekly (Fridays)",
+        geography="England and Wales",
+        parser="moj_population_weekly_prt",
+        files=(SourceFile("prisons/prt_prison_population/prison_population.csv"),),
+        measures=("population",),
+        mirror_note="Copied from Prison-Reform-Trust/Prison-population Data/prison_population.csv "
+        "(commit 77ff34b, 22 Sep 2023).",
+        official=False,
+        caveats=(
+            "A national total only, with no breakdown by prison.",
+            "13 bank-holiday weeks are blank in the source and are kept as gaps.",
+        ),
+    ),
+    Publication(
+        id="noms_workforce_june_2016",
+        publisher="Ministry of Justice / National Offender Management Service",
+        title="National Offender Management Service workforce statistics: June 2016, Table 12 "
+        "(staff in post against benchmark by establishment)",
+        landing_url="https://www.gov.uk/government/statistics/"
+        "national-offender-management-service-workforce-statistics-june-2016",
+        licence=OGL,
+        cadence="Quarterly (this edition: 30 June 2016)",
+        geography="Public sector prison establishments, England and Wales",
+        parser="moj_workforce_2016",
+        files=(
+            SourceFile("prisons/bbc_data_unit/noms-workforce-statistics-june-2016-tables.xlsx"),
+        ),
+        measures=tuple(
+            f"{stem}_{group}"
+            for stem in ("staff_in_post_fte", "benchmark_fte", "staff_to_benchmark_ratio")
+            for group in ("band_3_5", "osg", "other_grades", "all_staff")
+        ),
+        released="2016-08-04",
+        mirror_note="Byte-for-byte copy of the MoJ workbook from BBC-Data-Unit/prison-assaults "
+        "(added in commit f866334, 1 Mar 2017).",
+        caveats=(
+            "Full-time equivalent staff. Public sector prisons only: private prisons are not in "
+            "Table 12.",
+            "The ratio is staff in post / benchmark (0.92 means 8% short of benchmark).",
+            "Immigration removal centres and Humber have staffing targets, not benchmarks; Berwyn "
+            "and Blantyre House were not operational and have no benchmark; Downview was not yet "
+            "fully staffed after re-opening. Each row's status says which.",
+            "Usk/Prescoed is reported as one establishment and is left out of prison-level rows.",
+            "HR extracts are taken at a fixed point and late updates are missed, so figures are "
+            "unlikely to be precisely accurate.",
+        ),
+    ),
+    Publication(
+        id="hmip_prison_standards_national",
+        publisher="HM Inspectorate of Prisons (compiled by the Prison Reform Trust)",
+        title="Prisons judged good or reasonably good, by healthy prison test, England and "
+        "Wales, 2008-09 to 2024-25",
+        landing_url="https://hmiprisons.justiceinspectorates.gov.uk/",
+        licence=OGL,
+        cadence="Annual (financial year)",
+        geography="England and Wales",
+        parser="hmip_prison_standards_prt",
+        files=(SourceFile("prisons/prt_bromley_briefings/prison_standards.csv"),),
+        measures=(
+            "pct_prisons_good_safety",
+            "pct_prisons_good_respect",
+            "pct_prisons_good_purposeful_activity",
+            "pct_prisons_good_rehabilitation_release",
+        ),
+        mirror_note="Transcribed from Prison-Reform-Trust/bromley_briefings "
+        "data/processed/state_of_our_prisons/prison_standards.csv (commit dd2fd22).",
+        official=False,
+        caveats=(
+            "The share of prisons inspected that year (not of all prisons). The compiler does not "
+            "name the publication; HMIP annual reports are the likely source, not verified.",
+            "There is no 2020-21 figure (kept as a gap).",
+            "'Preparation for release' is HMIP's rehabilitation and release planning test.",
+        ),
+    ),
+    Publication(
+        id="hmip_nottingham",
+        publisher="HM Inspectorate of Prisons (curated from HMIP press releases and news reports)",
+        title="HMP Nottingham: healthy prison test judgements and figures quoted by inspectors",
+        landing_url="https://hmiprisons.justiceinspectorates.gov.uk/our-reports",
+        licence=OGL + " (HMIP text); news reports are quoted with a link",
+        cadence="Each inspection",
+        geography="HMP Nottingham (NMI)",
+        parser="hmip_nottingham_curated",
+        files=(
+            SourceFile("prisons/hmip_nottingham_judgements.csv"),
+            SourceFile("prisons/hmip_nottingham_quoted_figures.csv"),
+        ),
+        measures=(
+            "healthy_prison_score_safety",
+            "healthy_prison_score_respect",
+            "healthy_prison_score_purposeful_activity",
+            "healthy_prison_score_rehabilitation_release",
+        ),
+        tables=("observations", "inspections", "inspection_figures"),
+        mirror_note="Written for this project from stored public pages (HMIP press releases, the "
+        "HMIP news page of 19 August 2024, Doing Time, ITV, The Guardian and others); every row "
+        "cites its page.",
+        official=False,
+        caveats=(
+            "Curated from press releases and news pages, not from the report PDFs. Every row "
+            "carries its source title and link.",
+            "Scores: 4 good, 3 reasonably good, 2 not sufficiently good, 1 poor. Grades not stated "
+            "in the text read are empty, not zero.",
+            "The grades for the January 2020, May/June 2022 and May 2024 inspections, and the "
+            "non-safety grades for 2014, 2016 and 2018, are not in our sources.",
+            "The 2013 rows are progress assessments from a short follow-up inspection, not grades.",
+            "HMIP renamed 'resettlement' to 'rehabilitation and release planning'; both map to "
+            "one measure.",
+        ),
+    ),
     # --- Universal Credit (issue 6) --------------------------------------------------------
+    Publication(
+        id="dwp_uc_households_lad",
+        publisher="Department for Work and Pensions (Stat-Xplore)",
+        title="Households on Universal Credit by local authority, monthly, August 2015 to "
+        "December 2022 and November 2023 (Stat-Xplore table export)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL,
+        cadence="Monthly (Stat-Xplore is updated monthly)",
+        geography="Local authorities, Great Britain (April 2023 set), and the GB total",
+        parser="statxplore_csv",
+        files=(SourceFile("universal_credit/statxplore_exports/households_on_UC_ltla_15-22.csv"),),
+        measures=("households_on_uc",),
+        mirror_note="A Stat-Xplore CSV export (dataset 'Households on Universal Credit', "
+        "Geography (residence-based) > Local Authority) copied from "
+        "MatteoLarrode/ChildrenLowIncomeHouseholdsUK (inst/extdata, commit e3f0e8c, 2024-03-02); "
+        "that repo's author removed the export's preamble and footer.",
+        attribution="Source: Department for Work and Pensions, Stat-Xplore.",
+        caveats=(
+            "Counts households on Universal Credit, not people: DWP's headline figures (such as "
+            "'5.7 million people on UC') count people, a different Stat-Xplore dataset.",
+            "Stat-Xplore labels each count with a month, so each figure is given that calendar "
+            "month (1st to last day) as its period: it is the number of households on UC in that "
+            "month's count, not a monthly flow of new claims (see DWP's UC_Households metadata).",
+            "'..' means a nil or negligible number: it is stored as empty with status 'nil or "
+            "negligible', never as 0.",
+            "December 2021 to December 2022 are flagged revised (r) and November 2023 provisional "
+            "(p) in this export; the flag is kept in the status column. January to October 2023 "
+            "are not in the export.",
+            "The export names areas without codes. GSS codes come from the April 2023 local "
+            "authority list held in the parser (checked against the ONS LAD24 code list); any "
+            "name that matches nothing stops the build.",
+            "'Total' is Great Britain (K03000001). Households DWP could not place ('Unknown') are "
+            "in the Total but left out as areas; after disclosure control the areas need not sum "
+            "to the Total.",
+            "The preamble (what the table counts) was stripped by the repo author; the counting "
+            "is taken from the author's documented source, 'Households on Universal Credit'.",
+            "Each export is one snapshot of a table DWP revises: a later download of the same "
+            "month can differ slightly.",
+        ),
+    ),
+    Publication(
+        id="dwp_uc_households_msoa",
+        publisher="Department for Work and Pensions (Stat-Xplore)",
+        title="Households on Universal Credit by MSOA, monthly, August 2015 to December 2022 "
+        "and November 2023 (Stat-Xplore table export)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL,
+        cadence="Monthly (Stat-Xplore is updated monthly)",
+        geography="Middle layer super output areas (2011) in Nottingham (E06000018), and the GB "
+        "total",
+        parser="statxplore_csv",
+        files=(
+            SourceFile("universal_credit/statxplore_exports/households_on_UC_msoa_15-22.csv"),
+            SourceFile("geography/boundaries_martinjc_2013/msoa_by_lad_E06000018.json"),
+        ),
+        measures=("households_on_uc",),
+        mirror_note="The complete Stat-Xplore CSV export (preamble, symbol legend and footer), "
+        "copied from MatteoLarrode/ChildrenLowIncomeHouseholdsUK (inst/extdata, commit b91deeb, "
+        "2024-04-22).",
+        attribution="Source: Department for Work and Pensions, Stat-Xplore. "
+        + ONS_ATTRIBUTION
+        + ".",
+        caveats=(
+            "Only Nottingham's 38 MSOAs are taken: the export covers every GB small area by name, "
+            "but the only MSOA name-to-code list in the sources is Nottingham's (2011 MSOAs). A "
+            "Nottingham MSOA name missing from that list, or the reverse, stops the build.",
+            "Counts households, not people; '..' (nil or negligible) is stored as empty with its "
+            "status, never 0, and is common before Nottingham's full-service date (October 2018).",
+            "Each figure has its calendar month as period; December 2021 to December 2022 are "
+            "revised (r), November 2023 provisional (p); January to October 2023 are missing.",
+            "Because of DWP's disclosure control the MSOAs add up to within 25 households of the "
+            "local authority figure (37,201 against 37,208 in November 2023).",
+            "'Total' is Great Britain (K03000001), the same figure as in the local authority "
+            "export.",
+        ),
+    ),
+    Publication(
+        id="dwp_uc_households_pcon2024",
+        publisher="Department for Work and Pensions (Stat-Xplore)",
+        title="Households on Universal Credit by Westminster constituency (July 2024 set), "
+        "May 2025 (Stat-Xplore table export)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL,
+        cadence="Monthly (this export: one month)",
+        geography="Westminster constituencies, Great Britain (July 2024 set), and the GB total",
+        parser="statxplore_xlsx",
+        files=(
+            SourceFile("universal_credit/statxplore_exports/uc_pc_households.xlsx"),
+            SourceFile("geography/lookups/ukparl.2025.csv"),
+        ),
+        measures=("households_on_uc",),
+        mirror_note="A native Stat-Xplore .xlsx export copied from "
+        "PolicyEngine/policyengine-uk-data (policyengine_uk_data/storage, commit 8fad6d5, "
+        "2025-10-21).",
+        attribution="Source: Department for Work and Pensions, Stat-Xplore.",
+        caveats=(
+            "May 2025 is provisional (p): DWP expects provisional figures to be within 2% of the "
+            "revised ones.",
+            "The export names constituencies without codes; they are matched to GSS codes through "
+            "the ONS code list (ukparl.2025.csv), ignoring case and accents (Stat-Xplore prints "
+            "'Glyndwr' for 'Glyndŵr'). Any name that matches nothing stops the build.",
+            "Households DWP could not place (Unknown, 12,428) are in the GB Total (6,575,050) but "
+            "not in any constituency.",
+            "Counts households, not people. Nottingham North and Kimberley takes in Kimberley "
+            "from Broxtowe, so the three Nottingham seats add up to more than the city.",
+        ),
+    ),
+    Publication(
+        id="dwp_uc_households_lad_may2025",
+        publisher="Department for Work and Pensions (Stat-Xplore)",
+        title="Households on Universal Credit by local authority, May 2025 (Stat-Xplore table "
+        "export)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL,
+        cadence="Monthly (this export: one month)",
+        geography="Local authorities, Great Britain (April 2023 set), and the GB total",
+        parser="statxplore_xlsx",
+        files=(SourceFile("universal_credit/statxplore_exports/uc_la_households.xlsx"),),
+        measures=("households_on_uc",),
+        mirror_note="A native Stat-Xplore .xlsx export copied from "
+        "PolicyEngine/policyengine-uk-data (policyengine_uk_data/storage, commit 0c0859a, "
+        "2025-11-06).",
+        attribution="Source: Department for Work and Pensions, Stat-Xplore.",
+        caveats=(
+            "May 2025 is provisional (p).",
+            "A separate export from the monthly local authority series (which ends in November "
+            "2023); the same GSS name list attaches codes, and an unknown name stops the build.",
+            "Counts households, not people. 'Unknown' households are in the GB Total only.",
+        ),
+    ),
+    Publication(
+        id="dwp_uc_award_bands_gb",
+        publisher="Department for Work and Pensions (Stat-Xplore)",
+        title="Households on Universal Credit by monthly award amount band and family type, "
+        "Great Britain, May 2025 (Stat-Xplore table export)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL,
+        cadence="Monthly (this export: one month)",
+        geography="Great Britain",
+        parser="statxplore_xlsx",
+        files=(SourceFile("universal_credit/statxplore_exports/uc_national_payment_dist.xlsx"),),
+        measures=("households_on_uc",),
+        tables=("observations", "statxplore_breakdowns"),
+        mirror_note="A native Stat-Xplore .xlsx export (award bands down the side, family types "
+        "across) copied from PolicyEngine/policyengine-uk-data (policyengine_uk_data/storage, "
+        "commit 8fad6d5, 2025-10-21).",
+        attribution="Source: Department for Work and Pensions, Stat-Xplore.",
+        caveats=(
+            "Only the grand total (all bands, all family types) is an observation; the full "
+            "table of £100 award bands by family type is the statxplore_breakdowns table.",
+            "Its GB total (6,573,051) differs from the 6,575,050 of the constituency and local "
+            "authority exports for the same month: the tables were extracted at different times "
+            "and disclosure control is applied to each table.",
+            "May 2025 is provisional (p).",
+        ),
+    ),
+    Publication(
+        id="uc_households_pcon_estimate",
+        publisher="This dashboard: an estimate from DWP Stat-Xplore MSOA counts and ONS boundaries",
+        title="Estimated households on Universal Credit in Nottingham's constituencies, monthly "
+        "(2010 and 2024 boundaries)",
+        landing_url="https://stat-xplore.dwp.gov.uk/",
+        licence=OGL + " (inputs)",
+        cadence="Monthly, as the MSOA series",
+        geography="Nottingham East, North and South (2010 set); Nottingham East and South "
+        "(July 2024 set)",
+        parser="uc_constituency_estimate",
+        files=(
+            SourceFile("universal_credit/statxplore_exports/households_on_UC_msoa_15-22.csv"),
+            SourceFile("geography/boundaries_martinjc_2013/msoa_by_lad_E06000018.json"),
+            SourceFile("geography/boundaries_martinjc_2013/wpc_by_lad_E06000018.json"),
+            SourceFile(
+                "geography/boundaries_ons_buc/"
+                "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson"
+            ),
+            SourceFile("geography/lookups/lookup-LAD24CD-PCON24CD.json"),
+        ),
+        measures=("households_on_uc",),
+        tables=("observations", "uc_msoa_pcon_weights"),
+        mirror_note="Computed by this dashboard from the mirrored DWP and ONS files listed.",
+        attribution="Estimate by this dashboard from Department for Work and Pensions "
+        "Stat-Xplore data. " + ONS_ATTRIBUTION + ". " + OS_ATTRIBUTION + ".",
+        official=False,
+        caveats=(
+            "An estimate, not a DWP figure: every row has status 'estimate'. DWP publishes "
+            "households by constituency only as one-off tables (here May 2025, 2024 seats).",
+            "Method: each Nottingham MSOA's count is shared among the city's seats in proportion "
+            "to the MSOA's area inside each seat (British National Grid, EPSG:27700), as if "
+            "households were spread evenly over each MSOA. Shares under 1% are dropped as "
+            "boundary noise and the rest rescaled; the weights are in uc_msoa_pcon_weights.",
+            "The 2024 outlines are ultra-generalised (BUC) and the MSOAs are 2011 boundaries; on "
+            "the map slivers of the city fall in Broxtowe or Gedling, so shares are taken among "
+            "the city seats only (the ONS LAD24 lookup puts the whole city in East, North and "
+            "Kimberley, and South).",
+            "Check against DWP: the estimated share of the city's households in Nottingham East "
+            "(2024 seat) is 38.1% in November 2023, against 38.7% in DWP's May 2025 constituency "
+            "table (18,520 of 47,824): applied to May 2025 the estimate gives 18,224, 296 "
+            "(1.6%) below the official figure. Nottingham South: 12,149 against 12,442 (2.4% "
+            "below). The months differ, so this checks the share, not the level.",
+            "'..' (nil or negligible) counts as 0, so months before the full-service date "
+            "(October 2018) are slightly underestimated; msoas_nil_or_negligible says how many "
+            "MSOAs were '..' in each month.",
+            "Nottingham North and Kimberley (2024) is not estimated: it takes in Kimberley from "
+            "Broxtowe, which these MSOAs do not cover.",
+        ),
+    ),
     # --- homelessness (issue 5) ------------------------------------------------------------
+    Publication(
+        id="mhclg_hclic_detailed_la",
+        publisher="Ministry of Housing, Communities and Local Government (DLUHC 2021-2024)",
+        title="Statutory homelessness: detailed local authority-level tables (H-CLIC), "
+        "quarterly, April-June 2018 to October-December 2025",
+        landing_url="https://www.gov.uk/government/statistical-data-sets/live-tables-on-homelessness",
+        licence=OGL,
+        cadence="Quarterly",
+        geography="England, regions and local authorities with housing duties (GSS codes as "
+        "published each quarter)",
+        parser="mhclg_hclic_detailed_la",
+        files=(
+            SourceFile("homelessness/hclic_detailed_la/*.xlsx"),
+            SourceFile("homelessness/hclic_detailed_la/*.ods"),
+            SourceFile("homelessness/derived/DERIVED_hclic_headlines_*.csv"),
+        ),
+        measures=(
+            "households_assessed",
+            "households_owed_duty",
+            "households_prevention_duty",
+            "households_prevention_duty_section_21",
+            "households_relief_duty",
+            "households_owed_duty_per_1000",
+            "households_prevention_duty_per_1000",
+            "households_relief_duty_per_1000",
+            "households_in_area",
+            "households_in_temporary_accommodation",
+            "households_in_temporary_accommodation_per_1000",
+            "households_in_ta_with_children",
+            "children_in_temporary_accommodation",
+            "households_in_bed_and_breakfast",
+            "households_in_bed_and_breakfast_with_children",
+            "households_with_children_in_bed_and_breakfast_over_6_weeks",
+            "households_in_ta_nightly_paid",
+            "households_in_ta_hostel",
+            "households_in_ta_private_sector_leased",
+            "households_in_ta_social_housing",
+            "households_in_ta_other",
+            "households_in_ta_in_another_district",
+            "reason_end_of_private_rented_tenancy_ast",
+            "reason_end_of_private_rented_tenancy_non_ast",
+            "reason_family_or_friends_no_longer_willing_or_able",
+            "reason_relationship_breakdown_non_violent",
+            "reason_domestic_abuse",
+            "reason_other_violence_or_harassment",
+            "reason_end_of_social_rented_tenancy",
+            "reason_eviction_from_supported_housing",
+            "reason_left_institution",
+            "reason_left_asylum_support_accommodation",
+            "reason_home_no_longer_suitable_disability_or_ill_health",
+            "reason_loss_of_resettlement_scheme_placement",
+            "reason_other_or_not_known",
+            "household_type_single_parent_with_children",
+            "household_type_single_adult",
+            "household_type_couple_with_children",
+            "household_type_couple_without_children",
+            "household_type_three_or_more_adults_with_children",
+            "household_type_three_or_more_adults_without_children",
+            "household_type_not_known",
+        ),
+        released="2026-04-30",
+        mirror_note="Copied byte for byte from MastodonC/witan.homelessness.benchmarking "
+        "(resources/homelessness-statistics/, commits 9b5ee57, 8db6a21, 5777189, 74c278c, "
+        "6402470); 24 of 31 quarters. Detailed_LA_202503.ods was re-saved by LibreOffice there. "
+        "The derived CSV was made by a helper from all 31 files of that snapshot.",
+        caveats=(
+            "Figures are for the whole of Nottingham City Council (E06000018), not the "
+            "constituency: MHCLG publishes nothing smaller than a local authority.",
+            "Assessments, duties, reasons and household types count households during the "
+            "quarter; temporary accommodation is a stock on the quarter's last day "
+            "(period_start = period_end).",
+            "'..' (missing or incomplete return, e.g. Nottingham TA on 31 Dec 2018 and A1 in "
+            "April-June 2022) and '-' (suppressed: fewer than 5 households) are null with the "
+            "reason in `status`, never 0.",
+            "Seven quarters have no workbook in the mirror (2021 Q1 and Q3, 2022 Q1 and Q2, 2023 "
+            "Q1 and Q3, 2024 Q3): England and Nottingham headline counts for them come from a "
+            "helper-made CSV, labelled status 'derived: not from an official workbook'. No rates, "
+            "reasons or household types for those quarters.",
+            "Each quarter is taken as printed in its own file (`release` is the date on its "
+            "Contents sheet, '(revised)' when stated); MHCLG's later revisions of earlier quarters "
+            "in other files are not carried back. The 2018 files hold the December 2019 revision, "
+            "so they differ from the first releases (e.g. Oct-Dec 2018 owed a duty: 64,080 here, "
+            "61,410 first published).",
+            "England, London and regional counts are rounded to the nearest 10; authorities are "
+            "not, so England is not the sum of authorities.",
+            "Rates per 1,000 households are the printed rates where the tables print one (TA "
+            "always, prevention and relief from April-June 2019); otherwise count / the "
+            "'households in area (000s)' the same file prints (before April-June 2019 from TA1), "
+            "marked 'calculated' in `status`. England's and London's printed relief rates for "
+            "April-June 2020 (0.62, 0.50) contradict their counts and are replaced by the "
+            "calculation, with the printed value in `status`.",
+            "Reasons for loss of settled home and household types are for households owed a "
+            "prevention or relief duty: table A2 to June 2020, then the sum of A2P (prevention) "
+            "and A2R (relief); household types are A5P + A5R. Null when either part is missing. "
+            "From October-December 2023 'home no longer suitable (disability / ill health)' and "
+            "from October-December 2024 (first file in the mirror) 'loss of resettlement scheme "
+            "placement' are separate reasons (earlier they fell under other reasons).",
+            "Households with children in B&B over 6 weeks: from April-June 2024 multiple "
+            "placements of the same household are included (a method change).",
+            "Codes are as published each quarter. Authorities merged in 2019-2023 keep their old "
+            "codes until they stop; Barnsley and Sheffield changed code in April-June 2025 "
+            "(E08000016 -> E08000038, E08000019 -> E08000039). `current_area_code` gives the "
+            "authority covering each area in 2025; merged areas are not comparable with their "
+            "predecessors.",
+        ),
+    ),
+    Publication(
+        id="mhclg_rough_sleeping_snapshot",
+        publisher="Ministry of Housing, Communities and Local Government (DCLG to 2018, DLUHC "
+        "2021-2024)",
+        title="Rough sleeping snapshot in England (autumn counts and estimates), Table 1, "
+        "2010-2022",
+        landing_url="https://www.gov.uk/government/statistics/"
+        "rough-sleeping-snapshot-in-england-autumn-2022",
+        licence=OGL,
+        cadence="Annual (one night in October-November)",
+        geography="England, regions and local authority districts",
+        parser="mhclg_rough_sleeping",
+        files=(
+            SourceFile("homelessness/rough_sleeping/Rough_Sleeping_Autumn_2016_Final_Tables.xls"),
+            SourceFile(
+                "homelessness/rough_sleeping/Rough_sleeping_statistics_England_autumn_2017.xlsx"
+            ),
+            SourceFile(
+                "homelessness/rough_sleeping/"
+                "Rough_sleeping_snapshot_autumn_2022_tables_Numbers-export.xlsx"
+            ),
+        ),
+        measures=("rough_sleepers_snapshot",),
+        released="2023-02-28",
+        mirror_note="Autumn 2016 and 2017 tables from BBC-Data-Unit/rough-sleeping (b3d96d2) and "
+        "rough-sleeping-2017 (d2be0bc), original files; autumn 2022 tables from "
+        "FemShow/rough-sleeping (b1ec8d1), converted through Apple Numbers (not byte-identical; "
+        "values agree with the older files where years overlap).",
+        caveats=(
+            "A single-night snapshot (count or evidence-based estimate) on a date the council "
+            "chooses between 1 October and 30 November; the period is that window.",
+            "2020 and later are affected by COVID-19 and the 'Everyone In' scheme.",
+            "Each release repeats the back series: the latest release wins for every area and "
+            "year (the autumn 2022 tables, on 2022 boundaries with back series for merged "
+            "authorities). Authorities abolished before 2022 (e.g. Bournemouth, Poole, Aylesbury "
+            "Vale) keep 2010-2017 figures from the autumn 2017 tables, so do not add up "
+            "authorities across a reorganisation: use `current_area_code` to see the overlap.",
+            "The autumn 2016 tables are parsed and checked but every figure in them is superseded "
+            "by a later release.",
+            "Nottingham's figure is for the whole city council area.",
+        ),
+    ),
     # --- schools (issue 4) -----------------------------------------------------------------
+    Publication(
+        id="dfe_census_2018_19",
+        publisher="Department for Education",
+        title="School and college performance tables 2018/19: school census (January 2019)",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual",
+        geography="Schools in Nottingham (LA 892) by URN; England by phase (state-funded)",
+        parser="dfe_census",
+        files=(SourceFile("schools/dfe_perf_tables_2018-19_trimmed/england_census.csv"),),
+        measures=(
+            "pupils_on_roll",
+            "pupils_fsm_eligible",
+            "pct_fsm_ever6",
+            "pct_eal",
+            "pct_sen_ehcp",
+            "pct_sen_support",
+        ),
+        mirror_note="Copied from KSPDeveloper/Data-Science-Files (commit 3ce41fb, 2020-12-19); "
+        "official layout, all columns; the year is inferred from the national totals.",
+        caveats=(
+            "The file does not name its year: its national primary roll (4,727,089) matches the "
+            "January 2019 census, so it is given the 2018/19 academic year.",
+            "England figures are state-funded totals by phase: their measure ids end in "
+            "_primary, _secondary or _special. There is no LA row in this file.",
+            "Independent schools have no FSM, EAL or SEN percentages here (NA -> null).",
+            "School rows carry no name in this file; join to the schools table by URN.",
+        ),
+    ),
+    Publication(
+        id="dfe_absence_2018_19",
+        publisher="Department for Education",
+        title="School and college performance tables 2018/19: pupil absence",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual",
+        geography="Schools in Nottingham (LA 892) by URN; England by phase (state-funded)",
+        parser="dfe_absence",
+        files=(SourceFile("schools/dfe_perf_tables_2018-19_trimmed/england_abs.csv"),),
+        measures=("pct_overall_absence", "pct_persistent_absence"),
+        mirror_note="Copied from KSPDeveloper/Data-Science-Files (commit 3ce41fb); trimmed by "
+        "that repository to LA, ESTAB, URN, PERCTOT and PPERSABS10.",
+        caveats=(
+            "Persistent absence uses the 10% threshold.",
+            "England figures are by phase (measure ids end in _primary, _secondary, _special); "
+            "there is no LA row, and no pupil counts to weight one with in this trimmed copy.",
+            "The year is inferred from the national rates (primary 4.0%, secondary 5.5%), "
+            "which match 2018/19.",
+        ),
+    ),
+    Publication(
+        id="dfe_ks4_provisional_2018_19",
+        publisher="Department for Education",
+        title="School and college performance tables 2018/19: key stage 4 (provisional)",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual (provisional in October, final in January)",
+        geography="Schools in Nottingham (LA 892), Nottingham LA, England",
+        parser="dfe_ks4_provisional",
+        files=(SourceFile("schools/dfe_perf_tables_2018-19_trimmed/england_ks4provisional.csv"),),
+        measures=(
+            "ks4_pupils",
+            "ks4_attainment8",
+            "ks4_progress8",
+            "ks4_progress8_ci_lower",
+            "ks4_progress8_ci_upper",
+            "ks4_progress8_pupils",
+            "ks4_progress8_before_adjustment",
+            "ks4_progress8_band",
+            "ks4_pct_eng_maths_9_4",
+            "ks4_pct_eng_maths_9_5",
+            "ks4_ebacc_aps",
+            "ks4_pct_ebacc_entered",
+            "ks4_pct_ebacc_9_4",
+            "ks4_pct_ebacc_9_5",
+        ),
+        mirror_note="Copied from KSPDeveloper/Data-Science-Files (commit 3ce41fb); trimmed by "
+        "that repository to 25 columns. Provisional results were published in October 2019.",
+        caveats=(
+            "Provisional figures: every value carries status 'provisional'. The final 2018/19 "
+            "England Attainment 8 was 46.7 against 46.5 here.",
+            "Record types: 1/2 schools, 4 the LA, 7 England state-funded (the plain measure "
+            "ids), 5 England all schools (measure ids ending _all_schools).",
+            "SUPP (suppressed), NE (not eligible), NA (not applicable), LOWCOV (low coverage) "
+            "are null with the reason in status, never zero.",
+            "Progress 8 band: 1 well above average ... 5 well below average.",
+        ),
+    ),
+    Publication(
+        id="dfe_ks4_destinations_2018_19",
+        publisher="Department for Education",
+        title="School and college performance tables 2018/19: key stage 4 destination measures",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual",
+        geography="Schools in Nottingham (LA 892), Nottingham LA, England",
+        parser="dfe_ks4_destinations",
+        files=(SourceFile("schools/dfe_perf_tables_2018-19_trimmed/england_ks4-pupdest.csv"),),
+        measures=(
+            "ks4_dest_cohort",
+            "ks4_dest_pct_sustained",
+            "ks4_dest_pct_education",
+            "ks4_dest_pct_apprenticeship",
+            "ks4_dest_pct_employment",
+            "ks4_dest_pct_not_sustained",
+            "ks4_dest_pct_unknown",
+            "ks4_dest_pct_sustained_disadvantaged",
+        ),
+        mirror_note="Copied from KSPDeveloper/Data-Science-Files (commit 3ce41fb); official "
+        "layout, 82 columns.",
+        caveats=(
+            "The period is the year the destination was sustained: 2017/18 for pupils who "
+            "finished KS4 in 2016/17 (the 2018/19 tables' headline cohort); the _18 and _17 "
+            "columns are one and two years earlier. This follows DfE's usual two-year lag and "
+            "is not stated in the file.",
+            "SP means a small percentage (under 0.5%, not zero): null with that status.",
+        ),
+    ),
+    Publication(
+        id="dfe_ks_headlines_2016_2018",
+        publisher="Department for Education (column extracts compiled by waiky8/schools-data)",
+        title="KS2 and KS4 headline measures by school, 2015/16 to 2017/18",
+        landing_url="https://github.com/waiky8/schools-data",
+        licence=OGL,
+        cadence="Fixed (compiled March 2020)",
+        geography="Schools in Nottingham (LA 892) by URN",
+        parser="dfe_ks_compiled",
+        files=(
+            SourceFile("schools/compiled_perf_ofsted_2016-2018/ks2_perf_*.csv"),
+            SourceFile("schools/compiled_perf_ofsted_2016-2018/ks4_perf_*.csv"),
+            SourceFile("schools/compiled_perf_ofsted_2016-2018/school_details_2018.csv"),
+        ),
+        measures=(
+            "ks2_pupils",
+            "ks2_pct_rwm_expected",
+            "ks2_pct_rwm_higher",
+            "ks2_progress_reading",
+            "ks2_progress_writing",
+            "ks2_progress_maths",
+            "ks2_scaled_score_reading",
+            "ks2_scaled_score_maths",
+            "ks4_pupils",
+            "ks4_attainment8",
+            "ks4_progress8",
+            "ks4_pct_eng_maths_9_5",
+            "ks4_pct_eng_maths_a_c",
+            "ks4_pct_ebacc_entered",
+            "ks4_ebacc_aps",
+        ),
+        mirror_note="Copied from waiky8/schools-data (commits 6e130d4 and bd32475, March 2020).",
+        official=False,
+        caveats=(
+            "A third-party extract of the DfE ks2final/ks4final files: the DfE markers (SUPP, "
+            "NE, NP) were lost, so a blank is null with status 'missing'.",
+            "Only school rows: no LA or England rows.",
+            "2015/16 Attainment 8 is on the pre-9-1 points scale (status says so); the 2015/16 "
+            "English and maths measure is A*-C, not grade 5.",
+            "Nottingham schools are those with LA 892 in the compilation's school details file.",
+        ),
+    ),
+    Publication(
+        id="dfe_school_spine_2017_18",
+        publisher="Department for Education; locations from Ordnance Survey Code-Point Open; "
+        "constituencies from ONS boundaries",
+        title="School information (spine) 2017/18, Nottingham schools placed by postcode",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual",
+        geography="Schools in Nottingham (LA 892)",
+        parser="dfe_spine",
+        files=(
+            SourceFile("schools/dfe_spine_2017-18/2017-2018_england_spine.xlsx"),
+            SourceFile("geography/postcodes_codepoint_open/header.csv"),
+            SourceFile("geography/postcodes_codepoint_open/ng.csv"),
+            SourceFile("geography/boundaries_martinjc_2013/wpc_by_lad_E06000018.json"),
+            SourceFile(
+                "geography/boundaries_ons_buc/"
+                "Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson"
+            ),
+        ),
+        tables=("observations", "schools"),
+        mirror_note="Spine copied from waiky8/schools-data (commit 6f9f8f3, 2020-03-10).",
+        attribution=OS_ATTRIBUTION + ". " + ONS_ATTRIBUTION + ".",
+        caveats=(
+            "Each school is placed at its postcode's centre (Code-Point Open), not its "
+            "buildings; large sites can straddle a boundary.",
+            "2010-set seat: point in the 2013 generalised clipped outlines; 2024 seat: point in "
+            "the coarse BUC outlines of the three seats covering the city. A school within 50 m "
+            "(2010) or 100 m (2024) of an edge, or outside the outlines (then the nearest seat "
+            "is taken), is flagged uncertain.",
+            "The list is the 2017-18 spine: schools opened later are missing; PRUs and the "
+            "nursery school in the 2019 census are not in it.",
+            "No Nottingham GIAS extract was available; the GIAS parser (dfe_gias) will replace "
+            "this placement with DfE's own coordinates and constituency once downloaded.",
+        ),
+    ),
+    Publication(
+        id="ofsted_inspections_compiled",
+        publisher="Ofsted (inspection outcomes scraped from Ofsted/GIAS pages by "
+        "waiky8/schools-data)",
+        title="Ofsted overall effectiveness by school, with inspection history (to January 2020)",
+        landing_url="https://www.gov.uk/government/statistical-data-sets/"
+        "monthly-management-information-ofsteds-school-inspections-outcomes",
+        licence=OGL,
+        cadence="Fixed (compiled March 2020)",
+        geography="Schools in Nottingham (LA 892)",
+        parser="ofsted_inspections",
+        files=(
+            SourceFile("schools/compiled_perf_ofsted_2016-2018/ofsted_ratings_2018.csv"),
+            SourceFile("schools/compiled_perf_ofsted_2016-2018/school_details_2018.csv"),
+        ),
+        measures=("ofsted_overall_effectiveness",),
+        mirror_note="Copied from waiky8/schools-data (commit bd32475, 2020-03-13).",
+        official=False,
+        caveats=(
+            "Grade 1 Outstanding, 2 Good, 3 Requires improvement (Satisfactory before September "
+            "2012), 4 Inadequate; the label is in the rating column. The period is the "
+            "inspection day; the latest row per school is its current grade.",
+            "A compilation, not Ofsted's management-information file: schools never inspected "
+            "under their current URN (often new academies) have no row.",
+        ),
+    ),
+    Publication(
+        id="ofsted_ratings_kspdeveloper",
+        publisher="Ofsted (compiled by KSPDeveloper/Data-Science-Files)",
+        title="Ofsted ratings by URN, undated (cross-check only)",
+        landing_url="https://github.com/KSPDeveloper/Data-Science-Files",
+        licence=OGL,
+        cadence="Fixed",
+        geography="Schools in Nottingham (LA 892)",
+        parser="ofsted_ratings_kspdeveloper",
+        files=(
+            SourceFile("schools/dfe_perf_tables_2018-19_trimmed/OFSTED_Ratings.csv"),
+            SourceFile("schools/dfe_perf_tables_2018-19_trimmed/england_census.csv"),
+        ),
+        tables=("observations", "ofsted_crosscheck"),
+        mirror_note="Copied from KSPDeveloper/Data-Science-Files (commit 3e3a489).",
+        official=False,
+        caveats=(
+            "No inspection dates and no stated source date (about 2019-2020), so no "
+            "observations: a cross-check table only. It covers 30 Nottingham URNs.",
+        ),
+    ),
+    Publication(
+        id="hocl_constituency_attainment",
+        publisher="House of Commons Library (from DfE data; copy by Open Innovations)",
+        title="Constituency data: educational attainment",
+        landing_url="https://commonslibrary.parliament.uk/constituency-data-educational-attainment/",
+        licence=OGL,
+        cadence="Annual",
+        geography="Westminster constituencies, England (2010-2024 set)",
+        parser="hocl_attainment",
+        files=(
+            SourceFile(
+                "schools/constituency_compilations_commons_library/education-attainment.csv"
+            ),
+        ),
+        measures=(
+            "ks4_pct_5ac_eng_maths",
+            "ks4_pct_eng_maths_a_c",
+            "ks4_pct_eng_maths_9_4",
+            "ks4_attainment8",
+            "ks2_pct_rwm_expected",
+        ),
+        mirror_note="Copied from open-innovations/constituencies (commit b2bff91, 2023-10-24).",
+        official=False,
+        caveats=(
+            "Figures are for pupils attending schools in the constituency.",
+            "The Library's one 'A*-C %' series changes definition: read as 5+ A*-C including "
+            "English and maths to 2015 (inferred from the jump in 2016), English and maths A*-C "
+            "in 2016, English and maths 9-4 from 2017. Each gets its own measure id.",
+            "2020 and 2021 grades were centre- and teacher-assessed (status says so).",
+            "No England or LA rows; Attainment 8 only for 2017-2019 and 2022.",
+        ),
+    ),
+    Publication(
+        id="dfe_ks2_final_la",
+        publisher="Department for Education",
+        title="School and college performance tables: key stage 2 final, per-LA download",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual (final in December)",
+        geography="Schools in Nottingham (LA 892), Nottingham LA, England",
+        parser="dfe_ks2_final",
+        files=(SourceFile("schools/layout_samples_hampshire_surrey/2018-2019_*_ks2final.csv"),),
+        measures=(
+            "ks2_pupils",
+            "ks2_pct_rwm_expected",
+            "ks2_pct_rwm_higher",
+            "ks2_progress_reading",
+            "ks2_progress_writing",
+            "ks2_progress_maths",
+            "ks2_scaled_score_reading",
+            "ks2_scaled_score_maths",
+        ),
+        mirror_note="LAYOUT SAMPLE: the mirror holds Hampshire's (LA 850) file, copied from "
+        "clarelgibson/2022-school-admissions-dashboard (commit 90b691a). The parser keeps only "
+        "LA 892 and England rows, so the snapshot takes the England 2018/19 figures from it and "
+        "nothing for Hampshire.",
+        caveats=(
+            "Record types differ from KS4: 1/2 schools, 3 the LA, 5 England state-funded (plain "
+            "measure ids), 4 England all schools (ids ending _all_schools).",
+            "Nottingham's own file comes with the live refresh (file name "
+            "2018-2019_892_ks2final.csv); until then only England rows are shown.",
+        ),
+    ),
+    Publication(
+        id="dfe_ks4_final_la",
+        publisher="Department for Education",
+        title="School and college performance tables: key stage 4 final, per-LA download",
+        landing_url="https://www.compare-school-performance.service.gov.uk/download-data",
+        licence=OGL,
+        cadence="Annual (final in January)",
+        geography="Schools in Nottingham (LA 892), Nottingham LA, England",
+        parser="dfe_ks4_final",
+        files=(SourceFile("schools/layout_samples_hampshire_surrey/20*_*_ks4final.csv"),),
+        measures=(
+            "ks4_pupils",
+            "ks4_attainment8",
+            "ks4_progress8",
+            "ks4_progress8_ci_lower",
+            "ks4_progress8_ci_upper",
+            "ks4_pct_eng_maths_9_4",
+            "ks4_pct_eng_maths_9_5",
+            "ks4_ebacc_aps",
+        ),
+        mirror_note="LAYOUT SAMPLE: the mirror holds Surrey's (LA 936) files for 2017/18 and "
+        "2018/19, copied from clarelgibson/2022-school-admissions-dashboard (commit 90b691a). "
+        "The parser keeps only LA 892 and England rows, so the snapshot takes the final England "
+        "figures from them and nothing for Surrey.",
+        caveats=(
+            "Record types: 1/2 schools, 4 the LA, 7 England state-funded, 5 England all schools.",
+            "The layout changes between years (2017/18 has no PCON_CODE); the parser reads only "
+            "columns present in both.",
+            "Nottingham's own files come with the live refresh (2018-2019_892_ks4final.csv).",
+        ),
+    ),
+    Publication(
+        id="dfe_gias",
+        publisher="Department for Education (Get Information about Schools)",
+        title="Get Information about Schools: establishment download",
+        landing_url="https://get-information-schools.service.gov.uk/Downloads",
+        licence=OGL,
+        cadence="Daily",
+        geography="Schools in Nottingham (LA 892)",
+        parser="dfe_gias",
+        files=(SourceFile("schools/layout_samples_hampshire_surrey/20*_gias.csv"),),
+        measures=("pupils_on_roll", "pct_fsm"),
+        tables=("observations", "schools_gias"),
+        mirror_note="LAYOUT SAMPLE: a GIAS search-results download for Hampshire and Surrey "
+        "primaries (20 April 2022) from clarelgibson/2022-school-admissions-dashboard (commit "
+        "6fc42e3). The parser keeps LA 892 only, so it adds nothing to the snapshot until the "
+        "live refresh downloads edubasealldataYYYYMMDD.csv.",
+        caveats=(
+            "GIAS writes several linked establishments as extra unquoted fields; the parser "
+            "folds them back into the last column.",
+            "Pupil numbers and % FSM are as at each school's census date (a one-day stock).",
+        ),
+    ),
 )
 
 BY_ID = {publication.id: publication for publication in CATALOGUE}

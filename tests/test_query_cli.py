@@ -60,7 +60,7 @@ def test_period_by_month(capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--measure", "population_al"], "Did you mean: population_all_ages"),
+        (["--measure", "population_al"], "Did you mean: population"),
         (["--area", "Z99"], "unknown area code 'Z99'"),
         (["--dataset", "nope"], "unknown dataset 'nope'"),
         (["--period", "June 2022"], "--period must be YYYY-MM or YYYY-MM-DD"),

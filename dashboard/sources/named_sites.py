@@ -6,8 +6,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name, read_boundaries
 from dashboard.sources import pcon_overlap
+from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name, read_boundaries
 from dashboard.sources.os_codepoint_open import HEADER_FILE, read_postcodes
 
 CODEPOINT_FILE = "ng.csv"

@@ -1,0 +1,48 @@
+"""Entry point: shared sidebar (constituency, boundary set) and navigation over the pages."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# Streamlit runs this file as a script; make the package importable from a fresh clone.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import store  # noqa: E402
+from dashboard.ui import data, state  # noqa: E402
+from dashboard.views import data_sources, overview  # noqa: E402
+
+st.set_page_config(
+    page_title="Nottingham East issue dashboard",
+    page_icon="📊",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+
+def main() -> None:
+    try:
+        _ = data.snapshot().manifest  # read now, so a missing snapshot is reported here
+    except store.SnapshotMissing:
+        st.error(
+            "The data snapshot is missing, so there is nothing to show. Build it with "
+            "`python -m dashboard build`, or restore the committed `data/` folder."
+        )
+        st.stop()
+    st.sidebar.title("Nottingham issue dashboard")
+    selection = state.sidebar_selection()
+    pages = [
+        st.Page(
+            lambda: overview.render(selection), title="Overview", url_path="overview", default=True
+        ),
+        st.Page(data_sources.render, title="Data & sources", url_path="data-and-sources"),
+    ]
+    navigation = st.navigation(pages)
+    st.sidebar.caption(
+        "Official statistics under the Open Government Licence v3.0. Public data only: never "
+        "enter casework or personal data here."
+    )
+    navigation.run()
+
+
+main()

@@ -1,0 +1,103 @@
+"""Constituency codes, boundary sets and map geometry; pure functions, no streamlit."""
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
+
+ENGLAND = "E92000001"
+EAST_MIDLANDS = "E12000004"
+NOTTINGHAM_LAD = "E06000018"
+
+
+@dataclass(frozen=True)
+class BoundarySet:
+    key: str  # the area_type of its observations and the name of its boundary table
+    label: str
+    in_force: str
+
+
+BOUNDARY_SETS = {
+    "pcon2024": BoundarySet("pcon2024", "July 2024 boundaries", "from the 4 July 2024 election"),
+    "pcon2010": BoundarySet("pcon2010", "2010-2024 boundaries", "6 May 2010 to 30 May 2024"),
+}
+
+
+@dataclass(frozen=True)
+class Seat:
+    key: str
+    codes: dict[str, str]  # boundary set -> GSS code
+    names: dict[str, str]
+
+
+SEATS = {
+    "east": Seat(
+        "east",
+        {"pcon2010": "E14000865", "pcon2024": "E14001410"},
+        {"pcon2010": "Nottingham East", "pcon2024": "Nottingham East"},
+    ),
+    "north": Seat(
+        "north",
+        {"pcon2010": "E14000866", "pcon2024": "E14001411"},
+        {"pcon2010": "Nottingham North", "pcon2024": "Nottingham North and Kimberley"},
+    ),
+    "south": Seat(
+        "south",
+        {"pcon2010": "E14000867", "pcon2024": "E14001412"},
+        {"pcon2010": "Nottingham South", "pcon2024": "Nottingham South"},
+    ),
+}
+DEFAULT_SEAT = "east"
+DEFAULT_SET = "pcon2024"
+
+
+def seat_for_code(code: str) -> tuple[str, str] | None:
+    """(seat key, boundary set) for a GSS code of one of our seats, else None."""
+    for seat in SEATS.values():
+        for boundary_set, seat_code in seat.codes.items():
+            if seat_code == code.strip().upper():
+                return seat.key, boundary_set
+    return None
+
+
+def neighbours(boundaries: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
+    """Codes of the seats touching (or within ``within_m`` of) the seat ``code``."""
+    projected = boundaries.to_crs(BRITISH_NATIONAL_GRID)
+    shape = projected.loc[projected["code"] == code, "geometry"]
+    if shape.empty:
+        raise KeyError(f"no boundary for {code}")
+    near = projected[projected.intersects(shape.iloc[0].buffer(within_m))]
+    return sorted(c for c in near["code"] if c != code)
+
+
+def to_map_frame(boundaries: gpd.GeoDataFrame, tolerance_m: float = 25) -> gpd.GeoDataFrame:
+    """Project to British National Grid (metres) and simplify for the browser.
+
+    Plotting in metres on equal axes keeps shapes true without a tile server or world map.
+    """
+    projected = boundaries.to_crs(BRITISH_NATIONAL_GRID)
+    projected["geometry"] = projected.geometry.simplify(tolerance_m, preserve_topology=True)
+    return projected
+
+
+def outline_xy(geometry) -> tuple[list[float | None], list[float | None]]:
+    """Exterior rings of a (multi)polygon as x/y lists broken by None, for one scatter trace."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    polygons = getattr(geometry, "geoms", [geometry])
+    for polygon in polygons:
+        x, y = polygon.exterior.coords.xy
+        xs.extend([*x, None])
+        ys.extend([*y, None])
+    return xs, ys
+
+
+def population_table(observations: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Latest all-ages population per seat, with its reference day."""
+    rows = observations[
+        (observations["measure"] == "population_all_ages") & observations["area_code"].isin(codes)
+    ]
+    latest = rows.sort_values("period_end").groupby("area_code").tail(1)
+    return latest.set_index("area_code").reindex(codes).reset_index()

@@ -1,0 +1,1 @@
+"""Charts, maps, tables and source lines; figures are pure functions of data and selection."""

@@ -1,0 +1,35 @@
+"""Small Streamlit building blocks shared by pages: source captions, chart beside its table."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.ui import data
+
+
+def source_caption(*dataset_ids: str) -> None:
+    for dataset_id in dataset_ids:
+        st.caption(data.source_line(dataset_id))
+
+
+def no_data(what: str, why: str) -> None:
+    st.info(f"**No data for {what}.** {why}", icon="ℹ️")
+
+
+def chart_with_table(
+    figure: go.Figure,
+    table: pd.DataFrame,
+    *,
+    summary: str,
+    key: str,
+    sources: tuple[str, ...],
+    chart_width: int = 3,
+) -> None:
+    """A chart, its one-line summary, the data as a table beside it, and the sources under both."""
+    st.markdown(summary)
+    chart_column, table_column = st.columns([chart_width, 2])
+    with chart_column:
+        st.plotly_chart(figure, key=f"{key}_chart", config={"displaylogo": False})
+    with table_column:
+        st.dataframe(table, hide_index=True, key=f"{key}_table")
+    source_caption(*sources)

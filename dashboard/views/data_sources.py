@@ -1,0 +1,93 @@
+"""Data & sources: every publication in the catalogue with what the snapshot holds of it."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import catalogue, provenance
+from dashboard.ui import data
+
+
+def catalogue_table(manifest: dict) -> pd.DataFrame:
+    """One row per publication: the catalogue's declared facts joined to the built facts."""
+    rows = []
+    for publication in catalogue.CATALOGUE:
+        entry = manifest.get(publication.id)
+        inputs = entry["inputs"] if entry else []
+        rows.append(
+            {
+                "Dataset": publication.id,
+                "Publisher": publication.publisher,
+                "Title": publication.title,
+                "Link": publication.landing_url,
+                "Licence": publication.licence,
+                "Official file": "yes" if publication.official else "no: compilation",
+                "Released": publication.released or "not stated in the file",
+                "Retrieved": provenance.retrieval_text(entry),
+                "Period covered": provenance.period_text(entry) or "-",
+                "Rows": entry.get("rows") if entry else None,
+                "Files": len(inputs),
+                "Cadence": publication.cadence,
+                "In snapshot": "yes" if entry else "no",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def files_table(entry: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "File": i["path"],
+                "SHA-256": i["sha256"],
+                "Bytes": i["bytes"],
+                "Origin": i["origin"],
+                "Official URL": i.get("url") or "",
+            }
+            for i in entry.get("inputs", [])
+        ]
+    )
+
+
+def render() -> None:
+    st.title("Data & sources")
+    st.markdown(
+        "Every figure in this dashboard comes from the publications below. The snapshot the app "
+        "reads is built from them by `python -m dashboard build`; each file's SHA-256 checksum "
+        "is recorded so that anyone can check our copy against the publisher's."
+    )
+    manifest = data.snapshot().manifest["datasets"]
+    table = catalogue_table(manifest)
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="sources_catalogue",
+        column_config={"Link": st.column_config.LinkColumn("Link")},
+    )
+    st.download_button(
+        "Download this table (CSV)",
+        table.to_csv(index=False).encode("utf-8"),
+        file_name="nottingham-east-dashboard-sources.csv",
+        mime="text/csv",
+        key="sources_download",
+        on_click="ignore",
+    )
+    st.subheader("Files, checksums and caveats")
+    for publication in catalogue.CATALOGUE:
+        entry = manifest.get(publication.id)
+        with st.expander(f"{publication.title} ({publication.id})"):
+            st.markdown(
+                f"**Publisher:** {publication.publisher}  \n**Licence:** {publication.licence}"
+            )
+            if publication.attribution:
+                st.markdown(f"**Attribution:** {publication.attribution}")
+            if publication.mirror_note:
+                st.markdown(f"**Our copy:** {publication.mirror_note}")
+            for caveat in publication.caveats:
+                st.markdown(f"- {caveat}")
+            if entry is None:
+                st.info("Not in the current snapshot: its build has not run or did not pass.")
+            else:
+                st.dataframe(files_table(entry), hide_index=True, key=f"files_{publication.id}")
+                st.caption(
+                    f"Built {entry.get('built_at', 'unknown')} by parser `{entry['parser']}`."
+                )

@@ -1,0 +1,215 @@
+"""Overview: the chosen constituency on a map, its population, and what the dashboard covers."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import geography
+from dashboard.ui import components, data, maps
+from dashboard.ui.state import Selection
+
+COVERAGE = [
+    (
+        "QMC Emergency Department",
+        "NHS England monthly A&E statistics for Nottingham University "
+        "Hospitals NHS Trust (RX1), against England and similar trusts, from July 2015.",
+    ),
+    (
+        "Safety at HMP Nottingham",
+        "Population against capacity, violence and self-harm, "
+        "staffing and HM Inspectorate of Prisons judgements.",
+    ),
+    (
+        "Universal Credit",
+        "Households on Universal Credit in the city and the constituency, "
+        "month by month, during the move from legacy benefits.",
+    ),
+    (
+        "Homelessness",
+        "Households owed prevention and relief duties, temporary accommodation and "
+        "rough sleeping in Nottingham, against England.",
+    ),
+    (
+        "School standards",
+        "Every school in the constituency on a map, with results, inspections and attendance.",
+    ),
+]
+
+
+def _boundary_change_sentence(
+    overlap: pd.DataFrame, names_2010: pd.Series, selection: Selection
+) -> str:
+    seat = geography.SEATS[selection.seat]
+    old, new = seat.codes["pcon2010"], seat.codes["pcon2024"]
+    kept = overlap[(overlap["pcon2010_code"] == old) & (overlap["pcon2024_code"] == new)]
+    gained = overlap[(overlap["pcon2024_code"] == new) & (overlap["pcon2010_code"] != old)]
+    if kept.empty:
+        return ""
+    row = kept.iloc[0]
+    text = (
+        f"**Boundary change.** {int(row['overlap_population']):,} of the "
+        f"{int(row['pcon2010_population']):,} people in the 2010-2024 {seat.names['pcon2010']} "
+        f"({row['share_of_2010_population']:.0%}) live in the July 2024 {seat.names['pcon2024']}"
+    )
+    if not gained.empty:
+        parts = [
+            f"{int(r.overlap_population):,} people from "
+            f"{names_2010.get(r.pcon2010_code, r.pcon2010_code)}"
+            for r in gained.itertuples()
+        ]
+        text += f", which also took in {', '.join(parts)}"
+    return text + " (mySociety population overlap estimates)."
+
+
+def _map_section(selection: Selection) -> None:
+    boundaries = data.table("ons_pcon_boundaries", selection.boundary_set)
+    other_set = "pcon2010" if selection.boundary_set == "pcon2024" else "pcon2024"
+    other = data.table("ons_pcon_boundaries", other_set)
+    wards = data.table("ons_local_boundaries_2013", "wards2013")
+    sites = data.table("named_sites", "sites")
+    if boundaries is None:
+        components.no_data("the map", "The snapshot has no constituency boundaries; rebuild it.")
+        return
+    near = geography.neighbours(boundaries, selection.code)
+    seats = geography.to_map_frame(boundaries[boundaries["code"].isin([selection.code, *near])])
+    other_code = geography.SEATS[selection.seat].codes[other_set]
+    other_outline = geography.to_map_frame(other[other["code"] == other_code])
+    seat_wards = None
+    if wards is not None and selection.boundary_set == "pcon2010":
+        seat_wards = geography.to_map_frame(wards[wards["pcon2010_code"] == selection.code])
+    figure = maps.constituency_map(
+        seat_code=selection.code,
+        seats=seats,
+        boundary_label=selection.boundary_label,
+        other_outline=other_outline,
+        other_label=f"Same seat, {geography.BOUNDARY_SETS[other_set].label}",
+        wards=seat_wards,
+        sites=sites,
+    )
+    table = pd.DataFrame(
+        {
+            "Constituency": seats["name"],
+            "GSS code": seats["code"],
+            "Area (km²)": (seats.geometry.area / 1e6).round(1),
+        }
+    )
+    inside = sites[sites[f"{selection.boundary_set}_code"] == selection.code]["name"].tolist()
+    summary = (
+        f"**{selection.name}** ({selection.code}, {selection.boundary_label}) and its "
+        f"{len(near)} neighbouring constituencies. "
+        + (
+            f"Inside it: {', '.join(inside)}. "
+            if inside
+            else "None of the named sites is inside it. "
+        )
+        + "Queen's Medical Centre lies in Nottingham South, but it is the emergency department "
+        "Nottingham East residents use."
+    )
+    components.chart_with_table(
+        figure,
+        table,
+        summary=summary,
+        key="overview_map",
+        sources=("ons_pcon_boundaries", "named_sites")
+        + (("ons_local_boundaries_2013",) if seat_wards is not None else ()),
+    )
+    if seat_wards is None:
+        st.caption(
+            "Ward outlines are drawn on the 2010-2024 boundary set only: the mirror holds the "
+            "2013 wards, which match those seats; Nottingham's May 2019 wards are not yet in it."
+        )
+    sites_table = sites[
+        ["name", "postcode", "role", "pcon2010_name", "pcon2024_name", "ward2013_name"]
+    ].rename(
+        columns={
+            "name": "Site",
+            "postcode": "Postcode",
+            "role": "Role",
+            "pcon2010_name": "Constituency (2010-2024)",
+            "pcon2024_name": "Constituency (July 2024)",
+            "ward2013_name": "Ward (2013 boundaries)",
+        }
+    )
+    with st.expander("Where the named sites are, and how they were placed"):
+        st.dataframe(sites_table, hide_index=True, key="overview_sites")
+        st.caption(
+            "Each site is placed at its postcode's centroid (Ordnance Survey Code-Point Open) "
+            "and assigned by point-in-polygon; for the July 2024 set, a site inside a 2010-2024 "
+            "seat that passed wholly to one new seat takes that seat, because the ONS "
+            "ultra-generalised 2024 outline is too coarse near edges."
+        )
+
+
+def _population_tiles(selection: Selection) -> None:
+    observations = data.observations("ons_pcon_population")
+    if observations is None:
+        components.no_data("population", "The snapshot has no population estimates.")
+        return
+    rows = observations[
+        (observations["area_code"] == selection.code)
+        & (observations["area_type"] == selection.boundary_set)
+    ]
+    if rows.empty:
+        components.no_data("population", f"No estimate for {selection.code} in the snapshot.")
+        return
+    latest_day = rows["period_end"].max()
+    latest = rows[rows["period_end"] == latest_day].set_index("measure")["value"]
+    same_set = observations[
+        (observations["area_type"] == selection.boundary_set)
+        & (observations["measure"] == "population_all_ages")
+        & (observations["period_end"] == latest_day)
+        & observations["area_code"].str.startswith("E14")
+    ]
+    median = same_set["value"].median()
+    day = latest_day.strftime("%-d %B %Y")
+    columns = st.columns(4)
+    columns[0].metric(
+        f"Residents, {day}",
+        f"{latest['population_all_ages']:,.0f}",
+        help=f"England's median constituency on these boundaries: {median:,.0f}.",
+    )
+    for column, (measure, label) in zip(
+        columns[1:],
+        [
+            ("population_under_18", "Under 18"),
+            ("population_18_to_64", "Aged 18 to 64"),
+            ("population_65_plus", "Aged 65 and over"),
+        ],
+        strict=True,
+    ):
+        value = latest.get(measure)
+        if value is None or pd.isna(value):
+            column.metric(label, "n/a", help="Not in the source for this boundary set and year.")
+        else:
+            share = value / latest["population_all_ages"]
+            column.metric(f"{label} ({share:.0%} of residents)", f"{value:,.0f}")
+    st.markdown(
+        f"{selection.name} had **{latest['population_all_ages']:,.0f}** residents at "
+        f"{day}, against a median of {median:,.0f} for English constituencies on the same "
+        "boundaries."
+    )
+    components.source_caption("ons_pcon_population")
+
+
+def render(selection: Selection) -> None:
+    st.title(f"{selection.name}: overview")
+    st.caption(
+        f"{selection.code} · {selection.boundary_label} · official statistics on five local "
+        "issues, each sourced and dated"
+    )
+    _population_tiles(selection)
+    _map_section(selection)
+    overlap = data.table("pcon_overlap_2010_2024", "pcon_overlap")
+    old_seats = data.table("ons_pcon_boundaries", "pcon2010")
+    if overlap is not None and old_seats is not None:
+        names_2010 = old_seats.set_index("code")["name"]
+        sentence = _boundary_change_sentence(overlap, names_2010, selection)
+        if sentence:
+            st.markdown(sentence)
+            components.source_caption("pcon_overlap_2010_2024")
+    st.subheader("What this dashboard covers")
+    for title, text in COVERAGE:
+        st.markdown(f"- **{title}**: {text}")
+    st.caption(
+        "Pages for each issue are added as their data is built; the Data & sources page lists "
+        "every file in the snapshot."
+    )

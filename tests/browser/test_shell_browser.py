@@ -1,0 +1,58 @@
+"""What a person sees: the overview map, the sidebar, and the URL following the selection."""
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_query(page, text: str) -> None:
+    # Streamlit rewrites the URL with history.replaceState: there is no navigation to wait for.
+    page.wait_for_function(f"() => location.search.includes({text!r})", timeout=30000)
+
+
+def test_overview_shows_map_and_sidebar_and_url_follows_selection(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    assert page.get_by_text("Nottingham East: overview").is_visible()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_text("Constituency").is_visible()
+    assert sidebar.get_by_text("Boundary set").is_visible()
+    assert "area=E14001410" in page.url
+    screenshot(page, "overview-east-2024")
+
+    sidebar.locator("[data-testid='stSelectbox']").click()
+    page.get_by_role("option", name="Nottingham South").click()
+
+    wait_for_query(page, "area=E14001412")
+    wait_for_app(page)
+    assert page.get_by_text("Nottingham South: overview").is_visible()
+    assert page.locator(".js-plotly-plot").count() >= 1
+
+    sidebar.get_by_text("2010-2024 boundaries").click()
+    wait_for_query(page, "area=E14000867")
+    wait_for_app(page)
+    screenshot(page, "overview-south-2010")
+
+
+def test_a_link_reproduces_the_view_and_a_bad_link_shows_a_notice(page, app_url):
+    page.goto(f"{app_url}/?area=E14000866")
+    wait_for_app(page)
+    assert page.get_by_text("Nottingham North: overview").is_visible()
+    page.goto(f"{app_url}/?area=%3Cscript%3Ealert(1)%3C/script%3E")
+    wait_for_app(page)
+    assert page.get_by_text("is not one of this dashboard's seats").is_visible()
+    assert page.get_by_text("Nottingham East: overview").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_data_and_sources_page_lists_checksums(page, app_url):
+    page.goto(f"{app_url}/data-and-sources")
+    wait_for_app(page)
+    assert page.get_by_text("Data & sources").first.is_visible()
+    page.get_by_text("Westminster Parliamentary Constituencies (December 2022").first.click()
+    page.wait_for_timeout(500)
+    screenshot(page, "data-and-sources")
+    assert page.locator("[data-testid='stException']").count() == 0
