@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import store  # noqa: E402
 from dashboard.ui import data, state  # noqa: E402
-from dashboard.views import data_sources, overview  # noqa: E402
+from dashboard.views import registry  # noqa: E402
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",
@@ -18,6 +18,14 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+
+
+def _bound(render, selection):
+    def page() -> None:
+        render(selection)
+
+    page.__name__ = render.__module__.rsplit(".", 1)[-1]
+    return page
 
 
 def main() -> None:
@@ -33,9 +41,13 @@ def main() -> None:
     selection = state.sidebar_selection()
     pages = [
         st.Page(
-            lambda: overview.render(selection), title="Overview", url_path="overview", default=True
-        ),
-        st.Page(data_sources.render, title="Data & sources", url_path="data-and-sources"),
+            _bound(spec.render, selection),
+            title=spec.title,
+            url_path=spec.url_path,
+            icon=spec.icon,
+            default=index == 0,
+        )
+        for index, spec in enumerate(registry.PAGES)
     ]
     navigation = st.navigation(pages)
     st.sidebar.caption(

@@ -33,3 +33,20 @@ def chart_with_table(
     with table_column:
         st.dataframe(table, hide_index=True, key=f"{key}_table")
     source_caption(*sources)
+
+
+def download_csv(
+    frame: pd.DataFrame, *, dataset_ids: list[str], file_name: str, key: str, label: str = ""
+) -> None:
+    """A download button for exactly ``frame``, with a provenance header, made on click."""
+    from dashboard import exports
+
+    manifest = data.snapshot().manifest["datasets"]
+    st.download_button(
+        label or f"Download these {len(frame):,} rows (CSV with sources)",
+        data=lambda: exports.csv_with_provenance(frame, dataset_ids, manifest),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )

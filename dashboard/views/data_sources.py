@@ -48,7 +48,7 @@ def files_table(entry: dict) -> pd.DataFrame:
     )
 
 
-def render() -> None:
+def render(selection=None) -> None:  # same signature as every page; unused here
     st.title("Data & sources")
     st.markdown(
         "Every figure in this dashboard comes from the publications below. The snapshot the app "

@@ -1,0 +1,65 @@
+"""Filtered CSV exports with a provenance header; text cells are made safe for spreadsheets."""
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard import __version__, catalogue, provenance
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Prefix an apostrophe to text a spreadsheet would treat as a formula; numbers untouched."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_formula)
+    return out
+
+
+def provenance_lines(dataset_ids: list[str], manifest: dict, view_url: str = "") -> list[str]:
+    lines = [
+        "Nottingham East issue dashboard export",
+        f"Exported: {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+        f"App version: {__version__}",
+    ]
+    if view_url:
+        lines.append(f"View: {view_url}")
+    for dataset_id in dataset_ids:
+        publication = catalogue.get(dataset_id)
+        entry = manifest.get(dataset_id) or {}
+        hashes = ", ".join(f"{i['path']} sha256:{i['sha256']}" for i in entry.get("inputs", []))
+        lines += [
+            f"Dataset: {dataset_id}: {publication.title}",
+            f"  Publisher: {publication.publisher}",
+            f"  Official page: {publication.landing_url}",
+            f"  Licence: {publication.licence}",
+            f"  Released: {publication.released or 'not stated in the file'}",
+            f"  Retrieved: {provenance.retrieval_text(entry)}",
+            f"  Period in snapshot: {provenance.period_text(entry) or 'n/a'}",
+            f"  Files: {hashes[:2000]}{' ...' if len(hashes) > 2000 else ''}",
+        ]
+        if not publication.official:
+            lines.append("  Note: compiled by a third party, not the publisher's own file")
+    return lines
+
+
+def csv_with_provenance(
+    frame: pd.DataFrame, dataset_ids: list[str], manifest: dict, view_url: str = ""
+) -> bytes:
+    """CSV text whose first lines, each starting '#', say where every number came from."""
+    header = "".join(f"# {line}\n" for line in provenance_lines(dataset_ids, manifest, view_url))
+    out = safe_for_spreadsheets(frame)
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    body = out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return (header + body).encode("utf-8")

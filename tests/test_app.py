@@ -1,0 +1,79 @@
+"""AppTest smoke tests: every page, every seat and boundary set, no exception tolerated."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import geography
+from dashboard.views import registry
+
+APP = "../dashboard/app.py"
+TIMEOUT_S = 120
+
+
+def render_page(url_path: str, seat: str, boundary_set: str) -> None:
+    """Runs inside AppTest as a script: draw one page for one selection."""
+    from dashboard.ui.state import Selection
+    from dashboard.views import registry
+
+    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    spec.render(Selection(seat, boundary_set))
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
+@pytest.mark.parametrize("seat", sorted(geography.SEATS))
+@pytest.mark.parametrize("boundary_set", sorted(geography.BOUNDARY_SETS))
+def test_every_page_renders_for_every_selection(spec, seat, boundary_set):
+    at = AppTest.from_function(
+        render_page,
+        kwargs={"url_path": spec.url_path, "seat": seat, "boundary_set": boundary_set},
+        default_timeout=TIMEOUT_S,
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "every page has a title"
+
+
+def test_app_defaults_to_nottingham_east_2024_and_writes_the_url():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "Nottingham East: overview"
+    assert at.query_params["area"] == ["E14001410"] or at.query_params["area"] == "E14001410"
+
+
+def test_sidebar_change_updates_page_and_url():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.selectbox(key="seat").select("south").run()
+    at.radio(key="boundary_set").set_value("pcon2010").run()
+    assert not at.exception
+    assert at.title[0].value == "Nottingham South: overview"
+    assert "E14000867" in str(at.query_params["area"])
+
+
+@pytest.mark.parametrize(
+    "area, title",
+    [
+        ("E14000866", "Nottingham North: overview"),
+        ("e14001411", "Nottingham North and Kimberley: overview"),
+    ],
+)
+def test_link_selects_the_seat(area, title):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.query_params["area"] = area
+    at.run()
+    assert not at.exception and at.title[0].value == title
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["E99999999", "<script>alert(1)</script>", "' OR 1=1 --", "x" * 10000, ""],
+    ids=["unknown-code", "html", "sql", "10000-chars", "empty"],
+)
+def test_bad_area_parameter_is_ignored_with_a_notice(bad):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.query_params["area"] = bad
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Nottingham East: overview"
+    if bad:
+        assert any("not one of this dashboard's seats" in w.value for w in at.warning)
+        assert all(len(w.value) < 400 for w in at.warning)

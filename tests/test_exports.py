@@ -1,0 +1,40 @@
+"""Exports carry provenance and never hand a spreadsheet a formula."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard import exports, settings, store
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("Nottingham East", "Nottingham East"),
+        (-3.5, -3.5),
+    ],
+)
+def test_formula_prefixes_are_neutralised(text, expected):
+    assert exports.neutralise_formula(text) == expected
+
+
+def test_csv_has_provenance_header_and_reads_back():
+    snapshot = store.Snapshot(settings.data_dir())
+    frame = snapshot.observations(["ons_pcon_population"]).head(3)
+    frame.loc[0, "area_name"] = "=1+1"
+    raw = exports.csv_with_provenance(
+        frame, ["ons_pcon_population"], snapshot.manifest["datasets"], "http://x/?area=E14001410"
+    ).decode()
+    header = [line for line in raw.splitlines() if line.startswith("#")]
+    assert any("Parliamentary constituency mid-year population estimates" in h for h in header)
+    assert any("sha256:" in h for h in header)
+    assert any("View: http://x/?area=E14001410" in h for h in header)
+    back = pd.read_csv(io.StringIO(raw), comment="#")
+    assert len(back) == 3 and back.loc[0, "area_name"] == "'=1+1"
+    assert back["value"].tolist() == frame["value"].tolist()
