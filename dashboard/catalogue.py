@@ -92,10 +92,10 @@ CATALOGUE: tuple[Publication, ...] = (
         parser="ons_local_boundaries_2013",
         files=(
             SourceFile("geography/boundaries_martinjc_2013/wards_by_lad_*.json"),
-            SourceFile("geography/boundaries_martinjc_2013/wpc_by_lad_E06000018.json"),
+            SourceFile("geography/boundaries_martinjc_2013/wpc_by_lad_*.json"),
             SourceFile("geography/boundaries_martinjc_2013/lsoa_by_lad_E06000018.json"),
         ),
-        tables=("wards2013", "city_boundary", "lsoa2011"),
+        tables=("wards2013", "city_boundary", "lsoa2011", "pcon2010_detailed"),
         mirror_note="Copied from martinjc/UK-GeoJSON (files committed 2014-09-01).",
         attribution="Contains Ordnance Survey, Office of National Statistics, National Records "
         "Scotland and LPS Intellectual Property data © Crown copyright and database right 2016.",

@@ -101,3 +101,16 @@ def population_table(observations: pd.DataFrame, codes: list[str]) -> pd.DataFra
     ]
     latest = rows.sort_values("period_end").groupby("area_code").tail(1)
     return latest.set_index("area_code").reindex(codes).reset_index()
+
+
+def prefer_detailed(coarse: gpd.GeoDataFrame, detailed: gpd.GeoDataFrame | None):
+    """Swap in a finer outline wherever one exists for the same code; mark which was used."""
+    out = coarse.copy()
+    out["outline"] = "ONS ultra-generalised (BUC)"
+    if detailed is None or detailed.empty:
+        return out
+    finer = detailed.set_index("code").geometry.to_crs(out.crs)
+    has = out["code"].isin(finer.index)
+    out.loc[has, "geometry"] = out.loc[has, "code"].map(finer).values
+    out.loc[has, "outline"] = "2013 generalised clipped"
+    return out

@@ -14,7 +14,8 @@ WARD_COLUMNS = {"WD13CD": "code", "WD13NM": "name"}
 PCON_COLUMNS = {"PCON13CD": "code", "PCON13NM": "name"}
 LSOA_COLUMNS = {"LSOA11CD": "code", "LSOA11NM": "name"}
 WARD_FILE_PREFIX = "wards_by_lad_"
-CITY_PCON_FILE = f"wpc_by_lad_{CITY_LAD}.json"
+PCON_FILE_PREFIX = "wpc_by_lad_"
+CITY_PCON_FILE = f"{PCON_FILE_PREFIX}{CITY_LAD}.json"
 LSOA_FILE = f"lsoa_by_lad_{CITY_LAD}.json"
 EXPECTED_CITY_WARDS = 20
 
@@ -58,6 +59,17 @@ def _assign_city_wards(wards: gpd.GeoDataFrame, constituencies: gpd.GeoDataFrame
     return out
 
 
+def _constituencies(paths: Sequence[Path]) -> gpd.GeoDataFrame:
+    """Every 2010-set seat in the city and its neighbouring districts, once each."""
+    frames = [
+        read_boundaries(path, PCON_COLUMNS)
+        for path in paths
+        if path.name.startswith(PCON_FILE_PREFIX)
+    ]
+    seats = pd.concat(frames, ignore_index=True).drop_duplicates("code")
+    return gpd.GeoDataFrame(seats, geometry="geometry", crs=WGS84)
+
+
 def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
     wards = _wards(paths)
     city_constituencies = read_boundaries(by_name(paths, CITY_PCON_FILE), PCON_COLUMNS)
@@ -73,4 +85,5 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         "wards2013": wards.sort_values(["lad_code", "code"]).reset_index(drop=True),
         "city_boundary": boundary,
         "lsoa2011": lsoas.sort_values("code").reset_index(drop=True),
+        "pcon2010_detailed": _constituencies(paths).sort_values("code").reset_index(drop=True),
     }

@@ -66,13 +66,21 @@ def _map_section(selection: Selection) -> None:
     other = data.table("ons_pcon_boundaries", other_set)
     wards = data.table("ons_local_boundaries_2013", "wards2013")
     sites = data.table("named_sites", "sites")
+    # The 2010-2024 seats around Nottingham have finer 2013 outlines; the 2024 set has only BUC.
+    detailed_2010 = data.table("ons_local_boundaries_2013", "pcon2010_detailed")
     if boundaries is None:
         components.no_data("the map", "The snapshot has no constituency boundaries; rebuild it.")
         return
     near = geography.neighbours(boundaries, selection.code)
-    seats = geography.to_map_frame(boundaries[boundaries["code"].isin([selection.code, *near])])
+    shown = boundaries[boundaries["code"].isin([selection.code, *near])]
+    if selection.boundary_set == "pcon2010":
+        shown = geography.prefer_detailed(shown, detailed_2010)
+    seats = geography.to_map_frame(shown)
     other_code = geography.SEATS[selection.seat].codes[other_set]
-    other_outline = geography.to_map_frame(other[other["code"] == other_code])
+    other_shape = other[other["code"] == other_code]
+    if other_set == "pcon2010":
+        other_shape = geography.prefer_detailed(other_shape, detailed_2010)
+    other_outline = geography.to_map_frame(other_shape)
     seat_wards = None
     if wards is not None and selection.boundary_set == "pcon2010":
         seat_wards = geography.to_map_frame(wards[wards["pcon2010_code"] == selection.code])
@@ -109,8 +117,14 @@ def _map_section(selection: Selection) -> None:
         table,
         summary=summary,
         key="overview_map",
-        sources=("ons_pcon_boundaries", "named_sites")
-        + (("ons_local_boundaries_2013",) if seat_wards is not None else ()),
+        sources=("ons_pcon_boundaries", "ons_local_boundaries_2013", "named_sites"),
+    )
+    st.caption(
+        "Outlines: July 2024 seats are ONS's ultra-generalised (BUC) outlines, the only 2024 "
+        "boundaries in our sources, which cut corners by up to a few hundred metres; 2010-2024 "
+        "seats around Nottingham use the finer 2013 generalised clipped outlines. Part of the "
+        "gap between the solid and dashed lines is this difference in detail, not a boundary "
+        "change."
     )
     if seat_wards is None:
         st.caption(
