@@ -15,7 +15,6 @@ import pandas as pd
 from dashboard import catalogue, fetch, store
 from dashboard.catalogue import Publication
 from dashboard.observations import COLUMNS
-from dashboard.validate import validate_dataset_ids, validate_observations
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
@@ -145,6 +144,9 @@ def _observation_summary(frame: pd.DataFrame) -> dict:
 
 
 def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFrame]:
+    # Imported here: a rebuild where nothing changed never needs the parsers or pandera.
+    from dashboard.validate import validate_dataset_ids, validate_observations
+
     module = importlib.import_module(f"dashboard.sources.{publication.parser}")
     tables = module.parse([path for _, path in inputs])
     missing = [name for name in publication.tables if name not in tables]
@@ -189,6 +191,24 @@ def _unchanged(previous: dict | None, inputs: list[dict], fingerprint: str, live
 
 def _copy_dataset(dataset_id: str, live: Path, staging: Path) -> None:
     shutil.copytree(live / dataset_id, staging / dataset_id)
+
+
+def build_log_path(data: Path) -> Path:
+    """Beside the snapshot, not in it: the log must survive a failed build untouched."""
+    return data.with_name(f"{data.name}-build-log.jsonl")
+
+
+def _log_attempt(data: Path, sources: Path, report: "BuildReport", failures: dict) -> None:
+    record = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sources": str(sources),
+        "outcome": "failed" if failures else "ok",
+        "parsed": report.parsed,
+        "unchanged": report.unchanged,
+        "failures": failures,
+    }
+    with build_log_path(data).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record, sort_keys=True) + "\n")
 
 
 def build(
@@ -243,6 +263,7 @@ def build(
                 _copy_dataset(dataset_id, data, staging)
                 datasets[dataset_id] = entry
                 report.kept.append(dataset_id)
+        _log_attempt(data, sources, report, failures)
         if failures:
             raise BuildFailed(failures)
         store.write_manifest(staging, {"format": MANIFEST_FORMAT, "datasets": datasets})

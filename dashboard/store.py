@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -25,7 +24,7 @@ class SnapshotMissing(FileNotFoundError):
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(frame, gpd.GeoDataFrame):
+    if hasattr(frame, "geometry") and hasattr(frame, "crs"):  # a GeoDataFrame
         frame.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
     else:
         frame.to_parquet(path, index=False, compression="zstd")
@@ -34,6 +33,8 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 def read_table(path: Path) -> pd.DataFrame:
     metadata = pq.read_schema(path).metadata or {}
     if b"geo" in metadata:
+        import geopandas as gpd  # only for geometry tables: it is slow to import
+
         return gpd.read_parquet(path)
     return pd.read_parquet(path)
 

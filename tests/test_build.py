@@ -100,6 +100,9 @@ def test_a_bad_input_fails_the_build_and_keeps_the_last_good_snapshot(
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob("data.tmp-*"))
+    attempts = [json.loads(line) for line in build.build_log_path(data).read_text().splitlines()]
+    assert attempts[-1]["outcome"] == "failed"
+    assert "ons_pcon_population" in attempts[-1]["failures"]
 
 
 def test_missing_input_is_named(linked_sources, tmp_path):
