@@ -114,3 +114,53 @@ def prefer_detailed(coarse: gpd.GeoDataFrame, detailed: gpd.GeoDataFrame | None)
     out.loc[has, "geometry"] = out.loc[has, "code"].map(finer).values
     out.loc[has, "outline"] = "2013 generalised clipped"
     return out
+
+
+POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
+
+
+def locate_postcode(
+    text: str,
+    postcodes: pd.DataFrame,
+    seats_2010: gpd.GeoDataFrame,
+    seats_2024: gpd.GeoDataFrame,
+    wards_2013: gpd.GeoDataFrame | None = None,
+) -> dict:
+    """Where a postcode's centroid lies: seat in both sets, 2013 ward, distance to seat edges.
+
+    Returns {"error": ...} for text that is not a postcode or not in the extract.
+    """
+    from dashboard.sources.os_codepoint_open import normalise_postcode
+
+    cleaned = normalise_postcode(text[:20])
+    if not pd.Series([cleaned]).str.fullmatch(POSTCODE_PATTERN).iloc[0]:
+        return {"error": "That does not look like a UK postcode (for example NG3 1AA)."}
+    match = postcodes[postcodes["postcode"] == cleaned]
+    if match.empty:
+        return {
+            "error": f"{cleaned} is not in the Code-Point Open NG extract (NG postcodes only, "
+            "about 2023): it may be newer, retired, or outside the NG area."
+        }
+    row = match.iloc[0]
+    point = gpd.GeoSeries(
+        gpd.points_from_xy([row["easting"]], [row["northing"]]), crs=BRITISH_NATIONAL_GRID
+    ).iloc[0]
+    found = {"postcode": cleaned, "easting": int(row["easting"]), "northing": int(row["northing"])}
+    for key, seats in (("pcon2010", seats_2010), ("pcon2024", seats_2024)):
+        projected = seats.to_crs(BRITISH_NATIONAL_GRID)
+        inside = projected[projected.contains(point)]
+        if inside.empty:
+            found[key] = None
+            continue
+        seat = inside.iloc[0]
+        found[key] = {
+            "code": seat["code"],
+            "name": seat["name"],
+            "edge_distance_m": round(seat.geometry.boundary.distance(point)),
+        }
+    if wards_2013 is not None:
+        projected = wards_2013.to_crs(BRITISH_NATIONAL_GRID)
+        inside = projected[projected.contains(point)]
+        found["ward2013"] = None if inside.empty else inside.iloc[0]["name"]
+    found["ward2019_code"] = row["ward_code"] or None
+    return found

@@ -77,3 +77,11 @@ def test_bad_area_parameter_is_ignored_with_a_notice(bad):
     if bad:
         assert any("not one of this dashboard's seats" in w.value for w in at.warning)
         assert all(len(w.value) < 400 for w in at.warning)
+
+
+def test_postcode_finder_names_the_seat():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.text_input(key="overview_postcode").input("ng5 3ag").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "NG5 3AG" in text and "Nottingham East" in text and "E14001410" in text

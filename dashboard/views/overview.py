@@ -204,6 +204,50 @@ def _population_tiles(selection: Selection) -> None:
     components.source_caption("ons_pcon_population")
 
 
+def _postcode_finder() -> None:
+    """Which seat a postcode is in: the first question of much casework."""
+    st.subheader("Which constituency is a postcode in?")
+    text = st.text_input(
+        "Postcode (NG area)", key="overview_postcode", max_chars=10, placeholder="e.g. NG3 1AA"
+    )
+    if not text:
+        return
+    postcodes = data.table("os_codepoint_open", "postcodes")
+    seats_2010 = data.table("ons_local_boundaries_2013", "pcon2010_detailed")
+    seats_2024 = data.table("ons_pcon_boundaries", "pcon2024")
+    wards = data.table("ons_local_boundaries_2013", "wards2013")
+    if postcodes is None or seats_2010 is None or seats_2024 is None:
+        components.no_data("postcodes", "The snapshot has no postcode or boundary tables.")
+        return
+    found = geography.locate_postcode(text, postcodes, seats_2010, seats_2024, wards)
+    if "error" in found:
+        st.warning(found["error"])
+        return
+    lines = [
+        f"**{found['postcode']}** (Code-Point Open centroid E {found['easting']}, "
+        f"N {found['northing']}):"
+    ]
+    for key, label in (("pcon2010", "2010-2024 boundaries"), ("pcon2024", "July 2024 boundaries")):
+        seat = found.get(key)
+        if seat is None:
+            lines.append(f"- {label}: outside the seats we hold outlines for")
+            continue
+        near = seat["edge_distance_m"] < (250 if key == "pcon2024" else 50)
+        note = f" — only {seat['edge_distance_m']} m from the edge: check" if near else ""
+        lines.append(f"- {label}: **{seat['name']}** ({seat['code']}){note}")
+    if found.get("ward2013"):
+        lines.append(f"- Ward (2013 boundaries): {found['ward2013']}")
+    st.markdown("\n".join(lines))
+    st.caption(
+        "A postcode's point is the centre of its addresses, so a postcode that straddles a "
+        "boundary can belong partly to another seat; near an edge, check the address. July 2024 "
+        "seats use ONS's ultra-generalised outlines."
+    )
+    components.source_caption(
+        "os_codepoint_open", "ons_pcon_boundaries", "ons_local_boundaries_2013"
+    )
+
+
 def render(selection: Selection) -> None:
     st.title(f"{selection.name}: overview")
     st.caption(
@@ -220,6 +264,7 @@ def render(selection: Selection) -> None:
         if sentence:
             st.markdown(sentence)
             components.source_caption("pcon_overlap_2010_2024")
+    _postcode_finder()
     st.subheader("What this dashboard covers")
     for title, text in COVERAGE:
         st.markdown(f"- **{title}**: {text}")
