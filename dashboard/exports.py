@@ -63,3 +63,27 @@ def csv_with_provenance(
             out[column] = out[column].dt.strftime("%Y-%m-%d")
     body = out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     return (header + body).encode("utf-8")
+
+
+def snapshot_zip(folder) -> bytes:
+    """The whole snapshot (Parquet tables + manifest + a README) as one zip, for researchers."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    folder = Path(folder)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.txt",
+            "Nottingham East issue dashboard: the whole data snapshot.\n"
+            "manifest.json lists every dataset, its source files (with sha256), periods and rows.\n"
+            "Each <dataset>/observations.parquet is a long table with the columns dataset, "
+            "measure, area_type, area_code, area_name, period_start, period_end, value, unit.\n"
+            "Missing values are null, never 0; 'status' says why. Licences: see manifest and "
+            "the app's Data & sources page.\n",
+        )
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()

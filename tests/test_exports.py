@@ -38,3 +38,15 @@ def test_csv_has_provenance_header_and_reads_back():
     back = pd.read_csv(io.StringIO(raw), comment="#")
     assert len(back) == 3 and back.loc[0, "area_name"] == "'=1+1"
     assert back["value"].tolist() == frame["value"].tolist()
+
+
+def test_snapshot_zip_holds_the_manifest_and_every_table(tmp_path):
+    import zipfile
+
+    raw = exports.snapshot_zip(settings.data_dir())
+    names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+    manifest = store.Snapshot(settings.data_dir()).manifest["datasets"]
+    assert "manifest.json" in names and "README.txt" in names
+    for entry in manifest.values():
+        for table in entry["tables"].values():
+            assert table["file"] in names

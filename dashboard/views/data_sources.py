@@ -48,6 +48,36 @@ def files_table(entry: dict) -> pd.DataFrame:
     )
 
 
+def _downloads(manifest: dict) -> None:
+    from dashboard import exports, settings
+
+    st.subheader("Download the data")
+    with_observations = [d for d in sorted(manifest) if "observations" in manifest[d]["tables"]]
+    chosen = st.selectbox(
+        "One dataset's observations as CSV (with a provenance header)",
+        with_observations,
+        format_func=lambda d: f"{d} ({manifest[d].get('rows', 0):,} rows)",
+        key="sources_dataset",
+    )
+    if chosen:
+        st.download_button(
+            f"Download {chosen}.csv",
+            data=lambda: exports.csv_with_provenance(data.observations(chosen), [chosen], manifest),
+            file_name=f"{chosen}.csv",
+            mime="text/csv",
+            key="sources_dataset_download",
+            on_click="ignore",
+        )
+    st.download_button(
+        "Download the whole snapshot (zip of Parquet tables and the manifest)",
+        data=lambda: exports.snapshot_zip(settings.data_dir()),
+        file_name="nottingham-east-dashboard-snapshot.zip",
+        mime="application/zip",
+        key="sources_snapshot_download",
+        on_click="ignore",
+    )
+
+
 def render(selection=None) -> None:  # same signature as every page; unused here
     st.title("Data & sources")
     st.markdown(
@@ -71,6 +101,7 @@ def render(selection=None) -> None:  # same signature as every page; unused here
         key="sources_download",
         on_click="ignore",
     )
+    _downloads(manifest)
     st.subheader("Files, checksums and caveats")
     for publication in catalogue.CATALOGUE:
         entry = manifest.get(publication.id)
