@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import geography
+from dashboard import geography, headlines
 from dashboard.ui import components, data, maps
 from dashboard.ui.state import Selection
 
@@ -60,29 +60,31 @@ def _boundary_change_sentence(
     return text + " (mySociety population overlap estimates)."
 
 
-def _map_section(selection: Selection) -> None:
-    boundaries = data.table("ons_pcon_boundaries", selection.boundary_set)
-    other_set = "pcon2010" if selection.boundary_set == "pcon2024" else "pcon2024"
+@st.cache_data(show_spinner=False)
+def _map_parts(seat: str, boundary_set: str):
+    """The map figure, its table and summary for one selection: fixed for the snapshot's life."""
+    selection = Selection(seat, boundary_set)
+    boundaries = data.table("ons_pcon_boundaries", boundary_set)
+    if boundaries is None:
+        return None
+    other_set = "pcon2010" if boundary_set == "pcon2024" else "pcon2024"
     other = data.table("ons_pcon_boundaries", other_set)
     wards = data.table("ons_local_boundaries_2013", "wards2013")
     sites = data.table("named_sites", "sites")
     # The 2010-2024 seats around Nottingham have finer 2013 outlines; the 2024 set has only BUC.
     detailed_2010 = data.table("ons_local_boundaries_2013", "pcon2010_detailed")
-    if boundaries is None:
-        components.no_data("the map", "The snapshot has no constituency boundaries; rebuild it.")
-        return
     near = geography.neighbours(boundaries, selection.code)
     shown = boundaries[boundaries["code"].isin([selection.code, *near])]
-    if selection.boundary_set == "pcon2010":
+    if boundary_set == "pcon2010":
         shown = geography.prefer_detailed(shown, detailed_2010)
     seats = geography.to_map_frame(shown)
-    other_code = geography.SEATS[selection.seat].codes[other_set]
+    other_code = geography.SEATS[seat].codes[other_set]
     other_shape = other[other["code"] == other_code]
     if other_set == "pcon2010":
         other_shape = geography.prefer_detailed(other_shape, detailed_2010)
     other_outline = geography.to_map_frame(other_shape)
     seat_wards = None
-    if wards is not None and selection.boundary_set == "pcon2010":
+    if wards is not None and boundary_set == "pcon2010":
         seat_wards = geography.to_map_frame(wards[wards["pcon2010_code"] == selection.code])
     figure = maps.constituency_map(
         seat_code=selection.code,
@@ -100,7 +102,7 @@ def _map_section(selection: Selection) -> None:
             "Area (km²)": (seats.geometry.area / 1e6).round(1),
         }
     )
-    inside = sites[sites[f"{selection.boundary_set}_code"] == selection.code]["name"].tolist()
+    inside = sites[sites[f"{boundary_set}_code"] == selection.code]["name"].tolist()
     summary = (
         f"**{selection.name}** ({selection.code}, {selection.boundary_label}) and its "
         f"{len(near)} neighbouring constituencies. "
@@ -112,6 +114,16 @@ def _map_section(selection: Selection) -> None:
         + "Queen's Medical Centre lies in Nottingham South, but it is the emergency department "
         "Nottingham East residents use."
     )
+    return figure, table, summary, seat_wards is not None
+
+
+def _map_section(selection: Selection) -> None:
+    parts = _map_parts(selection.seat, selection.boundary_set)
+    if parts is None:
+        components.no_data("the map", "The snapshot has no constituency boundaries; rebuild it.")
+        return
+    figure, table, summary, has_wards = parts
+    sites = data.table("named_sites", "sites")
     components.chart_with_table(
         figure,
         table,
@@ -126,7 +138,7 @@ def _map_section(selection: Selection) -> None:
         "gap between the solid and dashed lines is this difference in detail, not a boundary "
         "change."
     )
-    if seat_wards is None:
+    if not has_wards:
         st.caption(
             "Ward outlines are drawn on the 2010-2024 boundary set only: the mirror holds the "
             "2013 wards, which match those seats; Nottingham's May 2019 wards are not yet in it."
@@ -248,6 +260,60 @@ def _postcode_finder() -> None:
     )
 
 
+def _change_text(figure: headlines.Figure) -> str:
+    fmt = figure.headline.value_format
+    parts = []
+    if figure.previous is not None:
+        parts.append(f"{fmt.format(figure.previous)} in {figure.previous_period}")
+    if figure.year_ago is not None:
+        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
+    return "; ".join(parts)
+
+
+def _whats_new(selection: Selection) -> None:
+    """The latest figure of each issue, what it moved from, and whether it is a record."""
+    st.subheader("What's new")
+    st.caption(
+        "The latest period in the snapshot for each issue, against the period before and the "
+        "same period a year earlier. Each line can be pasted into a letter with its source."
+    )
+    for row in _whats_new_rows(selection.seat):
+        if not row.get("Sentence"):
+            continue
+        record = (
+            f" **{row['Record'].capitalize()}** since the series began." if row["Record"] else ""
+        )
+        before = f" (Before: {row['Before']}.)" if row["Before"] else ""
+        st.markdown(f"- {row['Sentence']}{before}{record}")
+        st.caption(row["Source"])
+
+
+@st.cache_data(show_spinner=False)
+def _whats_new_rows(seat: str) -> list[dict]:
+    """Small and fixed for the life of the snapshot, so computed once per seat per process."""
+    seat_codes = geography.SEATS[seat].codes
+    rows = []
+    for headline in headlines.HEADLINES:
+        observations = data.observations(headline.dataset)
+        area = headlines.resolve_area(headline, seat_codes)
+        found = None if observations is None else headlines.figure(headline, observations, area)
+        if found is None:
+            rows.append({"Issue": headline.key, "Latest": "no data", "Sentence": ""})
+            continue
+        rows.append(
+            {
+                "Issue": headline.key,
+                "Latest": headline.value_format.format(found.value),
+                "Period": headlines.period_label(found.period_start, found.period_end),
+                "Before": _change_text(found),
+                "Record": found.record or "",
+                "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
+                "Source": data.source_line(headline.dataset),
+            }
+        )
+    return rows
+
+
 def render(selection: Selection) -> None:
     st.title(f"{selection.name}: overview")
     st.caption(
@@ -255,6 +321,7 @@ def render(selection: Selection) -> None:
         "issues, each sourced and dated"
     )
     _population_tiles(selection)
+    _whats_new(selection)
     _map_section(selection)
     overlap = data.table("pcon_overlap_2010_2024", "pcon_overlap")
     old_seats = data.table("ons_pcon_boundaries", "pcon2010")
