@@ -75,6 +75,39 @@ def _fetch(args) -> int:
     return 0
 
 
+def _brief(args) -> int:
+    from dashboard import briefing, store
+
+    try:
+        snapshot = store.Snapshot(settings.data_dir(args.data))
+        brief = briefing.build(
+            args.area,
+            lambda dataset: (
+                snapshot.observations([dataset])
+                if dataset in snapshot.manifest["datasets"]
+                else None
+            ),
+            snapshot.manifest["datasets"],
+        )
+    except (ValueError, store.SnapshotMissing) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.format == "docx":
+        if not args.out:
+            print("error: --format docx needs --out FILE", file=sys.stderr)
+            return 2
+        with open(args.out, "wb") as handle:
+            handle.write(briefing.to_docx(brief))
+    else:
+        text = briefing.to_markdown(brief)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -107,6 +140,11 @@ def parser() -> argparse.ArgumentParser:
         help="fetch from a mirror at this URL instead of the official hosts (for testing)",
     )
     fetch.set_defaults(run=_fetch)
+    brief = commands.add_parser("brief", parents=[common], help="a briefing for one seat")
+    brief.add_argument("--area", required=True, help="GSS code of one of the three seats")
+    brief.add_argument("--format", choices=["md", "docx"], default="md")
+    brief.add_argument("--out", help="file to write (Markdown goes to stdout without it)")
+    brief.set_defaults(run=_brief)
     return root
 
 

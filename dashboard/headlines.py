@@ -146,7 +146,7 @@ class Figure:
     period_start: pd.Timestamp
     period_end: pd.Timestamp
     previous: float | None
-    previous_period: str | None
+    previous_period: str | None  # with its preposition: "in January 2026", "on 30 June 2025"
     year_ago: float | None
     comparator: float | None
     record: str | None  # "highest on record" / "lowest on record" since the first period
@@ -177,6 +177,10 @@ def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
         if start.month == 1 and days <= 366:
             return str(start.year)
     return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+
+
+def with_preposition(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    return ("on " if start == end else "in ") + period_label(start, end)
 
 
 def _value_at(series: pd.DataFrame, when: pd.Timestamp) -> float | None:
@@ -218,9 +222,8 @@ def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Fi
         elif latest["value"] <= present["value"].min():
             record = "lowest on record"
     value_text = headline.value_format.format(latest["value"])
-    when = period_label(start, end)
-    preposition = "On" if start == end else "In"
-    sentence = f"{preposition} {when}, " + headline.what.format(value=value_text)
+    when = with_preposition(start, end)
+    sentence = f"{when[0].upper()}{when[1:]}, " + headline.what.format(value=value_text)
     if comparator is not None:
         sentence += (
             f", against {headline.value_format.format(comparator)} {headline.comparator_label}"
@@ -236,7 +239,7 @@ def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Fi
         previous=None if previous is None else float(previous["value"]),
         previous_period=None
         if previous is None
-        else period_label(previous["period_start"], previous["period_end"]),
+        else with_preposition(previous["period_start"], previous["period_end"]),
         year_ago=year_ago,
         comparator=comparator,
         record=record,

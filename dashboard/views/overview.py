@@ -264,7 +264,7 @@ def _change_text(figure: headlines.Figure) -> str:
     fmt = figure.headline.value_format
     parts = []
     if figure.previous is not None:
-        parts.append(f"{fmt.format(figure.previous)} in {figure.previous_period}")
+        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
     if figure.year_ago is not None:
         parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
     return "; ".join(parts)
@@ -314,12 +314,34 @@ def _whats_new_rows(seat: str) -> list[dict]:
     return rows
 
 
+def _briefing_button(selection: Selection) -> None:
+    from dashboard import briefing
+
+    def make() -> bytes:
+        brief = briefing.build(
+            selection.code, data.observations, data.snapshot().manifest["datasets"]
+        )
+        return briefing.to_docx(brief)
+
+    st.download_button(
+        f"Briefing pack for {selection.name} (Word)",
+        data=make,
+        file_name=f"briefing-{selection.code}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="overview_briefing",
+        on_click="ignore",
+        help="One section per issue: the latest figure, its comparison, a small chart, a "
+        "sentence to paste into a letter, and footnoted sources.",
+    )
+
+
 def render(selection: Selection) -> None:
     st.title(f"{selection.name}: overview")
     st.caption(
         f"{selection.code} · {selection.boundary_label} · official statistics on five local "
         "issues, each sourced and dated"
     )
+    _briefing_button(selection)
     _population_tiles(selection)
     _whats_new(selection)
     _map_section(selection)

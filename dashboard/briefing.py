@@ -1,0 +1,174 @@
+"""Briefing packs for a constituency: one section per issue, from the shared headline figures.
+
+Markdown for the command line, Word (.docx) for the office. Every number comes from
+``dashboard.headlines``, the same computation as the Overview's "What's new" panel.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import catalogue, geography, headlines, provenance
+
+TOPICS = {
+    "ae": "QMC Emergency Department",
+    "prison": "Safety at HMP Nottingham",
+    "universal-credit": "Universal Credit",
+    "homelessness": "Homelessness",
+    "schools": "School standards",
+}
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[headlines.Figure] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    series: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (label, period/value)
+    footnotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    area_code: str
+    area_name: str
+    boundary_label: str
+    generated_at: str
+    sections: list[Section]
+
+
+def build(
+    area_code: str, observations: Callable[[str], pd.DataFrame | None], manifest: dict
+) -> Brief:
+    """The brief for one of our seats; ``observations(dataset_id)`` reads the snapshot."""
+    found = geography.seat_for_code(area_code)
+    if found is None:
+        codes = ", ".join(c for s in geography.SEATS.values() for c in s.codes.values())
+        raise ValueError(f"unknown area {area_code!r}; briefs cover {codes}")
+    seat_key, boundary_set = found
+    seat = geography.SEATS[seat_key]
+    sections = []
+    for topic, title in TOPICS.items():
+        section = Section(title)
+        notes: list[str] = []
+        for headline in (h for h in headlines.HEADLINES if h.topic == topic):
+            frame = observations(headline.dataset)
+            area = headlines.resolve_area(headline, seat.codes)
+            figure = None if frame is None else headlines.figure(headline, frame, area)
+            if figure is None:
+                section.missing.append(f"No {headline.measure} for {area} in the snapshot.")
+                continue
+            section.figures.append(figure)
+            series = frame[(frame["measure"] == headline.measure) & (frame["area_code"] == area)]
+            section.series.append((headline.key, series[["period_start", "value"]]))
+            if headline.note and headline.note not in notes:
+                notes.append(headline.note)
+            footnote = provenance.source_line(headline.dataset, manifest.get(headline.dataset))
+            footnote += f" {catalogue.get(headline.dataset).landing_url}"
+            if footnote not in section.footnotes:
+                section.footnotes.append(footnote)
+        section.footnotes = notes + section.footnotes
+        sections.append(section)
+    return Brief(
+        area_code=seat.codes[boundary_set],
+        area_name=seat.names[boundary_set],
+        boundary_label=geography.BOUNDARY_SETS[boundary_set].label,
+        generated_at=dt.datetime.now(dt.UTC).strftime("%-d %B %Y"),
+        sections=sections,
+    )
+
+
+def _comparison(figure: headlines.Figure) -> str:
+    fmt = figure.headline.value_format
+    parts = []
+    if figure.previous is not None:
+        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
+    if figure.year_ago is not None:
+        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
+    if figure.record:
+        parts.append(f"{figure.record} (series from {figure.first_period})")
+    return "; ".join(parts)
+
+
+def to_markdown(brief: Brief) -> str:
+    lines = [
+        f"# {brief.area_name}: briefing on five local issues",
+        "",
+        f"{brief.area_code}, {brief.boundary_label}. Generated {brief.generated_at} from the "
+        "Nottingham East issue dashboard's data snapshot. Official statistics; sources below "
+        "each section.",
+        "",
+    ]
+    number = 0
+    for section in brief.sections:
+        lines += [f"## {section.title}", ""]
+        for figure in section.figures:
+            lines.append(f"- {figure.sentence}")
+            comparison = _comparison(figure)
+            if comparison:
+                lines.append(f"  - Compared with: {comparison}.")
+        for missing in section.missing:
+            lines.append(f"- {missing}")
+        lines.append("")
+        for footnote in section.footnotes:
+            number += 1
+            lines.append(f"[{number}] {footnote}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _sparkline_png(label: str, series: pd.DataFrame) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ordered = series.sort_values("period_start")
+    figure, axes = plt.subplots(figsize=(4.2, 1.4), dpi=150)
+    axes.plot(ordered["period_start"], ordered["value"], color="#0072B2", linewidth=1.4)
+    axes.set_title(label, fontsize=8, loc="left")
+    axes.tick_params(labelsize=7)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def to_docx(brief: Brief) -> bytes:
+    """A Word document: heading, then per issue the sentences, a small chart, footnotes."""
+    from docx import Document
+    from docx.shared import Inches, Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.add_heading(f"{brief.area_name}: briefing on five local issues", level=0)
+    document.add_paragraph(
+        f"{brief.area_code}, {brief.boundary_label}. Generated {brief.generated_at} from the "
+        "Nottingham East issue dashboard's data snapshot. Official statistics; sources under "
+        "each section."
+    )
+    for section in brief.sections:
+        document.add_heading(section.title, level=1)
+        for figure in section.figures:
+            document.add_paragraph(figure.sentence, style="List Bullet")
+            comparison = _comparison(figure)
+            if comparison:
+                document.add_paragraph(f"Compared with: {comparison}.", style="List Bullet 2")
+        for missing in section.missing:
+            document.add_paragraph(missing, style="List Bullet")
+        for key, series in section.series[:1]:
+            if series["value"].notna().sum() >= 3:
+                label = headlines.BY_KEY[key].measure.replace("_", " ")
+                document.add_picture(io.BytesIO(_sparkline_png(label, series)), width=Inches(4.2))
+        for footnote in section.footnotes:
+            paragraph = document.add_paragraph(footnote)
+            paragraph.runs[0].font.size = Pt(8)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""The briefing's numbers are the snapshot's numbers, checked against `query`."""
+
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard import briefing, headlines, query, settings, store
+from dashboard.cli import main
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return store.Snapshot(settings.data_dir())
+
+
+@pytest.fixture(scope="module")
+def brief(snapshot):
+    cache = {}
+
+    def observations(dataset):
+        if dataset not in cache:
+            cache[dataset] = snapshot.observations([dataset])
+        return cache[dataset]
+
+    return briefing.build("E14000865", observations, snapshot.manifest["datasets"]), cache
+
+
+def test_every_sentence_number_equals_query(brief):
+    built, cache = brief
+    checked = 0
+    for section in built.sections:
+        for figure in section.figures:
+            h = figure.headline
+            selected = query.select(
+                cache[h.dataset],
+                dataset=h.dataset,
+                measure=h.measure,
+                area=figure.area_code,
+                period=figure.period_start.strftime("%Y-%m-%d"),
+            )
+            value = pd.read_csv(io.StringIO(query.to_csv(selected)))["value"].iloc[0]
+            assert h.value_format.format(value) in figure.sentence
+            checked += 1
+    assert checked >= 7
+
+
+def test_markdown_has_five_sections_with_sources(brief):
+    text = briefing.to_markdown(brief[0])
+    assert text.startswith("# Nottingham East: briefing")
+    for title in briefing.TOPICS.values():
+        assert f"## {title}" in text
+    assert len(re.findall(r"^\[\d+\] Source: ", text, flags=re.MULTILINE)) >= 5
+    assert "In February 2026, 64% of patients" in text
+
+
+def test_docx_opens_and_holds_the_sentences(brief):
+    from docx import Document
+
+    raw = briefing.to_docx(brief[0])
+    document = Document(io.BytesIO(raw))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for section in brief[0].sections:
+        for figure in section.figures:
+            assert figure.sentence in text
+    assert len(document.inline_shapes) >= 3  # small charts
+
+
+def test_cli_brief_and_unknown_area(capsys):
+    assert main(["brief", "--area", "E14001410"]) == 0
+    assert "# Nottingham East: briefing" in capsys.readouterr().out
+    assert main(["brief", "--area", "E14000001"]) == 2
+    assert "unknown area" in capsys.readouterr().err
+
+
+def test_headline_sentences_say_on_for_a_day():
+    assert headlines.with_preposition(pd.Timestamp("2026-06-29"), pd.Timestamp("2026-06-29")) == (
+        "on 29 June 2026"
+    )
