@@ -272,9 +272,10 @@ CATALOGUE: tuple[Publication, ...] = (
             "providers as well as NHS trusts; codes and names change with mergers.",
             "A cyber-attack caused a shortfall in Type 3 attendances from August 2022 to "
             "February 2023.",
-            "In February 2026 RX1's 'other A&E' attendances jump (about 8,700 against a few "
-            "hundred before), most likely because a Type 3 unit joined its return: compare "
-            "type 1 figures across that month, not totals.",
+            "From October 2025 RX1's 'other A&E' attendances jump (about 9,000 a month, "
+            "against a few hundred before and 0 from May to September 2025; also about 2,800 a "
+            "month from October 2017 to December 2018), most likely because a Type 3 unit "
+            "joined its return: compare type 1 figures across those months, not totals.",
         ),
     ),
     Publication(
