@@ -39,6 +39,7 @@ class Publication:
     mirror_note: str = ""  # how the mirror copy was obtained (from PROVENANCE.md)
     attribution: str = ""
     official: bool = True  # False for third-party compilations: the app labels them
+    derived: bool = False  # True when this project computed it (an estimate, a placement)
     caveats: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -184,6 +185,7 @@ CATALOGUE: tuple[Publication, ...] = (
     Publication(
         id="named_sites",
         publisher="This project, from Ordnance Survey Code-Point Open and ONS boundaries",
+        derived=True,
         title="Named sites (Queen's Medical Centre, Nottingham City Hospital, HMP Nottingham) "
         "placed by postcode",
         landing_url="https://osdatahub.os.uk/downloads/open/CodePointOpen",
@@ -745,6 +747,7 @@ CATALOGUE: tuple[Publication, ...] = (
     Publication(
         id="uc_households_pcon_estimate",
         publisher="This dashboard: an estimate from DWP Stat-Xplore MSOA counts and ONS boundaries",
+        derived=True,
         title="Estimated households on Universal Credit in Nottingham's constituencies, monthly "
         "(2010 and 2024 boundaries)",
         landing_url="https://stat-xplore.dwp.gov.uk/",

@@ -47,7 +47,9 @@ def provenance_lines(dataset_ids: list[str], manifest: dict, view_url: str = "")
             f"  Period in snapshot: {provenance.period_text(entry) or 'n/a'}",
             f"  Files: {hashes[:2000]}{' ...' if len(hashes) > 2000 else ''}",
         ]
-        if not publication.official:
+        if publication.derived:
+            lines.append("  Note: derived by this dashboard, not an official figure")
+        elif not publication.official:
             lines.append("  Note: compiled by a third party, not the publisher's own file")
     return lines
 

@@ -32,6 +32,8 @@ def source_line(dataset_id: str, entry: dict | None) -> str:
         parts.append(f"released {publication.released}")
     parts.append(retrieval_text(entry))
     parts.append(publication.licence)
-    if not publication.official:
+    if publication.derived:
+        parts.append("derived by this dashboard from the sources named, not an official figure")
+    elif not publication.official:
         parts.append("compiled by a third party, not the publisher's own file")
     return "; ".join(parts) + "."

@@ -50,3 +50,12 @@ def test_snapshot_zip_holds_the_manifest_and_every_table(tmp_path):
     for entry in manifest.values():
         for table in entry["tables"].values():
             assert table["file"] in names
+
+
+def test_source_lines_tell_official_compiled_and_derived_apart():
+    from dashboard import provenance
+
+    assert "compiled by a third party" not in provenance.source_line("nhse_ae_monthly", None)
+    assert "compiled by a third party" in provenance.source_line("moj_safety_national", None)
+    derived = provenance.source_line("uc_households_pcon_estimate", None)
+    assert "derived by this dashboard" in derived and "third party" not in derived

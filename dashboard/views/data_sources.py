@@ -20,7 +20,9 @@ def catalogue_table(manifest: dict) -> pd.DataFrame:
                 "Title": publication.title,
                 "Link": publication.landing_url,
                 "Licence": publication.licence,
-                "Official file": "yes" if publication.official else "no: compilation",
+                "Official file": "no: derived by this dashboard"
+                if publication.derived
+                else ("yes" if publication.official else "no: compilation"),
                 "Released": publication.released or "not stated in the file",
                 "Retrieved": provenance.retrieval_text(entry),
                 "Period covered": provenance.period_text(entry) or "-",
