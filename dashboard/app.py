@@ -16,7 +16,7 @@ st.set_page_config(
     page_title="Nottingham East issue dashboard",
     page_icon="📊",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on phones, open on desktops
 )
 
 
