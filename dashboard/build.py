@@ -19,6 +19,9 @@ from dashboard.observations import COLUMNS
 PACKAGE_ROOT = Path(__file__).resolve().parent
 FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
 MANIFEST_FORMAT = 1
+# A refresh that loses more than this share of a table's rows is refused unless allowed: a
+# truncated file that still parses must not silently shrink the snapshot.
+MAX_SHRINK = 0.05
 # "from dashboard[.sources][.x] import names" or "... import (\n names \n)"
 LOCAL_IMPORT = re.compile(r"^from dashboard((?:\.\w+)*) import (\([^)]*\)|[^\n]+)", re.MULTILINE)
 
@@ -162,6 +165,23 @@ def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFram
     return tables
 
 
+def check_shrinkage(tables, previous: dict | None, inputs: list[dict]) -> None:
+    if not previous:
+        return
+    before_inputs = {i["path"]: i["sha256"] for i in previous.get("inputs", [])}
+    changed = [
+        i["path"].rsplit("/", 1)[-1] for i in inputs if before_inputs.get(i["path"]) != i["sha256"]
+    ]
+    for name, frame in tables.items():
+        before = previous.get("tables", {}).get(name, {}).get("rows")
+        if before and len(frame) < before * (1 - MAX_SHRINK):
+            raise ValueError(
+                f"{', '.join(changed) or 'inputs'}: table {name} would have {len(frame):,} rows, "
+                f"{1 - len(frame) / before:.0%} fewer than the last good snapshot's {before:,} "
+                "(a truncated or partial file?); if the drop is real, rebuild with --allow-shrink"
+            )
+
+
 def _write_dataset(publication: Publication, tables, staging: Path) -> dict:
     entries = {}
     summary = {"rows": 0}
@@ -217,6 +237,7 @@ def build(
     *,
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    allow_shrink: bool = False,
 ) -> BuildReport:
     """Build every catalogued dataset (or only some) from ``sources`` into ``data``."""
     chosen = (
@@ -245,6 +266,8 @@ def build(
                 check_inputs(inputs)
                 progress(f"{publication.id}: parsing {len(inputs)} file(s)")
                 tables = parse_publication(publication, inputs)
+                if not allow_shrink:
+                    check_shrinkage(tables, previous.get(publication.id), input_entries)
                 written = _write_dataset(publication, tables, staging)
                 datasets[publication.id] = {
                     "parser": publication.parser,

@@ -21,7 +21,13 @@ def _build(args) -> int:
         )
         return 2
     try:
-        report = build(sources, settings.data_dir(args.data), only=args.only, progress=_progress)
+        report = build(
+            sources,
+            settings.data_dir(args.data),
+            only=args.only,
+            progress=_progress,
+            allow_shrink=args.allow_shrink,
+        )
     except BuildFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
@@ -119,6 +125,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--sources", help=f"sources folder (default: ${settings.SOURCES_ENV})")
     build.add_argument("--only", action="append", metavar="DATASET", help="repeatable")
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept tables that lose more than 5%% of their rows since the last snapshot",
+    )
     build.set_defaults(run=_build)
 
     query = commands.add_parser(

@@ -141,3 +141,16 @@ def test_manifest_is_valid_json_listing_every_catalogued_dataset():
     assert set(manifest["datasets"]) <= set(catalogue.BY_ID)
     for entry in manifest["datasets"].values():
         assert entry["inputs"] and all(len(i["sha256"]) == 64 for i in entry["inputs"])
+
+
+def test_a_file_that_still_parses_but_lost_rows_is_refused(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    build.build(linked_sources, data, only=["pcon_overlap_2010_2024"])
+    overlap = linked_sources / "geography/lookups/PARL10_PARL25_combo_overlap.csv"
+    lines = overlap.read_text().splitlines()
+    overlap.unlink()
+    overlap.write_text("\n".join(lines[: len(lines) // 2]) + "\n")
+    with pytest.raises(build.BuildFailed, match=r"PARL10_PARL25_combo_overlap\.csv: table"):
+        build.build(linked_sources, data, only=["pcon_overlap_2010_2024"])
+    report = build.build(linked_sources, data, only=["pcon_overlap_2010_2024"], allow_shrink=True)
+    assert report.parsed == ["pcon_overlap_2010_2024"]

@@ -39,6 +39,18 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         merged[column] = pd.to_numeric(merged[column], errors="raise")
     for column in ("overlap_population", "pcon2010_population"):
         merged[column] = pd.to_numeric(merged[column], errors="raise").round(0)
+    shares = merged[["share_of_2010_area", "share_of_2010_population"]]
+    if not shares.stack().between(0, 1).all():
+        raise ValueError(f"{OVERLAP_FILE}: overlap shares outside 0-1")
+    if (merged[["overlap_population", "pcon2010_population"]] < 0).any().any():
+        raise ValueError(f"{OVERLAP_FILE}: negative populations")
+    repeated = merged[merged.duplicated(["pcon2010_code", "pcon2024_code"], keep=False)]
+    if not repeated.empty:
+        pair = repeated.iloc[0]
+        raise ValueError(
+            f"{OVERLAP_FILE}: the pair {pair['pcon2010_code']} -> {pair['pcon2024_short_code']} "
+            "appears more than once"
+        )
     ordered = ["pcon2010_code", "pcon2024_code", "pcon2024_short_code"]
     merged = merged[ordered + [c for c in merged.columns if c not in ordered]]
     return {"pcon_overlap": merged.sort_values(ordered[:2]).reset_index(drop=True)}

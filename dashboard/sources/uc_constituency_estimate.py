@@ -137,6 +137,15 @@ def compare_with_official(
 def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
     msoa_path = by_name(paths, MSOA_FILE)
     counts = statxplore_csv.parse([by_name(paths, UC_MSOA_FILE), msoa_path])["observations"]
+    # The MSOA dataset's own validation is not run on this path: a repeated row would be
+    # weighted twice, so refuse it here.
+    repeated = counts[counts.duplicated(["area_code", "period_start"], keep=False)]
+    if not repeated.empty:
+        first = repeated.iloc[0]
+        raise ValueError(
+            f"{UC_MSOA_FILE}: {len(repeated)} repeated area-month rows, e.g. "
+            f"{first['area_code']} {first['period_start']:%Y-%m}"
+        )
     msoas = read_boundaries(msoa_path, MSOA_COLUMNS)
     seats_2010 = read_boundaries(by_name(paths, PCON2010_FILE), PCON_COLUMNS["pcon2010"])
     seats_2024 = read_boundaries(by_name(paths, PCON2024_FILE), PCON_COLUMNS["pcon2024"])

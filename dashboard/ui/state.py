@@ -1,5 +1,6 @@
 """The shared selection (seat and boundary set), kept in the URL so a link reproduces the view."""
 
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -7,6 +8,7 @@ import streamlit as st
 from dashboard import geography
 
 AREA_PARAM = "area"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_PARAM_LENGTH = 40
 
 
@@ -33,11 +35,13 @@ def parse_area_param(raw: str | None) -> tuple[Selection | None, str | None]:
     if raw is None or raw == "":
         return None, None
     shown = raw[:MAX_PARAM_LENGTH] + ("…" if len(raw) > MAX_PARAM_LENGTH else "")
+    # The notice is Markdown: escape the visitor's text so a link or image in a URL stays text.
+    shown = MARKDOWN_SPECIAL.sub(r"\\\1", shown)
     found = geography.seat_for_code(raw) if len(raw) <= MAX_PARAM_LENGTH else None
     if found is None:
         codes = ", ".join(c for s in geography.SEATS.values() for c in s.codes.values())
         return None, (
-            f"The link's area {shown!r} is not one of this dashboard's seats ({codes}); "
+            f"The link's area '{shown}' is not one of this dashboard's seats ({codes}); "
             "showing the default instead."
         )
     return Selection(*found), None

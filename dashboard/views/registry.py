@@ -3,7 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashboard.views import data_sources, overview
+from dashboard.views import (
+    ae,
+    data_sources,
+    homelessness,
+    overview,
+    prison,
+    schools,
+    universal_credit,
+)
 
 
 @dataclass(frozen=True)
@@ -17,5 +25,10 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", overview.render, ":material/map:"),
     # Topic pages go here, in the order of the MP's newsletter.
+    PageSpec("ae", "QMC A&E", ae.render, ":material/emergency:"),
+    PageSpec("prison", "HMP Nottingham", prison.render, ":material/gavel:"),
+    PageSpec("universal-credit", "Universal Credit", universal_credit.render, ":material/wallet:"),
+    PageSpec("homelessness", "Homelessness", homelessness.render, ":material/night_shelter:"),
+    PageSpec("schools", "Schools", schools.render, ":material/school:"),
     PageSpec("data-and-sources", "Data & sources", data_sources.render, ":material/dataset:"),
 )

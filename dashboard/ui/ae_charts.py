@@ -1,0 +1,527 @@
+"""Figures for the A&E page: pure functions from the frames in ``ae_data`` to plotly figures."""
+
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.ui import ae_data as ad
+from dashboard.ui import maps
+
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+PURPLE, SKY, BLACK, GREY = "#CC79A7", "#56B4E9", "#000000", "#9a9a9a"
+FONT = {"size": 14}
+GAP_FILL = "rgba(90, 90, 90, 0.13)"
+PEER_BAND = "rgba(230, 159, 0, 0.18)"
+
+
+def _layout(figure: go.Figure, title: str, y_title: str, height: int = 470) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "font": {"size": 17}},
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        plot_bgcolor="#ffffff",
+        hovermode="x unified",
+    )
+    figure.update_yaxes(title=y_title, gridcolor="#e5e5e5", zeroline=False)
+    figure.update_xaxes(gridcolor="#f0f0f0")
+    return figure
+
+
+def _month_end(month: pd.Timestamp) -> pd.Timestamp:
+    return month + pd.offsets.MonthBegin(1)
+
+
+def _x_range(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
+    return [start - pd.Timedelta(days=20), end + pd.Timedelta(days=20)]
+
+
+def _add_gap(figure: go.Figure, gap, start, end, *, y_text: float = 0.98) -> None:
+    """Shade the field-test months, clipped to the chart's range, with a label saying why."""
+    gap_start, gap_end = gap
+    if gap_start is None or gap_end < start or gap_start > end:
+        return
+    x0, x1 = max(gap_start, start), min(_month_end(gap_end), _month_end(end))
+    figure.add_shape(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=x0,
+        x1=x1,
+        y0=0,
+        y1=1,
+        fillcolor=GAP_FILL,
+        line={"width": 0},
+        layer="below",
+    )
+    figure.add_annotation(
+        x=x0 + (x1 - x0) / 2,
+        y=y_text,
+        xref="x",
+        yref="paper",
+        yanchor="top",
+        showarrow=False,
+        text=(
+            f"No {ad.SHORT_NAME} 4-hour figures<br>(field test, {gap_start:%b %Y}–"
+            f"{gap_end:%b %Y})<br>not zero: not reported"
+        ),
+        font={"size": 12, "color": "#333333"},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
+def _add_covid(figure: go.Figure, start, end) -> None:
+    if not start <= ad.COVID_MONTH <= end:
+        return
+    figure.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=ad.COVID_MONTH,
+        x1=ad.COVID_MONTH,
+        y0=0,
+        y1=1,
+        line={"color": PURPLE, "width": 2, "dash": "dot"},
+    )
+    figure.add_annotation(
+        x=ad.COVID_MONTH,
+        y=0.02,
+        xref="x",
+        yref="paper",
+        yanchor="bottom",
+        xanchor="left",
+        showarrow=False,
+        text="COVID-19 (March 2020)",
+        font={"size": 12, "color": PURPLE},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
+def trend_figure(
+    frame: pd.DataFrame, *, measure: str, gap, peer_label: str, start, end
+) -> go.Figure:
+    """NUH against England and the peer median, with the gap, COVID-19 and the targets marked."""
+    figure = go.Figure()
+    if frame["peers_reporting"].any():
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month"],
+                y=frame["peer_q3"],
+                mode="lines",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup="peers",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month"],
+                y=frame["peer_q1"],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=PEER_BAND,
+                legendgroup="peers",
+                name="Peers: middle half (25th to 75th percentile)",
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month"],
+                y=frame["peer_median"],
+                mode="lines",
+                line={"color": ORANGE, "width": 2.5, "dash": "dot"},
+                legendgroup="peers",
+                name=f"Peer median ({peer_label})",
+                customdata=frame["peers_reporting"],
+                hovertemplate="%{y:.1f}% (median of %{customdata} trusts)<extra>Peers</extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["england"],
+            mode="lines",
+            line={"color": BLACK, "width": 2, "dash": "dash"},
+            name="England",
+            customdata=frame["england_status"].fillna(""),
+            hovertemplate="%{y:.1f}% %{customdata}<extra>England</extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["nuh"],
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": BLUE, "width": 3},
+            marker={"size": 5, "symbol": "circle"},
+            name=f"{ad.SHORT_NAME} (RX1)",
+            hovertemplate="%{y:.1f}%<extra>" + ad.SHORT_NAME + "</extra>",
+        )
+    )
+    if measure == "pct_within_4h_all":
+        figure.add_hline(
+            y=ad.STANDARD_PCT,
+            line={"color": GREEN, "width": 2, "dash": "dashdot"},
+            annotation_text="95% standard",
+            annotation_position="top left",
+            annotation_font={"color": GREEN, "size": 12},
+        )
+        legend_shown, drawn = False, []
+        for target in ad.INTERIM_TARGETS:
+            x0, x1 = max(target.year_start, start), min(_month_end(target.due), _month_end(end))
+            if x0 >= x1:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=[x0, x1],
+                    y=[target.pct, target.pct],
+                    mode="lines",
+                    line={"color": VERMILLION, "width": 2.5, "dash": "longdash"},
+                    name="Interim target (England, all types)",
+                    legendgroup="target",
+                    showlegend=not legend_shown,
+                    hovertemplate=f"target {target.pct:.0f}% by {target.due:%b %Y}<extra></extra>",
+                )
+            )
+            legend_shown = True
+            drawn.append(target)
+        if drawn:
+            first = max(drawn[0].year_start, start)
+            pcts = sorted({f"{t.pct:.0f}%" for t in drawn})
+            label = " then ".join(pcts)  # full wording in the hover and in the caption
+            figure.add_annotation(
+                x=first,
+                y=drawn[0].pct,
+                xanchor="right",
+                yanchor="middle",
+                showarrow=False,
+                text=f"interim<br>target {label}",
+                align="right",
+                font={"size": 11, "color": VERMILLION},
+                bgcolor="rgba(255,255,255,0.85)",
+            )
+    _add_gap(figure, gap, start, end)
+    _add_covid(figure, start, end)
+    values = pd.concat([frame["nuh"], frame["england"], frame["peer_q1"]]).dropna()
+    low = min(values.min() if not values.empty else 50, 70)
+    figure.update_yaxes(range=[max(0, (low // 10) * 10 - 5), 100], ticksuffix="%")
+    title = (
+        f"{ad.MEASURE_LABELS[measure]}<br><sup>{ad.SHORT_NAME} vs England"
+        + (" vs peers" if frame["peers_reporting"].any() else "")
+        + f", {start:%b %Y} to {end:%b %Y}</sup>"
+    )
+    _layout(figure, title, "% of attendances within 4 hours", height=520)
+    # A fixed range: plotly's autorange would stretch to fit the target label on a phone.
+    figure.update_xaxes(title="Month", range=_x_range(start, end))
+    return figure
+
+
+def waits_figure(frame: pd.DataFrame, *, per_admission: bool, gap, start, end) -> go.Figure:
+    figure = go.Figure()
+    if per_admission:
+        for column, name, style in (
+            ("nuh_per_100", f"{ad.SHORT_NAME} (RX1)", {"color": BLUE, "width": 3}),
+            ("england_per_100", "England", {"color": BLACK, "width": 2, "dash": "dash"}),
+        ):
+            figure.add_trace(
+                go.Scatter(
+                    x=frame["month"],
+                    y=frame[column],
+                    mode="lines",
+                    line=style,
+                    name=name,
+                    connectgaps=False,
+                    hovertemplate="%{y:.1f}<extra>" + name + "</extra>",
+                )
+            )
+        title = (
+            "12-hour trolley waits per 100 admissions"
+            "<br><sup>per 100 emergency admissions via A&E, NUH vs England"
+        )
+        y_title = "Waits per 100 admissions via A&E"
+    else:
+        figure.add_trace(
+            go.Bar(
+                x=frame["month"],
+                y=frame["nuh_12h"],
+                marker={"color": BLUE},
+                name=f"{ad.SHORT_NAME} (RX1): patients waiting over 12 hours",
+                hovertemplate="%{y:,.0f}<extra></extra>",
+            )
+        )
+        title = (
+            f"12-hour trolley waits at {ad.SHORT_NAME}"
+            "<br><sup>patients waiting 12+ hours from decision to admit"
+        )
+        y_title = "Patients (count)"
+    _add_covid(figure, start, end)
+    _layout(figure, f"{title}, {start:%b %Y} to {end:%b %Y}</sup>", y_title)
+    figure.update_xaxes(title="Month", range=_x_range(start, end))
+    figure.update_yaxes(rangemode="tozero")
+    return figure
+
+
+def attendances_figure(frame: pd.DataFrame, *, episodes, start, end) -> go.Figure:
+    figure = go.Figure()
+    for column, name, style in (
+        ("attendances_all", "All types", {"color": BLACK, "width": 2, "dash": "dash"}),
+        ("attendances_type1", "Type 1 (QMC emergency department)", {"color": BLUE, "width": 3}),
+        (
+            "attendances_other",
+            "Other A&E (type 3/4 units)",
+            {"color": VERMILLION, "width": 2, "dash": "dot"},
+        ),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month"],
+                y=frame[column],
+                mode="lines",
+                line=style,
+                name=name,
+                connectgaps=False,
+                hovertemplate="%{y:,.0f}<extra>" + name + "</extra>",
+            )
+        )
+    for first, last, _ in episodes:
+        if last < start or first > end:
+            continue
+        x0, x1 = max(first, start), min(_month_end(last), _month_end(end))
+        figure.add_shape(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=x0,
+            x1=x1,
+            y0=0,
+            y1=1,
+            fillcolor="rgba(213, 94, 0, 0.08)",
+            line={"width": 0},
+            layer="below",
+        )
+        figure.add_annotation(
+            x=x0,
+            y=0.98,
+            xref="x",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            text="return covers<br>more 'other A&E'",
+            font={"size": 11, "color": VERMILLION},
+        )
+    _add_covid(figure, start, end)
+    _layout(
+        figure,
+        f"{ad.SHORT_NAME} A&E attendances<br><sup>{start:%b %Y} to {end:%b %Y}</sup>",
+        "Attendances a month",
+    )
+    figure.update_xaxes(title="Month", range=_x_range(start, end))
+    figure.update_yaxes(rangemode="tozero", tickformat=",")
+    return figure
+
+
+def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
+    """Each financial year's months overlaid: the latest two in colour, older years in grey."""
+    figure = go.Figure()
+    years = [c for c in wide.columns if not c.startswith("Average")]
+    shown = [y for y in years if wide[y].notna().any()]
+    latest = shown[-2:] if len(shown) >= 2 else shown
+    is_pct = measure in ad.PCT_MEASURES
+    value_format = "%{y:.1f}%" if is_pct else "%{y:,.0f}"
+    for year in shown:
+        if year in latest:
+            is_last = year == latest[-1]
+            style = {
+                "color": BLUE if is_last else ORANGE,
+                "width": 3.5 if is_last else 2.5,
+                "dash": "solid" if is_last else "dash",
+            }
+            marker = {"size": 7, "symbol": "circle" if is_last else "diamond"}
+            mode = "lines+markers+text"
+        else:
+            style, marker, mode = {"color": GREY, "width": 1}, {"size": 1}, "lines"
+        last_month = wide[year].last_valid_index()
+        labels = [year if (m == last_month and year in latest) else "" for m in wide.index]
+        figure.add_trace(
+            go.Scatter(
+                x=wide.index,
+                y=wide[year],
+                mode=mode,
+                line=style,
+                marker=marker,
+                name=year,
+                connectgaps=False,
+                text=labels,
+                textposition="middle right",
+                textfont={"size": 12, "color": style["color"]},
+                hovertemplate=value_format + "<extra>" + year + "</extra>",
+            )
+        )
+    for column in [c for c in wide.columns if c.startswith("Average")]:
+        figure.add_trace(
+            go.Scatter(
+                x=wide.index,
+                y=wide[column],
+                mode="lines",
+                line={"color": GREEN, "width": 3, "dash": "dot"},
+                name=column + " (pre-pandemic)",
+                hovertemplate=value_format + "<extra>pre-pandemic average</extra>",
+            )
+        )
+    y_title = "% within 4 hours" if is_pct else "Count a month"
+    _layout(
+        figure,
+        f"{ad.MEASURE_LABELS[measure]}<br><sup>{ad.SHORT_NAME}, each financial year (April to "
+        "March)</sup>",
+        y_title,
+    )
+    figure.update_xaxes(title="Month (financial year, April to March)")
+    if is_pct:
+        figure.update_yaxes(ticksuffix="%")
+    else:
+        figure.update_yaxes(rangemode="tozero", tickformat=",")
+    return figure
+
+
+def rank_figure(
+    ranked: pd.DataFrame, *, month, measure: str, peer_codes: list[str], england: float | None
+) -> go.Figure:
+    """Every trust's bar, best to worst; NUH marked by colour, an arrow and a label."""
+    figure = go.Figure()
+    groups = (
+        ("other", "Other trusts with type 1 departments", "#c9c9c9", ""),
+        ("peer", "Chosen peers", ORANGE, "/"),
+        ("nuh", f"{ad.SHORT_NAME} (RX1)", VERMILLION, ""),
+    )
+    kind = ranked["org_code"].map(
+        lambda c: "nuh" if c == ad.TRUST else ("peer" if c in peer_codes else "other")
+    )
+    position = range(1, len(ranked) + 1)
+    ranked = ranked.assign(kind=kind.to_numpy(), position=list(position))
+    for key, name, colour, pattern in groups:
+        rows = ranked[ranked["kind"] == key]
+        if rows.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=rows["position"],
+                y=rows["value"],
+                name=name,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                customdata=rows[["org_name", "org_code", "rank"]],
+                hovertemplate="%{customdata[0]} (%{customdata[1]})<br>rank %{customdata[2]}: "
+                "%{y:.1f}%<extra></extra>",
+            )
+        )
+    own = ranked[ranked["kind"] == "nuh"]
+    if not own.empty:
+        row = own.iloc[0]
+        figure.add_annotation(
+            x=row["position"],
+            y=row["value"],
+            text=(f"{ad.SHORT_NAME}: {row['rank']} of {len(ranked)}<br>{row['value']:.1f}%"),
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=2,
+            arrowcolor=VERMILLION,
+            ax=0,
+            ay=-60,
+            font={"size": 13, "color": VERMILLION},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    if england is not None:
+        figure.add_hline(
+            y=england,
+            line={"color": BLACK, "width": 1.5, "dash": "dash"},
+            annotation_text=f"England {england:.1f}%",
+            annotation_position="top left",
+            annotation_font={"size": 12},
+        )
+    _layout(
+        figure,
+        f"{ad.MEASURE_LABELS[measure]}<br><sup>every trust with a type 1 department, "
+        f"{month:%B %Y}</sup>",
+        "% within 4 hours",
+    )
+    figure.update_layout(hovermode="closest", bargap=0.15, barmode="overlay")
+    figure.update_xaxes(title="Trusts ranked from highest to lowest (1 = highest)")
+    figure.update_yaxes(range=[0, 100], ticksuffix="%")
+    return figure
+
+
+def sites_map(
+    *,
+    seat_code: str,
+    seats: gpd.GeoDataFrame,
+    boundary_label: str,
+    sites: pd.DataFrame,
+    other_outline: gpd.GeoDataFrame | None = None,
+    other_label: str = "",
+) -> go.Figure:
+    """The shared constituency map, widened so both hospital sites are always in view."""
+    figure = maps.constituency_map(
+        seat_code=seat_code,
+        seats=seats,
+        boundary_label=boundary_label,
+        sites=sites,
+        other_outline=other_outline,
+        other_label=other_label,
+    )
+    minx, miny, maxx, maxy = seats[seats["code"] == seat_code].total_bounds
+    minx, maxx = min(minx, sites["easting"].min()), max(maxx, sites["easting"].max())
+    miny, maxy = min(miny, sites["northing"].min()), max(maxy, sites["northing"].max())
+    pad = max(maxx - minx, maxy - miny) * 0.15
+    figure.update_xaxes(range=[minx - pad, maxx + pad])
+    figure.update_yaxes(range=[miny - pad, maxy + pad])
+    figure.update_layout(
+        title={"text": f"{ad.SHORT_NAME}'s hospitals<br><sup>{boundary_label}</sup>"},
+        height=560,
+    )
+    return figure
+
+
+def history_figure(frame: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["timeseries"],
+            mode="lines",
+            line={"color": GREY, "width": 4},
+            name="England, time-series file (to Sep 2023)",
+            customdata=frame["timeseries_status"].fillna(""),
+            hovertemplate="%{y:.1f}% %{customdata}<extra>time series</extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["monthly"],
+            mode="lines",
+            line={"color": BLACK, "width": 1.5, "dash": "dash"},
+            name="England, monthly provider files (from Jul 2015)",
+            hovertemplate="%{y:.1f}%<extra>monthly files</extra>",
+        )
+    )
+    figure.add_hline(
+        y=ad.STANDARD_PCT,
+        line={"color": GREEN, "width": 2, "dash": "dashdot"},
+        annotation_text="95% standard",
+        annotation_position="bottom left",
+        annotation_font={"color": GREEN, "size": 12},
+    )
+    _add_covid(figure, frame["month"].min(), frame["month"].max())
+    _layout(
+        figure,
+        "England: 4-hour % since 2010<br><sup>all A&E types, November 2010 on</sup>",
+        "% of attendances within 4 hours",
+    )
+    figure.update_xaxes(title="Month")
+    figure.update_yaxes(range=[50, 100], ticksuffix="%")
+    return figure

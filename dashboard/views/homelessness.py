@@ -1,0 +1,452 @@
+"""Homelessness in Nottingham: duties owed, temporary accommodation and rough sleeping."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import catalogue, geography
+from dashboard.ui import components, data
+from dashboard.ui import homelessness_charts as charts
+from dashboard.ui import homelessness_tables as t
+from dashboard.ui.state import Selection
+
+HCLIC, ROUGH = t.HCLIC, t.ROUGH
+MODES = {
+    "rate": "Per 1,000 households: Nottingham and England",
+    "count": "Number of households: Nottingham",
+}
+GROUPS = {
+    "core": "English core cities",
+    "em": "East Midlands authorities",
+}
+TILES = (
+    ("households_owed_duty", "Owed a duty"),
+    ("households_in_temporary_accommodation", "In TA"),
+    ("households_in_ta_with_children", "In TA, with children"),
+    ("households_in_bed_and_breakfast", "In B&B"),
+)
+EXPORT_AREAS = {
+    "england": "Nottingham and England",
+    "core": "Nottingham, England and the other core cities",
+    "em": "Nottingham, England and the East Midlands authorities",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _hclic() -> pd.DataFrame | None:
+    """The rows this page uses: shared across sessions, never mutated."""
+    observations = data.observations(HCLIC)
+    if observations is None:
+        return None
+    codes = [t.NOTTINGHAM, t.ENGLAND, *t.CORE_CITIES, *t.EAST_MIDLANDS]
+    keep = (
+        observations["area_code"].isin(codes)
+        | observations["current_area_code"].isin(codes)
+        | (observations["measure"] == "households_in_temporary_accommodation_per_1000")
+    )
+    return observations[keep].reset_index(drop=True)
+
+
+# Cached builders: each figure, table and sentence is computed once per process and choice,
+# so a rerun (a widget click) costs only the drawing.
+@st.cache_data(show_spinner=False)
+def _headline_items() -> list[dict | None]:
+    return [t.headline(_hclic(), measure) for measure, _ in TILES]
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def _trend_parts(measure: str, mode: str):
+    frame = t.trend_frame(_hclic(), measure, mode)
+    return (
+        charts.trend_figure(frame, measure, mode),
+        t.trend_table(frame, mode),
+        t.trend_summary(frame, measure, mode),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _ta_parts():
+    hclic = _hclic()
+    counts = charts.ta_counts_frame(hclic)
+    total = t.trend_frame(hclic, "households_in_temporary_accommodation", "count")
+    types = t.ta_types_frame(hclic)
+    return (
+        (
+            charts.ta_counts_figure(counts),
+            charts.ta_counts_table(counts),
+            t.trend_summary(total, "households_in_temporary_accommodation", "count"),
+        ),
+        (charts.ta_types_figure(types), t.ta_types_table(types), t.ta_types_summary(types)),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _comparison_parts(group: str):
+    hclic = _hclic()
+    ranking, day = t.ta_rate_ranking(hclic)
+    frame = t.comparator_frame(ranking, hclic, group, day)
+    figure = charts.comparator_figure(
+        frame, day_label=t.quarter_label(day, True), group_label=GROUPS[group]
+    )
+    return figure, t.comparator_table(frame), t.rank_sentence(ranking, day, frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _share_parts(prefix: str, what: str, title: str):
+    hclic = _hclic()
+    labels = t.REASON_LABELS if prefix == t.REASON_PREFIX else t.HOUSEHOLD_TYPE_LABELS
+    quarters = t.latest_quarters(hclic, prefix)
+    covered = t.quarters_covered(hclic, prefix, quarters)
+    if not covered:
+        return None
+    span = t.span_label(quarters)
+    table = t.shares_table(hclic, prefix, labels, covered)
+    note = (
+        f"Only {len(covered)} of the {len(quarters)} quarters have this breakdown."
+        if len(covered) < len(quarters)
+        else ""
+    )
+    return (
+        charts.shares_figure(table, title=title, span=span),
+        table.drop(columns="measure"),
+        t.shares_summary(table, what, span),
+        note,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _rough_parts():
+    rough = data.observations(ROUGH)
+    if rough is None:
+        return None
+    frame = t.rough_sleeping_frame(rough)
+    last = int(frame["year"].max())
+    return (
+        charts.rough_sleeping_figure(frame),
+        t.rough_sleeping_table(frame),
+        t.rough_sleeping_summary(frame),
+        last,
+        t.rough_sleeping_rates(frame, t.households_for(_hclic(), last)),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _export_frame(choice: str) -> pd.DataFrame:
+    codes = [t.NOTTINGHAM, t.ENGLAND]
+    if choice == "core":
+        codes += list(t.CORE_CITIES)
+    elif choice == "em":
+        codes += t.EAST_MIDLANDS
+    return t.export_frame(_hclic(), data.observations(ROUGH), codes)
+
+
+def _tile(column, item: dict | None, name: str) -> None:
+    if item is None:
+        column.metric(name, "n/a", help="No figure in the snapshot.")
+        return
+    delta = None
+    if pd.notna(item["year_before_count"]):
+        change = item["count"] - item["year_before_count"]
+        delta = f"{change:+,.0f} on {item['year_before_quarter']}"
+    column.metric(
+        name,
+        f"{item['count']:,.0f}",
+        delta=delta,
+        delta_color="inverse",
+        help=f"{item['label']}, Nottingham City Council, {item['quarter']}. "
+        "An increase is shown in red.",
+    )
+    notes = [f"**{item['quarter']}**"]
+    if pd.notna(item["rate"]):
+        england = item["england_rate"]
+        notes.append(
+            f"{item['rate']:.2f} per 1,000 households"
+            + (f" (England {england:.2f})" if pd.notna(england) else "")
+        )
+    if item["derived"]:
+        notes.append("figure from a derived CSV, not an official workbook")
+    if item["year_before_derived"]:
+        notes.append("the year-earlier figure is from a derived CSV")
+    column.caption(": ".join(notes[:2]) + "".join(f"; {n}" for n in notes[2:]))
+
+
+def _rough_tile(column, rough: pd.DataFrame | None) -> None:
+    if rough is None:
+        column.metric("Sleeping rough", "n/a", help="No rough sleeping snapshot in the data.")
+        return
+    rows = rough[rough["measure"] == "rough_sleepers_snapshot"]
+    notts = rows[rows["area_code"] == t.NOTTINGHAM].set_index("period_start")["value"]
+    england = rows[rows["area_code"] == t.ENGLAND].set_index("period_start")["value"]
+    last = notts.index.max()
+    before = notts.get(last - pd.DateOffset(years=1))
+    column.metric(
+        "Sleeping rough",
+        f"{notts[last]:,.0f}",
+        delta=f"{notts[last] - before:+,.0f} on autumn {last.year - 1}"
+        if pd.notna(before)
+        else None,
+        delta_color="inverse",
+        help="People seen or estimated sleeping rough on one night in October-November.",
+    )
+    column.caption(
+        f"**Autumn {last.year}**: England {england.get(last, float('nan')):,.0f}; a one-night "
+        "count, the latest in this data"
+    )
+
+
+def _headlines(rough: pd.DataFrame | None) -> None:
+    columns = st.columns(5)
+    for column, (_, name), item in zip(columns, TILES, _headline_items(), strict=False):
+        _tile(column, item, name)
+    _rough_tile(columns[4], rough)
+    st.caption(
+        "Households owed a prevention or relief duty during the quarter; temporary accommodation "
+        "(TA) and bed and breakfast are households placed on the quarter's last day. Changes are "
+        "on the same quarter a year earlier. Rates for TA with children and B&B are calculated "
+        "here from the households-in-area figure the same file prints."
+    )
+    components.source_caption(HCLIC, ROUGH)
+
+
+def _trends() -> None:
+    st.subheader("Since the Homelessness Reduction Act (April 2018)")
+    left, right = st.columns([2, 3])
+    measure = left.selectbox(
+        "Measure",
+        list(t.TREND_MEASURES),
+        format_func=lambda m: t.TREND_MEASURES[m][0],
+        key="homeless_trend_measure",
+    )
+    mode = right.radio(
+        "Show",
+        list(MODES),
+        format_func=MODES.get,
+        horizontal=True,
+        key="homeless_trend_mode",
+        help="Counts are not comparable between a city and England: compare rates.",
+    )
+    figure, table, summary = _trend_parts(measure, mode)
+    components.chart_with_table(
+        figure,
+        table,
+        summary=summary,
+        key="homeless_trend",
+        sources=(HCLIC,),
+    )
+    st.caption(
+        "Rates per 1,000 households are printed for temporary accommodation throughout and for "
+        "duties from April-June 2019; earlier duty rates, and all rates for TA with children and "
+        "B&B, are count / households in area from the same file. Seven quarters have no "
+        "workbook in the mirror: their counts come from a derived CSV (marked with a ring in "
+        "the count view) and they have no rate."
+    )
+
+
+def _temporary_accommodation() -> None:
+    st.subheader("Temporary accommodation")
+    for (figure, table, summary), key in zip(
+        _ta_parts(), ("homeless_ta_counts", "homeless_ta_types"), strict=True
+    ):
+        components.chart_with_table(figure, table, summary=summary, key=key, sources=(HCLIC,))
+    st.caption(
+        "The breakdown by type comes from the official workbooks only: quarters filled from the "
+        "derived CSV, and 31 December 2018 (Nottingham's return was missing), have none. "
+        "Households placed in another district are counted within these types."
+    )
+
+
+def _comparison() -> None:
+    st.subheader("How Nottingham compares on temporary accommodation")
+    group = st.radio(
+        "Compare with",
+        list(GROUPS),
+        format_func=GROUPS.get,
+        horizontal=True,
+        key="homeless_compare_group",
+    )
+    figure, table, summary = _comparison_parts(group)
+    components.chart_with_table(
+        figure,
+        table,
+        summary=summary,
+        key="homeless_compare",
+        sources=(HCLIC,),
+    )
+    st.caption(
+        (
+            t.CORE_CITIES_REASON
+            if group == "core"
+            else "Comparators: the 35 local authorities "
+            "of the East Midlands region (E12000004), Nottingham's neighbours."
+        )
+        + " Rank 1 is the highest rate among English authorities with a figure that day."
+    )
+
+
+def _shares() -> None:
+    st.subheader("Why households lose a settled home, and who they are")
+    for prefix, what, title, key in (
+        (
+            t.REASON_PREFIX,
+            "reason for losing a settled home",
+            "Main reason for loss of last settled home",
+            "homeless_reasons",
+        ),
+        (t.HOUSEHOLD_TYPE_PREFIX, "household type", "Household type", "homeless_household_types"),
+    ):
+        parts = _share_parts(prefix, what, title)
+        if parts is None:
+            components.no_data(title.lower(), "No quarter in the last year has this breakdown.")
+            continue
+        figure, table, summary, note = parts
+        components.chart_with_table(figure, table, summary=summary, key=key, sources=(HCLIC,))
+        if note:
+            st.caption(note)
+    st.caption(
+        "Shares of households owed a prevention or relief duty in the four latest quarters "
+        "(prevention and relief tables added together). 'Home no longer suitable' has been a "
+        "separate reason since October-December 2023 and 'loss of resettlement scheme placement' "
+        "since October-December 2024; before, they fell under other reasons."
+    )
+
+
+def _rough_sleeping() -> None:
+    st.subheader("Rough sleeping: Nottingham and the core cities")
+    parts = _rough_parts()
+    if parts is None:
+        components.no_data("rough sleeping", "The snapshot has no rough sleeping tables.")
+        return
+    figure, table, summary, last, rates = parts
+    components.chart_with_table(
+        figure, table, summary=summary, key="homeless_rough", sources=(ROUGH,)
+    )
+    if not rates.empty:
+        st.markdown(
+            f"Cities differ in size, so for autumn {last} the counts are also shown per 10,000 "
+            f"households, using the households-in-area figure of the H-CLIC tables for 31 "
+            f"December {last} (calculated here; the rough sleeping tables print no rate)."
+        )
+        st.dataframe(rates, hide_index=True, key="homeless_rough_rates")
+        components.source_caption(ROUGH, HCLIC)
+    st.caption(
+        t.CORE_CITIES_REASON + " A snapshot is one night chosen by each council between 1 October "
+        "and 30 November, a count or an estimate; 2020 onwards is affected by COVID-19 and "
+        "'Everyone In'. MHCLG has published later snapshots (autumn 2023 onwards); they are not "
+        "in this data yet."
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _map_parts(boundary_set: str, code: str, name: str, label: str):
+    city = data.table("ons_local_boundaries_2013", "city_boundary")
+    seats = data.table("ons_pcon_boundaries", boundary_set)
+    if city is None or seats is None:
+        return None
+    city_shape = geography.to_map_frame(city)
+    seat_shape = geography.to_map_frame(seats[seats["code"] == code])
+    city_area, seat_area = city_shape.geometry.iloc[0].area, seat_shape.geometry.iloc[0].area
+    inside = seat_shape.geometry.iloc[0].intersection(city_shape.geometry.iloc[0]).area
+    table = pd.DataFrame(
+        {
+            "Area": ["Nottingham City Council", name],
+            "GSS code": [t.NOTTINGHAM, code],
+            "Area (km²)": [round(city_area / 1e6, 1), round(seat_area / 1e6, 1)],
+            "Share of the seat inside the city (%)": [None, round(100 * inside / seat_area)],
+        }
+    )
+    summary = (
+        f"Every figure on this page is for the whole of Nottingham City Council. {name} covers "
+        f"about {inside / city_area:.0%} of the city's area, and {inside / seat_area:.0%} of the "
+        "constituency lies inside the city (by area, from simplified boundaries: not a share of "
+        "homeless households)."
+    )
+    figure = charts.city_map_figure(city_shape, seat_shape, seat_label=f"{name} ({label})")
+    return figure, table, summary
+
+
+def _coverage_map(selection: Selection) -> None:
+    parts = _map_parts(
+        selection.boundary_set, selection.code, selection.name, selection.boundary_label
+    )
+    if parts is None:
+        components.no_data("the coverage map", "The snapshot has no city or seat boundary.")
+        return
+    figure, table, summary = parts
+    components.chart_with_table(
+        figure,
+        table,
+        summary=summary,
+        key="homeless_map",
+        sources=("ons_local_boundaries_2013", "ons_pcon_boundaries"),
+    )
+
+
+def _export() -> None:
+    st.subheader("Download the figures")
+    choice = st.radio(
+        "Areas", list(EXPORT_AREAS), format_func=EXPORT_AREAS.get, key="homeless_export_areas"
+    )
+    frame = _export_frame(choice)
+    components.download_csv(
+        frame,
+        dataset_ids=[HCLIC, ROUGH],
+        file_name=f"homelessness_{choice}.csv",
+        key="homeless_download",
+    )
+    st.caption(
+        "Every measure on this page for the chosen areas, one row per area, measure and period, "
+        "with GSS codes, units, periods, `status` (why a value is missing, calculated or derived), "
+        "the source file and its release. The header lines say where each number came from."
+    )
+    components.source_caption(HCLIC, ROUGH)
+
+
+def _limits() -> None:
+    st.subheader("What these figures do not show")
+    st.markdown(
+        "- **No constituency figures.** MHCLG publishes homelessness statistics for local "
+        "authorities only: nothing here is for Nottingham East, North or South alone.\n"
+        "- **Hidden homelessness.** Sofa surfing, overcrowding and people who never approach the "
+        "council are not counted; the duties count households the council assessed.\n"
+        "- **People, not households.** Duties and temporary accommodation count households; "
+        "rough sleeping counts people on one night, and is not a measure of everyone who sleeps "
+        "rough over a year.\n"
+        "- **Outcomes.** Whether prevention or relief succeeded, and how long households stay "
+        "in temporary accommodation, are published by MHCLG but not yet in this data.\n"
+        "- **Rough sleeping after autumn 2022** is not in this data."
+    )
+    with st.expander("Caveats from the publishers and from how this data was built"):
+        for dataset_id in (HCLIC, ROUGH):
+            publication = catalogue.get(dataset_id)
+            st.markdown(f"**{publication.title}**")
+            st.markdown("\n".join(f"- {caveat}" for caveat in publication.caveats))
+
+
+def render(selection: Selection) -> None:
+    st.title("Homelessness in Nottingham")
+    st.caption(
+        "Nottingham City Council (E06000018) · statutory homelessness (H-CLIC), quarterly from "
+        "April 2018 · rough sleeping snapshot, autumn 2010-2022"
+    )
+    st.info(
+        f"**These figures are for the whole of Nottingham City Council (E06000018), not "
+        f"{selection.name}.** MHCLG publishes homelessness statistics for local authorities only, "
+        "so no figure here is for the constituency alone.",
+        icon="ℹ️",
+    )
+    hclic = _hclic()
+    rough = data.observations(ROUGH)
+    if hclic is None:
+        components.no_data(
+            "homelessness", "The snapshot has no H-CLIC tables; rebuild it with the sources."
+        )
+        return
+    _headlines(rough)
+    _trends()
+    _temporary_accommodation()
+    _comparison()
+    _shares()
+    _rough_sleeping()
+    st.subheader("What the figures cover")
+    _coverage_map(selection)
+    _export()
+    _limits()

@@ -1,0 +1,253 @@
+"""The A&E page's frames, sentences and figures, against the real snapshot.
+
+Expected values were read by hand with `python -m dashboard query` and, where named, from the
+NHS England files listed in ../shared/sources/ae/PROVENANCE.md.
+"""
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import geography, settings, store
+from dashboard.ui import ae_charts as charts
+from dashboard.ui import ae_data as ad
+
+M = pd.Timestamp
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    try:
+        return store.Snapshot(settings.data_dir())
+    except store.SnapshotMissing:
+        pytest.skip("no snapshot in data/: run the build first")
+
+
+@pytest.fixture(scope="module")
+def obs(snapshot):
+    return snapshot.table(ad.DATASET, "observations")
+
+
+@pytest.fixture(scope="module")
+def cut(obs):
+    return ad.slices(obs)
+
+
+@pytest.fixture(scope="module")
+def trusts(snapshot):
+    return snapshot.table(ad.DATASET, "trusts")
+
+
+def test_slices_keep_every_row_they_need(cut, obs):
+    assert set(cut.local["area_code"]) == {ad.TRUST, ad.ENGLAND}
+    assert len(cut.local) == obs["area_code"].isin([ad.TRUST, ad.ENGLAND]).sum()
+    assert set(cut.ranked["measure"]) == {*ad.PCT_MEASURES, "attendances_type1"}
+
+
+def test_headlines_for_february_2026(cut):
+    heads = {h.measure: h for h in ad.headlines(cut.local)}
+    assert heads["pct_within_4h_all"].month == M("2026-02-01")
+    # February-2026-CSV-Dl8t54.csv; February 2025 from February-2025 revised CSV.
+    all_types = heads["pct_within_4h_all"]
+    assert all_types.value == pytest.approx(63.503, abs=1e-3)
+    assert all_types.previous == pytest.approx(52.931, abs=1e-3)
+    assert all_types.england == pytest.approx(74.055, abs=1e-3)
+    assert all_types.delta_text == "+10.6 pts"
+    assert "target 78% by Mar 2026" in all_types.reference_text
+    assert heads["pct_within_4h_type1"].value_text == "41.4%"
+    assert heads["pct_within_4h_type1"].delta_text == "-6.0 pts"
+    # PROVENANCE: February 2026, RX1 type 1 11,557, 12+ h DTA 1,066.
+    waits = heads["waits_over_12h_dta"]
+    assert (waits.value, waits.previous, waits.england) == (1066, 509, 54649)
+    assert waits.delta_text == "+557 (+109%)"
+    assert heads["attendances_type1"].value_text == "11,557"
+    assert heads["attendances_type1"].previous == 14519
+
+
+def test_headline_sentences_quote_the_numbers(cut):
+    heads = {h.measure: h for h in ad.headlines(cut.local)}
+    text = ad.headline_sentence(heads["pct_within_4h_all"])
+    assert text.startswith("In February 2026, 63.5% of patients")
+    for part in ("up from 52.9% in February 2025", "England: 74.1%", "78% by March 2026"):
+        assert part in text
+    waits = ad.headline_sentence(heads["waits_over_12h_dta"])
+    assert "1,066 patients" in waits and "509 in February 2025" in waits
+
+
+def test_a_field_test_month_a_year_back_is_said_not_zero(cut):
+    # June 2023 compares with June 2022, inside the field test.
+    heads = {h.measure: h for h in ad.headlines(cut.local, M("2023-06-01"))}
+    head = heads["pct_within_4h_all"]
+    assert head.value == pytest.approx(49.972, abs=1e-3)  # June-2023 revised CSV
+    assert head.previous is None and head.delta_text is None
+    assert "not reported (field test)" in ad.headline_sentence(head)
+
+
+def test_field_test_gap_and_targets(cut):
+    assert ad.field_test_gap(cut.local) == (M("2019-05-01"), M("2023-05-01"))
+    assert ad.target_for(M("2026-02-01")).pct == 78
+    assert ad.target_for(M("2026-02-01")).due == M("2026-03-01")
+    assert ad.target_for(M("2024-01-01")).pct == 76
+    assert ad.scheduled_release(M("2026-02-01")) == M("2026-03-12")
+
+
+def test_trend_frame_keeps_the_gap_as_missing(cut, trusts):
+    peers = ad.peer_table(trusts, "region")["org_code"].tolist()
+    frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", peers, M("2015-07-01"), M("2026-02-01"))
+    row = frame.set_index("month")
+    assert row.loc[M("2017-01-01"), "nuh"] == pytest.approx(77.643, abs=1e-3)
+    assert row.loc[M("2017-01-01"), "england"] == pytest.approx(85.141, abs=1e-3)
+    # January-2019-AE-by-provider-CeyJ9.xls: England 84.35% (all types).
+    assert row.loc[M("2019-01-01"), "england"] == pytest.approx(84.35, abs=0.01)
+    assert math.isnan(row.loc[M("2022-12-01"), "nuh"])
+    assert row.loc[M("2022-12-01"), "nuh_status"] == ad.FIELD_TEST_STATUS
+    assert row.loc[M("2022-12-01"), "england_status"] == "excludes field-test trusts"
+    assert frame["nuh"].isna().sum() == 49
+    # Peer median computed by hand for one month.
+    month = cut.ranked[
+        (cut.ranked["measure"] == "pct_within_4h_all")
+        & (cut.ranked["period_start"] == M("2026-02-01"))
+        & cut.ranked["area_code"].isin(peers)
+    ]["value"].dropna()
+    assert row.loc[M("2026-02-01"), "peer_median"] == pytest.approx(month.median())
+    assert row.loc[M("2026-02-01"), "peers_reporting"] == len(month) == 20
+
+
+def test_peer_sets(trusts):
+    region = ad.peer_table(trusts, "region")
+    assert len(region) == 20
+    assert set(region["region"]) == {"NHS ENGLAND MIDLANDS"}
+    assert ad.TRUST not in set(region["org_code"])
+    assert {"RK5", "RTG", "RWE"} <= set(region["org_code"])  # Sherwood Forest, Derby, Leicester
+    size = ad.peer_table(trusts, "size")
+    assert len(size) == ad.PEER_COUNT_BY_SIZE
+    assert {"RVV", "RXP", "RKB"} <= set(size["org_code"])
+    assert ad.peer_table(trusts, "none").empty
+
+
+def test_trend_figure_shows_a_labelled_gap_not_a_drop(cut, trusts):
+    start, end = M("2015-07-01"), M("2026-02-01")
+    frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", [], start, end)
+    gap = ad.field_test_gap(cut.local)
+    figure = charts.trend_figure(
+        frame, measure="pct_within_4h_all", gap=gap, peer_label="", start=start, end=end
+    )
+    nuh = next(t for t in figure.data if t.name == "NUH (RX1)")
+    assert nuh.connectgaps is False
+    values = pd.Series(nuh.y, index=pd.to_datetime(nuh.x))
+    assert values[M("2019-05-01") : M("2023-05-01")].isna().all()
+    assert (values.dropna() > 0).all()
+    texts = " ".join(a.text for a in figure.layout.annotations)
+    assert "field test" in texts and "COVID-19" in texts and "95% standard" in texts
+    assert "target 76% then 78%" in texts
+    hovers = " ".join(t.hovertemplate or "" for t in figure.data)
+    assert "target 78% by Mar 2026" in hovers and "target 76% by Mar 2024" in hovers
+    rect = next(s for s in figure.layout.shapes if s.type == "rect")
+    assert pd.Timestamp(rect.x0) == M("2019-05-01") and pd.Timestamp(rect.x1) == M("2023-06-01")
+    assert figure.layout.title.text and figure.layout.yaxis.title.text
+
+
+def test_type1_trend_draws_no_all_types_targets(cut):
+    start, end = M("2023-01-01"), M("2026-02-01")
+    frame = ad.trend_frame(cut.ranked, "pct_within_4h_type1", [], start, end)
+    figure = charts.trend_figure(
+        frame, measure="pct_within_4h_type1", gap=(None, None), peer_label="", start=start, end=end
+    )
+    assert not any("target" in (t.name or "") for t in figure.data)
+
+
+def test_waits_december_2022(cut):
+    frame = ad.waits_frame(cut.local, M("2022-12-01"), M("2022-12-01")).iloc[0]
+    # PROVENANCE: December 2022 RX1 12+ h from DTA 799; England 54,573.
+    assert (frame["nuh_12h"], frame["england_12h"]) == (799, 54573)
+    assert frame["nuh_per_100"] == pytest.approx(100 * 799 / frame["nuh_admissions"])
+
+
+def test_other_a_and_e_episodes_found_from_the_data(cut):
+    runs = ad.other_episodes(cut.local)
+    assert [(a, b) for a, b, _ in runs] == [
+        (M("2017-10-01"), M("2018-12-01")),
+        (M("2025-10-01"), M("2026-02-01")),
+    ]
+    assert "October 2025–February 2026" in ad.other_episodes_sentence(cut.local)
+
+
+def test_seasonal_frame_january_2019(cut):
+    wide = ad.seasonal_frame(cut.local, "pct_within_4h_type1")
+    # PROVENANCE: January 2019, RX1 type 1 15,705 attendances, 6,139 over 4 hours = 60.9%.
+    assert wide.loc["Jan", "2018/19"] == pytest.approx(100 * (1 - 6139 / 15705))
+    assert wide["2020/21"].isna().all()
+    assert list(wide.index) == ad.FY_MONTHS
+    figure = charts.seasonal_figure(wide, "pct_within_4h_type1")
+    assert {"2024/25", "2025/26"} <= {t.name for t in figure.data}
+
+
+def test_rank_february_2026(cut, trusts):
+    ranked = ad.rank_frame(cut.ranked, trusts, M("2026-02-01"), "pct_within_4h_type1")
+    rows = cut.ranked[cut.ranked["period_start"] == M("2026-02-01")]
+    rows = rows[rows["area_type"] == "trust"]
+    type1 = rows[(rows["measure"] == "attendances_type1") & (rows["value"] > 0)]["area_code"]
+    pct = rows[(rows["measure"] == "pct_within_4h_type1") & rows["area_code"].isin(type1)]
+    pct = pct.dropna(subset=["value"]).set_index("area_code")["value"]
+    assert len(ranked) == len(pct) == 121
+    own = ranked.set_index("org_code").loc["RX1"]
+    assert own["rank"] == 1 + (pct > pct["RX1"]).sum() == 119
+    assert "ranked 119 of 121" in ad.rank_sentence(
+        ranked, M("2026-02-01"), "pct_within_4h_type1", None
+    )
+    figure = charts.rank_figure(
+        ranked, month=M("2026-02-01"), measure="pct_within_4h_type1", peer_codes=[], england=59.4
+    )
+    assert any("NUH: 119 of 121" in a.text for a in figure.layout.annotations)
+
+
+def test_rank_in_the_field_test_says_why(cut, trusts):
+    month = M("2021-01-01")
+    ranked = ad.rank_frame(cut.ranked, trusts, month, "pct_within_4h_all")
+    assert ad.TRUST not in set(ranked["org_code"])
+    text = ad.rank_sentence(ranked, month, "pct_within_4h_all", ad.FIELD_TEST_STATUS)
+    assert "no 4-hour % (all A&E types) figure for January 2021" in text
+    assert "field test" in text
+
+
+def test_export_frame_has_codes_and_provenance(obs, trusts):
+    peers = ad.peer_table(trusts, "size")["org_code"].tolist()
+    frame = ad.export_frame(obs, ["pct_within_4h_all"], peers, M("2025-01-01"), M("2025-12-01"))
+    assert len(frame) == 12 * (2 + len(peers))
+    for column in ("area_code", "area_name", "unit", "status", "source_file", "period_start"):
+        assert column in frame.columns
+    assert frame["role"].iloc[0] == "focus trust" and frame["area_code"].iloc[0] == "RX1"
+    assert frame["period_start"].between(M("2025-01-01"), M("2025-12-01")).all()
+
+
+def test_history_sentence(snapshot, cut):
+    history = snapshot.table(ad.HISTORY_DATASET, "observations")
+    frame = ad.history_frame(history, cut.local)
+    # England 95.0% in July 2015 (July-2015-AE-by-provider-NI2eY.xls), below 95% since.
+    assert "last met the 95% standard in July 2015" in ad.history_sentence(frame)
+    assert frame["timeseries"].notna().sum() > 150
+
+
+def test_sites_map_shows_both_hospitals(snapshot):
+    boundaries = snapshot.table("ons_pcon_boundaries", "pcon2024")
+    sites = snapshot.table("named_sites", "sites")
+    sites = sites[sites["org_code"] == "RX1"]
+    code = geography.SEATS["east"].codes["pcon2024"]
+    codes = {code, "E14001412", *geography.neighbours(boundaries, code)}
+    seats = geography.to_map_frame(boundaries[boundaries["code"].isin(codes)])
+    figure = charts.sites_map(
+        seat_code=code, seats=seats, boundary_label="July 2024 boundaries", sites=sites
+    )
+    x0, x1 = figure.layout.xaxis.range
+    y0, y1 = figure.layout.yaxis.range
+    assert (sites["easting"].between(x0, x1) & sites["northing"].between(y0, y1)).all()
+    assert set(sites["pcon2024_name"]) == {"Nottingham South", "Nottingham East"}
+    qmc = sites.set_index("site_id").loc["qmc"]
+    assert qmc["pcon2024_name"] == "Nottingham South" and qmc["pcon2010_name"] == "Nottingham South"
+
+
+def test_trust_names_read_well():
+    assert ad.trust_name("SHEFFIELD CHILDREN'S NHS FOUNDATION TRUST") == (
+        "Sheffield Children's NHS Foundation Trust"
+    )

@@ -1,0 +1,182 @@
+"""The homelessness page's frames, sentences and figures, against the real snapshot.
+
+Expected values were read by hand with `python -m dashboard query` (dataset, measure, area,
+period given beside each check) and agree with the files the snapshot names in `source_file`:
+Detailed_LA_202403.xlsx (Nottingham TA on 31 March 2024: 776),
+Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods (Oct-Dec 2025: Nottingham owed
+a duty 692, households in area 129,889; England TA rate 5.49), DetailedLA_201912.xlsx (England
+prevention duty Oct-Dec 2019: 34,010) and the autumn 2022 rough sleeping tables (Nottingham 27,
+England 3,069).
+"""
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import settings, store
+from dashboard.ui import homelessness_charts as charts
+from dashboard.ui import homelessness_tables as t
+
+D = pd.Timestamp
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    try:
+        return store.Snapshot(settings.data_dir())
+    except store.SnapshotMissing:
+        pytest.skip("no snapshot in data/: run the build first")
+
+
+@pytest.fixture(scope="module")
+def hclic(snapshot):
+    return snapshot.table(t.HCLIC, "observations")
+
+
+@pytest.fixture(scope="module")
+def rough(snapshot):
+    return snapshot.table(t.ROUGH, "observations")
+
+
+def test_quarter_labels():
+    assert t.quarter_label(D("2025-12-31"), stock=False) == "Oct-Dec 2025"
+    assert t.quarter_label(D("2018-06-30"), stock=False) == "Apr-Jun 2018"
+    assert t.quarter_label(D("2024-03-31"), stock=True) == "31 Mar 2024"
+
+
+def test_count_series_keeps_every_quarter_and_missing_is_null(hclic):
+    # query: households_in_temporary_accommodation E06000018 2024-03-31 -> 776
+    series = t.count_series(hclic, "households_in_temporary_accommodation", t.NOTTINGHAM)
+    by_day = series.set_index("period_end")
+    assert len(series) == 31  # Apr-Jun 2018 to Oct-Dec 2025
+    assert by_day.loc[D("2024-03-31"), "value"] == 776
+    # Nottingham's TA return for 31 Dec 2018 is '..' in DetailedLA_201812.xlsx: null, not 0
+    assert pd.isna(by_day.loc[D("2018-12-31"), "value"])
+    assert "missing" in by_day.loc[D("2018-12-31"), "status"]
+    assert t.is_derived(by_day.loc[D("2021-03-31"), "status"])  # no 2021 Q1 workbook
+
+
+def test_rates_use_printed_or_calculated_values_and_derived_quarters_have_none(hclic):
+    rates = t.rate_series(hclic, "households_owed_duty", t.NOTTINGHAM).set_index("period_end")
+    # query: households_owed_duty_per_1000 E06000018 2025-10 -> 5.327625896 (692 / 129.889)
+    assert rates.loc[D("2025-12-31"), "value"] == pytest.approx(692 / 129.889)
+    assert pd.isna(rates.loc[D("2021-03-31"), "value"])
+    assert rates.loc[D("2021-03-31"), "count"] == 651
+    assert rates.loc[D("2021-03-31"), "status"].startswith("count only")
+    # no printed rate for TA with children: count / households in area, same file
+    children = t.rate_series(hclic, "households_in_ta_with_children", t.NOTTINGHAM)
+    latest = children.set_index("period_end").loc[D("2025-12-31")]
+    assert latest["value"] == pytest.approx(554 / 129.889)
+    assert latest["status"].startswith("calculated")
+
+
+def test_headline_latest_quarter_against_a_year_earlier(hclic):
+    owed = t.headline(hclic, "households_owed_duty")
+    assert owed["quarter"] == "Oct-Dec 2025"
+    assert owed["count"] == 692 and owed["year_before_count"] == 622
+    assert owed["england_rate"] == pytest.approx(76270 / 24440.280)
+    ta = t.headline(hclic, "households_in_temporary_accommodation")
+    assert ta["quarter"] == "31 Dec 2025" and ta["count"] == 687
+    assert ta["year_before_count"] == 736
+    assert ta["england_rate"] == pytest.approx(5.491, abs=0.001)
+    assert not ta["derived"] and not ta["year_before_derived"]
+
+
+def test_england_prevention_duty_october_december_2019(hclic):
+    # query: households_prevention_duty E92000001 2019-10 -> 34010 (DetailedLA_201912.xlsx)
+    frame = t.count_series(hclic, "households_prevention_duty", t.ENGLAND)
+    assert frame.set_index("period_end").loc[D("2019-12-31"), "value"] == 34010
+
+
+def test_trend_frame_table_summary_and_figure(hclic):
+    frame = t.trend_frame(hclic, "households_owed_duty", "rate")
+    assert set(frame["area"]) == {"Nottingham", "England"}
+    table = t.trend_table(frame, "rate")
+    assert list(table.columns) == ["Quarter", "Nottingham", "England", "Note (Nottingham)"]
+    assert len(table) == 31
+    row = table[table["Quarter"] == "Jan-Mar 2021"].iloc[0]
+    assert pd.isna(row["Nottingham"]) and "derived" in row["Note (Nottingham)"]
+    summary = t.trend_summary(frame, "households_owed_duty", "rate")
+    assert "5.33 per 1,000 households" in summary and "Apr-Jun 2018" in summary
+    assert "7 quarters without a figure" in summary
+    figure = charts.trend_figure(frame, "households_owed_duty", "rate")
+    assert isinstance(figure, go.Figure)
+    assert figure.layout.title.text and figure.layout.yaxis.title.text
+    assert all(trace.connectgaps is False for trace in figure.data)
+    assert len(figure.layout.shapes) == 7  # one grey band per quarter without a rate
+
+
+def test_count_mode_marks_derived_quarters(hclic):
+    frame = t.trend_frame(hclic, "households_in_temporary_accommodation", "count")
+    figure = charts.trend_figure(frame, "households_in_temporary_accommodation", "count")
+    derived = [trace for trace in figure.data if trace.legendgroup == "derived"]
+    assert len(derived) == 1 and len(derived[0].x) == 7
+
+
+def test_reasons_for_the_latest_four_quarters(hclic):
+    quarters = t.latest_quarters(hclic, t.REASON_PREFIX)
+    assert quarters[0] == D("2025-03-31") and quarters[-1] == D("2025-12-31")
+    table = t.shares_table(hclic, t.REASON_PREFIX, t.REASON_LABELS, quarters)
+    top = table.iloc[0]
+    # family or friends: 185 + 155 + 197 + 157 in the four 2025 files (A2P + A2R)
+    assert top["measure"] == "reason_family_or_friends_no_longer_willing_or_able"
+    assert top["Nottingham households"] == 694
+    assert table["Nottingham share (%)"].sum() == pytest.approx(100, abs=0.5)
+    summary = t.shares_summary(table, "reason", t.span_label(quarters))
+    assert "January 2025 to December 2025" in summary and "694 households" in summary
+    figure = charts.shares_figure(table, title="Reasons", span=t.span_label(quarters))
+    assert [trace.name for trace in figure.data] == ["England", "Nottingham"]
+
+
+def test_temporary_accommodation_by_type(hclic):
+    frame = t.ta_types_frame(hclic)
+    latest = frame[frame["period_end"] == D("2025-12-31")].set_index("measure")["value"]
+    assert latest["households_in_ta_social_housing"] == 318
+    assert latest["households_in_bed_and_breakfast"] == 28
+    assert latest.sum() == 687  # the types add up to the total on that day
+    assert "social housing" in t.ta_types_summary(frame)
+    assert len(t.ta_types_table(frame)) == 31
+
+
+def test_ta_rank_among_authorities(hclic):
+    ranking, day = t.ta_rate_ranking(hclic)
+    assert day == D("2025-12-31")
+    rates = hclic[
+        (hclic["measure"] == "households_in_temporary_accommodation_per_1000")
+        & (hclic["period_end"] == day)
+        & (hclic["area_type"] == "lad")
+    ]["value"].dropna()
+    nottingham = ranking[ranking["area_code"] == t.NOTTINGHAM].iloc[0]
+    assert nottingham["rank"] == int((rates > nottingham["value"]).sum()) + 1
+    assert nottingham["of"] == len(rates)
+    core = t.comparator_frame(ranking, hclic, "core", day)
+    assert "Sheffield" in set(core["area"]) and "England" in set(core["area"])
+    east_midlands = t.comparator_frame(ranking, hclic, "em", day)
+    assert len(east_midlands) == 35  # 34 with a figure (Leicester has none) + England
+    sentence = t.rank_sentence(ranking, day, core)
+    assert "5.29 households in temporary accommodation per 1,000" in sentence
+    assert "Bristol" in sentence  # named as having no figure
+
+
+def test_rough_sleeping_core_cities(rough, hclic):
+    frame = t.rough_sleeping_frame(rough)
+    assert set(frame["area"]) == {"Nottingham", *t.CORE_CITIES.values()}
+    table = t.rough_sleeping_table(frame)
+    assert list(table.columns[:2]) == ["Autumn", "Nottingham"]
+    # query: rough_sleepers_snapshot E06000018 2022-10 -> 27
+    assert table.set_index("Autumn").loc["2022", "Nottingham"] == 27
+    assert table.set_index("Autumn").loc["2022", "Sheffield"] == 15  # E08000019 in 2022
+    summary = t.rough_sleeping_summary(frame)
+    assert "27 people sleeping rough" in summary and "peak of 43 in 2017" in summary
+    rates = t.rough_sleeping_rates(frame, t.households_for(hclic, 2022)).set_index("City")
+    # query: households_in_area E06000018 2022-10 -> 130598
+    assert rates.loc["Nottingham", "Per 10,000 households"] == pytest.approx(2.07, abs=0.01)
+    figure = charts.rough_sleeping_figure(frame)
+    assert len(figure.layout.annotations) >= 8  # a titled panel per city
+
+
+def test_export_frame_keeps_codes_periods_and_status(hclic, rough):
+    frame = t.export_frame(hclic, rough, [t.NOTTINGHAM, t.ENGLAND])
+    assert set(frame["area_code"]) == {t.NOTTINGHAM, t.ENGLAND}
+    assert {"period_start", "period_end", "unit", "status", "source_file"} <= set(frame.columns)
+    assert set(frame["dataset"]) == {t.HCLIC, t.ROUGH}

@@ -1,0 +1,201 @@
+"""The Universal Credit page's frames, sentences and figures, against the real snapshot.
+
+Expected values were read by hand with `python -m dashboard query` and from the Stat-Xplore
+exports named in ../shared/sources/universal_credit/PROVENANCE.md:
+households_on_UC_ltla_15-22.csv (row "Nottingham": January 2019 4,823, December 2019 14,851,
+November 2023 (p) 37,208; row "Total": January 2019 1,471,234), households_on_UC_msoa_15-22.csv
+(row "Nottingham 001": January 2019 41, December 2019 163) and uc_pc_households.xlsx (Data
+Sheet 0, "Nottingham East" 18,520; "Nottingham South" 12,442, May 2025 (p)).
+"""
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import catalogue, settings, store
+from dashboard.ui import uc_charts as charts
+
+M = pd.Timestamp
+EAST_2024, EAST_2010, NK_2024, SOUTH_2024 = "E14001410", "E14000865", "E14001411", "E14001412"
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    try:
+        return store.Snapshot(settings.data_dir())
+    except store.SnapshotMissing:
+        pytest.skip("no snapshot in data/: run the build first")
+
+
+@pytest.fixture(scope="module")
+def t(snapshot):
+    ids = {
+        "lad": "dwp_uc_households_lad",
+        "msoa": "dwp_uc_households_msoa",
+        "pcon": "dwp_uc_households_pcon2024",
+        "lad_may": "dwp_uc_households_lad_may2025",
+        "est": "uc_households_pcon_estimate",
+        "pop": "ons_pcon_population",
+    }
+    return {key: snapshot.table(d, "observations") for key, d in ids.items()}
+
+
+def _value(frame, series_start, month):
+    rows = frame[frame["series"].str.startswith(series_start) & (frame["period_start"] == month)]
+    return rows["value"].iloc[0]
+
+
+def test_full_service_month_matches_the_catalogue_notes():
+    notes = " ".join(catalogue.get("dwp_uc_households_msoa").caveats)
+    assert f"full-service date ({charts.month_label(charts.FULL_SERVICE_MONTH)})" in notes
+
+
+def test_monthly_series_city_gb_and_estimate(t):
+    series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    assert set(series["series"]) == {
+        "Nottingham (city), DWP",
+        "Great Britain, DWP",
+        "Nottingham East, estimate",
+    }
+    assert _value(series, "Nottingham (city)", M("2019-01-01")) == 4823
+    assert _value(series, "Nottingham (city)", M("2019-12-01")) == 14851
+    assert _value(series, "Nottingham (city)", M("2023-11-01")) == 37208
+    assert _value(series, "Great Britain", M("2019-01-01")) == 1471234
+    assert _value(series, "Nottingham East, estimate", M("2023-11-01")) == 14176
+    # January to October 2023 are missing from the export: gap rows, never zeros.
+    gap = series[series["period_start"].between(M("2023-01-01"), M("2023-10-01"))]
+    assert len(gap) == 30 and gap["value"].isna().all()
+    assert set(gap["status"]) == {charts.MISSING_STATUS}
+
+
+def test_north_and_kimberley_has_no_estimate_and_no_check(t):
+    series = charts.monthly_series(t["lad"], t["est"], NK_2024, "Nottingham North and Kimberley")
+    assert not series["series"].str.endswith("estimate").any()
+    assert charts.estimate_check(t["est"], t["msoa"], t["lad_may"], t["pcon"], NK_2024) is None
+    official = charts.latest_official(t["pcon"], t["lad_may"], NK_2024, "N&K")
+    assert official.set_index("series").loc["N&K, DWP", "value"] == 17935
+
+
+def test_official_may_2025_and_rates(t):
+    official = charts.latest_official(t["pcon"], t["lad_may"], EAST_2024, "Nottingham East")
+    by_series = official.set_index("series")["value"]
+    assert by_series["Nottingham East, DWP"] == 18520
+    assert by_series["Nottingham (city), DWP"] == 47824
+    assert by_series["Great Britain, DWP"] == 6575050
+    assert (official["status"] == "provisional").all()
+    denoms = charts.denominators(t["pop"], "pcon2024", EAST_2024)
+    assert denoms[EAST_2024] == (124191.0, M("2022-06-30"))
+    # The city is the three 2010-2024 seats at mid-2020: 113,673 + 99,752 + 123,673.
+    assert denoms[charts.CITY] == (337098.0, M("2020-06-30"))
+    rated = charts.add_rate(official, denoms).set_index("series")["per_1000_residents"]
+    assert rated["Nottingham East, DWP"] == pytest.approx(149.1)  # 18,520 / 124,191
+    assert pd.isna(rated["Great Britain, DWP"])  # no GB denominator: empty, not zero
+
+
+def test_estimate_against_the_official_figure(t):
+    check = charts.estimate_check(t["est"], t["msoa"], t["lad_may"], t["pcon"], EAST_2024)
+    assert check["estimate"] == 14176 and check["msoa_total"] == 37201
+    assert round(check["implied"]) == 18224  # 14,176 / 37,201 x 47,824
+    assert round(check["difference"]) == -296
+    assert round(check["difference_pct"], 1) == -1.6
+    sentence = charts.estimate_check_sentence(check, "Nottingham East")
+    assert "18,520" in sentence and "18,224" in sentence and "296 (1.6%) below" in sentence
+    south = charts.estimate_check(t["est"], t["msoa"], t["lad_may"], t["pcon"], SOUTH_2024)
+    assert round(south["implied"]) == 12149 and south["official"] == 12442
+    # 2010-2024 seats have no official constituency figure to check against.
+    assert charts.estimate_check(t["est"], t["msoa"], t["lad_may"], t["pcon"], EAST_2010) is None
+
+
+def test_index_to_a_common_month(t):
+    series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    assert M("2019-01-01") in charts.index_base_months(series)
+    frame = charts.indexed(series, M("2019-01-01"))
+    last = frame[frame["period_start"] == M("2023-11-01")].set_index("series")["index"]
+    assert last["Nottingham (city), DWP"] == pytest.approx(771.5)  # 37,208 / 4,823
+    figure = charts.index_figure(frame, M("2019-01-01"))
+    assert "January 2019 = 100" in figure.layout.title.text
+    assert "×7.7" in charts.index_summary(frame, M("2019-01-01"))
+
+
+def test_trend_figure_breaks_at_gaps_and_marks_full_service(t):
+    series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    official = charts.latest_official(t["pcon"], t["lad_may"], EAST_2024, "Nottingham East")
+    figure = charts.trend_figure(series, official, mode=charts.COUNT, seat_label="Nottingham East")
+    lines = [tr for tr in figure.data if tr.mode == "lines"]
+    assert {tr.name for tr in lines} == {"Nottingham (city), DWP", "Nottingham East, estimate"}
+    assert all(tr.connectgaps is False for tr in lines)
+    assert any(s.x0 == charts.FULL_SERVICE_MONTH for s in figure.layout.shapes)
+    assert any("full service" in a.text for a in figure.layout.annotations)
+    assert figure.layout.yaxis.title.text and figure.layout.xaxis.title.text
+    table = charts.trend_table(series, official, mode=charts.COUNT)
+    assert table.columns[0] == "Month" and "Nottingham East (estimate)" in table.columns
+    may = table[table["Month"] == "May 2025"].iloc[0]
+    assert may["Nottingham East (DWP)"] == 18520 and may["Flags"] == "provisional"
+    assert "2023" not in " ".join(table["Month"].iloc[2:3])  # the gap months are not rows
+    summary = charts.trend_summary(series, official, "Nottingham East")
+    assert "37,208" in summary and "1,976" in summary and "estimate" in summary
+
+
+def test_flags_note_names_the_months(t):
+    series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    note = charts.flags_note(series)
+    assert "provisional: November 2023" in note
+    assert "revised: December 2021 to December 2022" in note
+    assert "not in the export: January 2023 to October 2023" in note
+
+
+def test_msoa_map_table_and_shapes(snapshot, t):
+    msoa = t["msoa"]
+    codes = msoa[msoa["area_type"] == "msoa"][["area_code", "area_name"]]
+    shapes = charts.msoa_shapes(snapshot.table("ons_local_boundaries_2013", "lsoa2011"), codes)
+    assert len(shapes) == 38 and shapes["msoa_code"].notna().all()
+    month_rows = charts.msoa_month(msoa, M("2019-01-01"))
+    assert len(month_rows) == 38
+    assert month_rows.set_index("area_name").loc["Nottingham 001", "value"] == 41
+    weights = snapshot.table("uc_households_pcon_estimate", "uc_msoa_pcon_weights")
+    table = charts.msoa_table(month_rows, weights, EAST_2024)
+    assert table["Share in seat (estimate)"].between(0, 1).all()
+    wards = snapshot.table("ons_local_boundaries_2013", "wards2013")
+    seat = charts.seat_outlines_from_wards(wards, [EAST_2010])
+    figure = charts.msoa_map_figure(
+        shapes, month_rows, month=M("2019-01-01"), vmax=2000, seat=seat, seat_label="East"
+    )
+    assert isinstance(figure, go.Figure)
+    assert len(figure.to_json()) < 1_000_000
+    early = charts.msoa_month(msoa, M("2016-01-01"))
+    nil = (early["status"] == charts.NIL_STATUS).sum()
+    assert nil > 0 and early.loc[early["status"] == charts.NIL_STATUS, "value"].isna().all()
+    figure = charts.msoa_map_figure(
+        shapes, early, month=M("2016-01-01"), vmax=2000, seat=seat, seat_label="East"
+    )
+    assert any(tr.name and "nil or negligible" in tr.name for tr in figure.data)
+
+
+def test_comparison_latest_month(t):
+    frame = charts.comparison_frame(t["pcon"], t["pop"])
+    assert len(frame) == 8
+    values = frame.set_index("area_code")["value"]
+    assert values[EAST_2024] == 18520 and values[NK_2024] == 17935 and values[SOUTH_2024] == 12442
+    median = charts.median_constituency(t["pcon"], t["pop"])
+    assert median["value"] == 9524
+    figure = charts.comparison_figure(
+        frame, highlight=EAST_2024, mode=charts.PER_1000, median=median
+    )
+    assert any("▶ Nottingham East" in label for label in figure.data[0].y)
+    summary = charts.comparison_summary(frame, median)
+    assert "Nottingham East 18,520" in summary and "9,524" in summary
+
+
+def test_monthly_export_has_codes_flags_and_provenance(snapshot, t):
+    from dashboard import exports
+
+    series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    official = charts.latest_official(t["pcon"], t["lad_may"], EAST_2024, "Nottingham East")
+    denoms = charts.denominators(t["pop"], "pcon2024", EAST_2024)
+    frame = pd.concat([charts.add_rate(series, denoms), charts.add_rate(official, denoms)])
+    ids = ["dwp_uc_households_lad", "uc_households_pcon_estimate", "dwp_uc_households_pcon2024"]
+    text = exports.csv_with_provenance(frame, ids, snapshot.manifest["datasets"]).decode()
+    assert "# Dataset: uc_households_pcon_estimate" in text
+    assert "compiled by a third party" in text  # the estimate is flagged as not DWP's own
+    assert "E14001410,Nottingham East,2025-05-01" in text and "18520" in text
+    assert "estimate; provisional" in text and charts.MISSING_STATUS in text
