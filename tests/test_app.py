@@ -85,3 +85,33 @@ def test_postcode_finder_names_the_seat():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "NG5 3AG" in text and "Nottingham East" in text and "E14001410" in text
+
+
+def render_page_from_state(url_path: str) -> None:
+    """Runs inside AppTest: draw one page for the selection the test put in session state."""
+    import streamlit as st
+
+    from dashboard.ui.state import Selection
+    from dashboard.views import registry
+
+    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    spec.render(Selection(st.session_state["test_seat"], st.session_state["test_set"]))
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
+def test_changing_seat_and_boundary_set_in_one_session(spec):
+    """Widgets whose options depend on the seat must survive the seat changing under them."""
+    at = AppTest.from_function(
+        render_page_from_state, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
+    )
+    for seat, boundary_set in [
+        ("east", "pcon2024"),
+        ("south", "pcon2024"),
+        ("south", "pcon2010"),
+        ("north", "pcon2010"),
+        ("east", "pcon2024"),
+    ]:
+        at.session_state["test_seat"] = seat
+        at.session_state["test_set"] = boundary_set
+        at.run()
+        assert not at.exception, (spec.url_path, seat, boundary_set, at.exception)

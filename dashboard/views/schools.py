@@ -542,7 +542,7 @@ def _research_section(frame: pd.DataFrame, selection: Selection) -> None:
         f"Constituency ({selection.boundary_label})",
         area_options,
         format_func=lambda c: "Whole city (LA 892)" if c == "city" else seat_codes[c],
-        key="schools_table_area",
+        key=f"schools_table_area_{boundary_set}",  # options differ by boundary set
     )
     phases = columns[1].multiselect(
         "Phase",

@@ -196,6 +196,6 @@ def test_monthly_export_has_codes_flags_and_provenance(snapshot, t):
     ids = ["dwp_uc_households_lad", "uc_households_pcon_estimate", "dwp_uc_households_pcon2024"]
     text = exports.csv_with_provenance(frame, ids, snapshot.manifest["datasets"]).decode()
     assert "# Dataset: uc_households_pcon_estimate" in text
-    assert "compiled by a third party" in text  # the estimate is flagged as not DWP's own
+    assert "derived by this dashboard, not an official figure" in text  # the estimate is ours
     assert "E14001410,Nottingham East,2025-05-01" in text and "18520" in text
     assert "estimate; provisional" in text and charts.MISSING_STATUS in text
