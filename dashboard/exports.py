@@ -89,3 +89,27 @@ def snapshot_zip(folder) -> bytes:
             if path.is_file():
                 archive.write(path, path.relative_to(folder).as_posix())
     return buffer.getvalue()
+
+
+def zip_with_readme(
+    frame: pd.DataFrame, dataset_ids: list[str], manifest: dict, view_url: str = ""
+) -> bytes:
+    """A zip of a plain CSV (no comment lines, for tools) and a README with the provenance."""
+    import io
+    import zipfile
+
+    out = safe_for_spreadsheets(frame)
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    readme = "\n".join(provenance_lines(dataset_ids, manifest, view_url)) + (
+        "\n\ndata.csv: one row per figure; empty values are missing, suppressed or not "
+        "reported (never zero); the status column, where present, says why.\n"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme)
+        archive.writestr(
+            "data.csv", out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        )
+    return buffer.getvalue()

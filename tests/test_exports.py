@@ -59,3 +59,18 @@ def test_source_lines_tell_official_compiled_and_derived_apart():
     assert "compiled by a third party" in provenance.source_line("moj_safety_national", None)
     derived = provenance.source_line("uc_households_pcon_estimate", None)
     assert "derived by this dashboard" in derived and "third party" not in derived
+
+
+def test_zip_export_holds_plain_csv_and_readme():
+    import zipfile
+
+    snapshot = store.Snapshot(settings.data_dir())
+    frame = snapshot.observations(["ons_pcon_population"]).head(5)
+    raw = exports.zip_with_readme(frame, ["ons_pcon_population"], snapshot.manifest["datasets"])
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    assert sorted(archive.namelist()) == ["README.txt", "data.csv"]
+    readme = archive.read("README.txt").decode()
+    assert "Parliamentary constituency mid-year population estimates" in readme
+    back = pd.read_csv(io.BytesIO(archive.read("data.csv")))
+    assert back["value"].tolist() == frame["value"].tolist()
+    assert not archive.read("data.csv").decode().startswith("#")

@@ -38,15 +38,31 @@ def chart_with_table(
 def download_csv(
     frame: pd.DataFrame, *, dataset_ids: list[str], file_name: str, key: str, label: str = ""
 ) -> None:
-    """A download button for exactly ``frame``, with a provenance header, made on click."""
+    """Download buttons for exactly ``frame``: a CSV with a provenance header, and a zip of a
+    plain CSV with a README; both made only when clicked."""
     from dashboard import exports
 
     manifest = data.snapshot().manifest["datasets"]
-    st.download_button(
+    view_url = current_view_url()
+    left, right = st.columns(2)
+    left.download_button(
         label or f"Download these {len(frame):,} rows (CSV with sources)",
-        data=lambda: exports.csv_with_provenance(frame, dataset_ids, manifest),
+        data=lambda: exports.csv_with_provenance(frame, dataset_ids, manifest, view_url),
         file_name=file_name,
         mime="text/csv",
         key=key,
         on_click="ignore",
     )
+    right.download_button(
+        "Same rows as a zip (plain CSV + README)",
+        data=lambda: exports.zip_with_readme(frame, dataset_ids, manifest, view_url),
+        file_name=file_name.removesuffix(".csv") + ".zip",
+        mime="application/zip",
+        key=f"{key}_zip",
+        on_click="ignore",
+    )
+
+
+def current_view_url() -> str:
+    """The link that reproduces this view, as the browser reported it (empty in tests)."""
+    return st.context.url or ""
