@@ -50,6 +50,24 @@ def files_table(entry: dict) -> pd.DataFrame:
     )
 
 
+def _release_calendar(manifest: dict) -> None:
+    import datetime as dt
+
+    from dashboard import releases
+
+    st.subheader("Release calendar")
+    today = dt.date.today()
+    table = releases.calendar(manifest, today)
+    behind = int((table["Snapshot"] != "").sum()) if not table.empty else 0
+    st.markdown(
+        f"When each source should publish its next period, as of {today:%-d %B %Y}. "
+        f"For {behind} dataset(s) a newer release is probably already out: the snapshot is "
+        "behind until it is refreshed. Forecasts use only NHS England's stated rule or the "
+        "lag of the last stated release; the rest are shown as unknown, not guessed."
+    )
+    st.dataframe(table, hide_index=True, key="sources_calendar")
+
+
 def _downloads(manifest: dict) -> None:
     from dashboard import exports, settings
 
@@ -103,6 +121,7 @@ def render(selection=None) -> None:  # same signature as every page; unused here
         key="sources_download",
         on_click="ignore",
     )
+    _release_calendar(manifest)
     _downloads(manifest)
     st.subheader("Files, checksums and caveats")
     for publication in catalogue.CATALOGUE:

@@ -1,0 +1,27 @@
+"""Release forecasts follow the stated rule or the last release's own lag."""
+
+import datetime as dt
+
+from dashboard import releases, settings, store
+
+
+def test_second_thursday():
+    assert releases.second_thursday(2026, 4) == dt.date(2026, 4, 9)
+    assert releases.second_thursday(2026, 10) == dt.date(2026, 10, 8)
+
+
+def test_ae_next_release_is_second_thursday_after_the_next_month():
+    entry = {"period_end": "2026-02-28"}
+    found = releases.expected("nhse_ae_monthly", entry, dt.date(2026, 3, 1))
+    assert found.next_period_end == dt.date(2026, 3, 31)
+    assert found.expected_release == dt.date(2026, 4, 9)
+    assert not found.behind
+    assert releases.expected("nhse_ae_monthly", entry, dt.date(2026, 11, 26)).behind
+
+
+def test_calendar_over_the_snapshot_names_its_basis():
+    manifest = store.Snapshot(settings.data_dir()).manifest["datasets"]
+    table = releases.calendar(manifest, dt.date(2026, 11, 26))
+    ae = table.set_index("Dataset").loc["nhse_ae_monthly"]
+    assert ae["Expected release"] == "2026-04-09" and ae["Snapshot"].startswith("behind")
+    assert set(table["Basis"].str.split().str[0]) <= {"NHS", "the", "no"}
