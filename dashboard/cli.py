@@ -81,6 +81,30 @@ def _fetch(args) -> int:
     return 0
 
 
+def _statxplore(args) -> int:
+    from pathlib import Path
+
+    from dashboard import statxplore_api as api
+
+    try:
+        result = api.refresh(
+            months=args.month or (),
+            sources=settings.sources_dir(args.sources),
+            base_url=args.base_url or api.BASE_URL,
+            progress=_progress,
+        )
+    except (api.StatXploreError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if result.observations is None:  # no key: the message is printed, nothing else happens
+        return 0
+    out = Path(args.out or settings.REPO_ROOT / "downloads" / "statxplore" / "uc_households.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.observations.to_csv(out, index=False, date_format="%Y-%m-%d", float_format="%.10g")
+    _progress(f"{result.message}; written to {out}")
+    return 0
+
+
 def _brief(args) -> int:
     from dashboard import briefing, store
 
@@ -151,6 +175,14 @@ def parser() -> argparse.ArgumentParser:
         help="fetch from a mirror at this URL instead of the official hosts (for testing)",
     )
     fetch.set_defaults(run=_fetch)
+    statxplore = commands.add_parser(
+        "statxplore", help="households on UC by 2024 constituency and LA from the Stat-Xplore API"
+    )
+    statxplore.add_argument("--month", action="append", help="YYYY-MM, repeatable (default: all)")
+    statxplore.add_argument("--out", help="CSV to write (default downloads/statxplore/)")
+    statxplore.add_argument("--sources", help="sources folder holding the constituency code list")
+    statxplore.add_argument("--base-url", help="a test server instead of Stat-Xplore")
+    statxplore.set_defaults(run=_statxplore)
     brief = commands.add_parser("brief", parents=[common], help="a briefing for one seat")
     brief.add_argument("--area", required=True, help="GSS code of one of the three seats")
     brief.add_argument("--format", choices=["md", "docx"], default="md")
