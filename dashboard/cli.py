@@ -81,6 +81,27 @@ def _fetch(args) -> int:
     return 0
 
 
+def _govuk(args) -> int:
+    import requests
+
+    from dashboard import fetch, govuk
+
+    to = args.to or settings.REPO_ROOT / "downloads"
+    try:
+        results = govuk.download_latest(
+            to, only=args.only, base_url=args.base_url or govuk.GOVUK, progress=_progress
+        )
+    except (fetch.FetchError, requests.RequestException) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    parsed = sum(result["parsed"] for result in results)
+    _progress(f"downloaded {len(results)} file(s) into {to}; {parsed} in a layout we parse")
+    return 0
+
+
 def _statxplore(args) -> int:
     from pathlib import Path
 
@@ -175,6 +196,13 @@ def parser() -> argparse.ArgumentParser:
         help="fetch from a mirror at this URL instead of the official hosts (for testing)",
     )
     fetch.set_defaults(run=_fetch)
+    govuk = commands.add_parser(
+        "govuk", help="find and download the newest GOV.UK attachments (Content API)"
+    )
+    govuk.add_argument("--to", help="folder laid out like the sources folder (default downloads/)")
+    govuk.add_argument("--only", action="append", metavar="DATASET")
+    govuk.add_argument("--base-url", help="a test server instead of https://www.gov.uk")
+    govuk.set_defaults(run=_govuk)
     statxplore = commands.add_parser(
         "statxplore", help="households on UC by 2024 constituency and LA from the Stat-Xplore API"
     )
