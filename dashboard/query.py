@@ -6,6 +6,10 @@ import re
 import pandas as pd
 
 from dashboard.observations import COLUMNS
+from dashboard.sources.dfe_common import LA_GSS
+
+# DfE's three-digit LA numbers (892 is Nottingham) are what school data users type.
+AREA_ALIASES = {number: gss for number, (gss, _name) in LA_GSS.items()}
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,6 +58,7 @@ def select(
         frame = frame[frame["measure"] == measure]
     if area:
         code = area.strip().upper()
+        code = AREA_ALIASES.get(code, code)
         _check_known(code, frame["area_code"].str.upper(), "area code")
         frame = frame[frame["area_code"].str.upper() == code]
     if period:

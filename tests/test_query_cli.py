@@ -81,3 +81,11 @@ def test_select_is_pure(observations):
     before = observations.copy()
     query.select(observations, measure="population_all_ages", area="E14000865")
     pd.testing.assert_frame_equal(observations, before)
+
+
+def test_dfe_la_number_is_an_alias_for_nottingham(capsys):
+    # dfe_ks4_provisional_2018_19: Nottingham LA (record type 4) Progress 8 -0.15.
+    code, out, _ = run(capsys, "--measure", "ks4_progress8", "--area", "892", "--period", "2018-09")
+    assert code == 0 and out.strip().endswith(
+        "E06000018,Nottingham,2018-09-01,2019-08-31,-0.15,score"
+    )
