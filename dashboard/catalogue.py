@@ -108,6 +108,36 @@ CATALOGUE: tuple[Publication, ...] = (
         ),
     ),
     Publication(
+        id="ons_lad_boundaries_2013",
+        publisher="Office for National Statistics and Ordnance Survey "
+        "(TopoJSON conversion by Martin Chorley, CC BY 4.0)",
+        title="Local authority districts in England, 2013 generalised clipped boundaries",
+        landing_url="https://github.com/martinjc/UK-GeoJSON",
+        licence=OGL + " (conversion CC BY 4.0)",
+        cadence="Fixed vintage (2013)",
+        geography="Local authority districts, England (326)",
+        parser="ons_lad_boundaries_2013",
+        files=(SourceFile("geography/boundaries_martinjc_2013/topo_lad_england.json"),),
+        tables=("lad2013",),
+        mirror_note="Copied from martinjc/UK-GeoJSON (json/administrative/eng/topo_lad.json, "
+        "committed 2014-09-01), renamed topo_lad_england.json.",
+        attribution="Contains Ordnance Survey, Office of National Statistics, National Records "
+        "Scotland and LPS Intellectual Property data © Crown copyright and database right 2016.",
+        official=False,
+        caveats=(
+            "2013 vintage: councils created since 2019 (Dorset; Bournemouth, Christchurch and "
+            "Poole; Buckinghamshire; North and West Northamptonshire; Somerset; Cumberland; "
+            "Westmorland and Furness; North Yorkshire) are not here; their predecessor "
+            "districts are, with their old codes.",
+            "Some codes have changed without a boundary change (for example Sheffield, "
+            "E08000019 to E08000039 in April 2025): match on current codes where a lookup "
+            "gives them.",
+            "Repaired (self-touching rings) and simplified here to 100 m for maps; areas stay "
+            "within about 1.5% of the file's (Nottingham 74.6 km²). Not for point-in-polygon "
+            "tests near a boundary.",
+        ),
+    ),
+    Publication(
         id="pcon_overlap_2010_2024",
         publisher="mySociety (from ONS boundaries and ONS LSOA population estimates)",
         title="Constituency overlaps, 2010-2024 set to July 2024 set (area and population)",

@@ -1,10 +1,12 @@
 """Homelessness page figures: pure functions of tidy frames -> plotly figures (no streamlit)."""
 
+import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+from shapely.geometry import box
 
-from dashboard.geography import outline_xy
+from dashboard.geography import outline_xy, to_map_frame
 from dashboard.ui import homelessness_tables as t
 
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -448,3 +450,371 @@ def city_map_figure(city, seat, *, seat_label: str) -> go.Figure:
     figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1, rangemode="normal")
     figure.update_layout(legend={"y": -0.02})
     return figure
+
+
+# --- map of councils coloured by the temporary accommodation rate --------------------------
+TA_RATE = "households_in_temporary_accommodation_per_1000"
+# Fixed, doubling bins so one colour means the same rate in both views (England was about 5.5
+# per 1,000 at the end of 2025). ColorBrewer YlGnBu, 5 classes: sequential, colour-blind safe.
+MAP_BREAKS = (1.0, 2.0, 4.0, 8.0)
+MAP_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+MAP_BIN_LABELS = ("Under 1", "1 to 2", "2 to 4", "4 to 8", "8 or more")  # lower bound included
+HALO = "1px 1px 2px white, -1px -1px 2px white, 1px -1px 2px white, -1px 1px 2px white"
+NO_FIGURE = "No figure"
+NO_FIGURE_STYLE = {
+    "fillcolor": "white",
+    "fillpattern": {"shape": "/", "fgcolor": "#6b6b6b", "bgcolor": "white", "size": 6},
+}
+MAP_LINE = "#3a3a3a"
+CONTEXT_LINE = "#c8c8c8"
+SMALL_COUNCIL_M2 = 80e6  # below 80 km² a council's value goes beside the map, not on it
+
+
+def map_bin(value) -> int | None:
+    """Index of the colour bin for a rate; None when there is no figure (never bin 0)."""
+    if value is None or pd.isna(value):
+        return None
+    return sum(value >= b for b in MAP_BREAKS)
+
+
+def _code_lookup(observations: pd.DataFrame) -> dict[str, str]:
+    """Older GSS code -> the council's current code, from the H-CLIC `current_area_code` column."""
+    pairs = observations[["area_code", "current_area_code"]].astype(str).drop_duplicates()
+    changed = pairs[pairs["area_code"] != pairs["current_area_code"]]
+    return dict(zip(changed["area_code"], changed["current_area_code"], strict=True))
+
+
+def _current_shapes(lads, lookup: dict[str, str]):
+    """2013 districts in BNG, merged by current code: a merged council is its old districts."""
+    projected = to_map_frame(lads[["code", "name", "geometry"]], tolerance_m=0)
+    projected["current_code"] = [lookup.get(c, c) for c in projected["code"]]
+    groups = []
+    for current, rows in projected.groupby("current_code", sort=True):
+        shape = rows.geometry.union_all()
+        if len(rows) > 1:  # close the hairline gaps left between simplified neighbours
+            shape = shape.buffer(60).buffer(-60)
+        groups.append(
+            {
+                "current_code": current,
+                "drawn_from": list(zip(rows["code"], rows["name"], strict=True)),
+                "geometry": shape,
+            }
+        )
+    return gpd.GeoDataFrame(groups, geometry="geometry", crs=projected.crs)
+
+
+def ta_map_frame(lads, observations: pd.DataFrame, codes: list[str], day: pd.Timestamp):
+    """Councils of ``codes`` on ``day`` with their TA rate, national rank and a map shape.
+
+    ``lads`` are the 2013 districts (any CRS; ``code``, ``name``, geometry). A council is drawn
+    from the 2013 district with its code, else from the 2013 districts whose code maps to its
+    current one in ``observations`` (``current_area_code``). Returns the councils with a shape
+    (BNG metres) and a frame of those without one ("not on the map").
+    """
+    rates = observations[
+        (observations["measure"] == TA_RATE) & (observations["area_type"] == "lad")
+    ]
+    latest = rates[rates["period_end"] == day].copy()
+    for column in ("area_code", "current_area_code", "area_name"):
+        latest[column] = latest[column].astype(str)
+    chosen = latest[latest["current_area_code"].isin(codes) | latest["area_code"].isin(codes)]
+    chosen = chosen.drop_duplicates("current_area_code")
+    national = latest.loc[latest["value"].notna(), "value"]
+    # rank 1 = the highest rate among English councils with a figure that day (as elsewhere)
+    chosen["rank"] = [
+        pd.NA if pd.isna(v) else int((national > v).sum()) + 1 for v in chosen["value"]
+    ]
+    chosen["of"] = len(national)
+    chosen["area"] = [
+        t.area_label(c, n)
+        for c, n in zip(chosen["current_area_code"], chosen["area_name"], strict=True)
+    ]
+    shapes = _current_shapes(lads, _code_lookup(rates)).set_index("current_code")
+    keep = ["area", "area_code", "current_area_code", "value", "rank", "of", "status"]
+    out = chosen[keep].join(shapes, on="current_area_code")
+    missing = out[out["geometry"].isna()]
+    on_map = gpd.GeoDataFrame(
+        out[out["geometry"].notna()], geometry="geometry", crs=shapes.crs
+    ).reset_index(drop=True)
+    on_map["bin"] = pd.array([map_bin(v) for v in on_map["value"]], dtype="Int64")
+    # the largest first, so a council enclosed by another is drawn on top of it
+    on_map = on_map.iloc[on_map.geometry.area.argsort()[::-1]].reset_index(drop=True)
+    return on_map, missing[keep].reset_index(drop=True)
+
+
+def _callouts(figure: go.Figure, frame, points, view) -> set[str]:
+    """Name and value in a column left or right of the map, with a leader line to the council:
+    for small councils, whose shapes a label would hide. Returns the sides used.
+    """
+    height = view[3] - view[1]
+    gap = height * 0.055  # about two lines of text at the map's height
+    middle = points.x.median() if len(points) == len(frame) else (view[0] + view[2]) / 2
+    sides = set()
+    for side, chosen in (("left", points.x <= middle), ("right", points.x > middle)):
+        if chosen.any():
+            sides.add(side)
+        column = points[chosen].iloc[(-points[chosen].y).argsort()]  # north first
+        ys, last = [], None
+        for point in column:
+            y = point.y if last is None else min(point.y, last - gap)
+            ys.append(y)
+            last = y
+        edge = view[0] - height * 0.05 if side == "left" else view[2] + height * 0.05
+        for (index, point), y in zip(column.items(), ys, strict=True):
+            row = frame.loc[index]
+            name = "<b>Nottingham</b>" if row["current_area_code"] == t.NOTTINGHAM else row["area"]
+            figure.add_annotation(
+                x=point.x,
+                y=point.y,
+                ax=edge,
+                ay=y,
+                axref="x",
+                ayref="y",
+                text=f"{name}: <b>{_rate_text(row['value'])}</b>",
+                xanchor="right" if side == "left" else "left",
+                showarrow=True,
+                arrowhead=0,
+                arrowwidth=1,
+                arrowcolor=MAP_LINE,
+                font={"size": 13, "color": BLACK},
+                bgcolor="rgba(255, 255, 255, 0.9)",
+            )
+    return sides
+
+
+def _map_xy(geometry, tolerance: float) -> tuple[list, list]:
+    """Outline at about a pixel's detail, whole metres: a third of the JSON of raw floats."""
+    xs, ys = outline_xy(geometry.simplify(tolerance))
+    return (
+        [None if x is None else round(x) for x in xs],
+        [None if y is None else round(y) for y in ys],
+    )
+
+
+def _rate_text(value) -> str:
+    return "no figure" if pd.isna(value) else f"{value:.2f}"
+
+
+def ta_map_figure(
+    frame,
+    lads,
+    *,
+    day_label: str,
+    group_label: str,
+    england_rate: float | None = None,
+    named: bool = False,
+) -> go.Figure:
+    """Councils filled by binned TA rate (BNG metres); no figure = hatched, never the 0 colour.
+
+    ``frame`` comes from :func:`ta_map_frame`; ``lads`` (2013 districts) give the faint context
+    outlines around the chosen councils. ``named`` labels each council with its name too.
+    """
+    figure = go.Figure()
+    minx, miny, maxx, maxy = frame.total_bounds
+    pad = max(maxx - minx, maxy - miny) * 0.06
+    view = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+    context = to_map_frame(lads[["geometry"]], tolerance_m=0)
+    context = context[context.intersects(box(*view))]
+    tolerance = max(view[2] - view[0], view[3] - view[1]) / 1500  # about a pixel
+    xs, ys = [], []
+    for shape in context.geometry:
+        x, y = _map_xy(shape, tolerance)
+        xs += x
+        ys += y
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": CONTEXT_LINE, "width": 0.7},
+            name="Other councils (not compared)",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    shown_bins: set = set()
+    for row in frame.itertuples():
+        xs, ys = _map_xy(row.geometry, tolerance / 2)
+        is_notts = row.current_area_code == t.NOTTINGHAM
+        line = {"color": BLACK if is_notts else MAP_LINE, "width": 2.5 if is_notts else 1}
+        rank = f"<br>rank {row.rank} of {row.of} in England" if pd.notna(row.rank) else ""
+        hover = (
+            f"<b>{row.area}</b> ({row.current_area_code})<br>"
+            f"{_rate_text(row.value)} per 1,000 households{rank}<extra></extra>"
+        )
+        if pd.isna(row.bin):
+            style = NO_FIGURE_STYLE
+            name, group = NO_FIGURE, "none"
+        else:
+            style = {"fillcolor": MAP_COLOURS[int(row.bin)]}
+            name, group = MAP_BIN_LABELS[int(row.bin)], f"bin{row.bin}"
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                line=line,
+                name=name,
+                legendgroup=group,
+                showlegend=False,
+                hoveron="fills+points",
+                hovertemplate=hover,
+                **style,
+            )
+        )
+        shown_bins.add(group)
+    # the legend shows every bin, in order, even when no council falls in it
+    keys = [
+        (label, {"fillcolor": MAP_COLOURS[i]}, f"bin{i}") for i, label in enumerate(MAP_BIN_LABELS)
+    ]
+    if "none" in shown_bins:
+        keys.append((NO_FIGURE, NO_FIGURE_STYLE, "none"))
+    for label, style, group in keys:
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                fill="toself",
+                line={"color": MAP_LINE, "width": 1},
+                name=label,
+                legendgroup=group,
+                **style,
+            )
+        )
+    points = frame.geometry.representative_point()
+    # named: every council beside the map; else only the small ones and Nottingham, whose
+    # centred label would cover the council and its neighbours
+    beside = (
+        pd.Series(True, index=frame.index)
+        if named
+        else (frame.geometry.area < SMALL_COUNCIL_M2) | (frame["current_area_code"] == t.NOTTINGHAM)
+    )
+    sides = _callouts(figure, frame[beside], points[beside], view) if beside.any() else set()
+    inside = frame[~beside]
+    figure.add_trace(
+        go.Scatter(
+            x=points[~beside].x,
+            y=points[~beside].y,
+            mode="text",
+            text=[_rate_text(v) for v in inside["value"]],
+            textfont={"size": 12, "color": BLACK, "shadow": HALO},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    subtitle = f"{group_label}, {day_label}"
+    if england_rate is not None and pd.notna(england_rate):
+        subtitle += f" (England {england_rate:.2f})"
+    _layout(
+        figure,
+        title="Households in temporary accommodation per 1,000 households",
+        subtitle=subtitle,
+        x_title="",
+        y_title="",
+        height=640,
+    )
+    room = (view[3] - view[1]) * 0.42  # for the label columns
+    figure.update_xaxes(
+        visible=False,
+        range=[view[0] - room * ("left" in sides), view[2] + room * ("right" in sides)],
+    )
+    figure.update_yaxes(
+        visible=False,
+        range=[view[1], view[3]],
+        scaleanchor="x",
+        scaleratio=1,
+        rangemode="normal",
+    )
+    figure.update_layout(
+        # below the map, so the map and its label columns keep the width of a narrow column
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yanchor": "top",
+            "font": {"size": 13},
+        },
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        dragmode="pan",
+    )
+    return figure
+
+
+def ta_map_table(frame, not_on_map: pd.DataFrame) -> pd.DataFrame:
+    """Council, rate, rank in England and code, highest rate first; no figure last."""
+    rows = pd.concat([pd.DataFrame(frame.drop(columns="geometry")), not_on_map], ignore_index=True)
+    rows = rows.sort_values(["value", "area"], ascending=[False, True], na_position="last")
+    of = rows["of"].dropna()
+    rank_header = f"Rank (of {int(of.iloc[0])})" if not of.empty else "Rank"
+    # the rate and rank first: in a narrow column the code is the one left to scroll to
+    out = pd.DataFrame(
+        {
+            "Council": rows["area"],
+            "Per 1,000": rows["value"].astype(float).round(2),
+            rank_header: [str(int(r)) if pd.notna(r) else "no figure" for r in rows["rank"]],
+            "Code": rows["current_area_code"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def ta_map_notes(frame, not_on_map: pd.DataFrame) -> list[str]:
+    """Plain sentences: councils drawn from older districts, councils not on the map."""
+    notes = []
+    for row in frame.itertuples():
+        sources = [code for code, _ in row.drawn_from]
+        if sources == [row.current_area_code]:
+            continue
+        if len(sources) == 1:
+            notes.append(
+                f"{row.area} ({row.current_area_code}) is drawn on its 2013 boundary, "
+                f"code {sources[0]}."
+            )
+        else:
+            names = ", ".join(name for _, name in row.drawn_from)
+            notes.append(
+                f"{row.area} ({row.current_area_code}) is drawn as its {len(sources)} former "
+                f"districts of 2013 ({names})."
+            )
+    if not not_on_map.empty:
+        listed = ", ".join(
+            f"{a} ({c}, {_rate_text(v)})"
+            for a, c, v in zip(
+                not_on_map["area"],
+                not_on_map["current_area_code"],
+                not_on_map["value"],
+                strict=True,
+            )
+        )
+        notes.append(f"Not on the map (no 2013 boundary matches its code): {listed}.")
+    return notes
+
+
+def ta_map_summary(frame, not_on_map: pd.DataFrame, *, day_label: str, england_rate) -> str:
+    """One sentence: how many councils shown are above England, the highest, and Nottingham."""
+    rows = pd.concat([pd.DataFrame(frame.drop(columns="geometry")), not_on_map])
+    present = rows[rows["value"].notna()].sort_values("value", ascending=False)
+    if present.empty:
+        return f"No council shown has a temporary accommodation rate on {day_label}."
+    top = present.iloc[0]
+    text = (
+        f"On {day_label}, the highest rate shown was {top['area']}'s ({top['value']:.2f} per 1,000)"
+    )
+    if pd.notna(england_rate):
+        above = int((present["value"] > england_rate).sum())
+        verb = "was" if above == 1 else "were"
+        text += f"; {above} of the {len(present)} councils with a figure {verb} above England's "
+        text += f"{england_rate:.2f}"
+    notts = present[present["current_area_code"] == t.NOTTINGHAM]
+    if not notts.empty:
+        position = list(present["current_area_code"]).index(t.NOTTINGHAM) + 1
+        text += (
+            f". Nottingham: **{notts['value'].iloc[0]:.2f}**, {t._ordinal(position)} highest of "
+            f"the {len(present)}"
+        )
+    missing = rows[rows["value"].isna()]
+    if not missing.empty:
+        text += f". No figure for {', '.join(missing['area'])} (hatched, not zero)"
+    return text + "."

@@ -10,6 +10,8 @@ from dashboard.ui import homelessness_tables as t
 from dashboard.ui.state import Selection
 
 HCLIC, ROUGH = t.HCLIC, t.ROUGH
+LAD_BOUNDARIES = "ons_lad_boundaries_2013"
+MAP_GROUPS = {"em": "East Midlands councils", "core": "Nottingham and the core cities"}
 MODES = {
     "rate": "Per 1,000 households: Nottingham and England",
     "count": "Number of households: Nottingham",
@@ -88,6 +90,38 @@ def _comparison_parts(group: str):
         frame, day_label=t.quarter_label(day, True), group_label=GROUPS[group]
     )
     return figure, t.comparator_table(frame), t.rank_sentence(ranking, day, frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _ta_map_parts(group: str):
+    lads = data.table(LAD_BOUNDARIES, "lad2013")
+    if lads is None:
+        return None
+    hclic = _hclic()
+    _, day = t.ta_rate_ranking(hclic)
+    codes = [t.NOTTINGHAM, *t.CORE_CITIES] if group == "core" else t.EAST_MIDLANDS
+    frame, not_on_map = charts.ta_map_frame(lads, hclic, codes, day)
+    england = hclic[
+        (hclic["measure"] == charts.TA_RATE)
+        & (hclic["area_code"] == t.ENGLAND)
+        & (hclic["period_end"] == day)
+    ]["value"]
+    england_rate = england.iloc[0] if not england.empty else None
+    day_label = t.quarter_label(day, True)
+    figure = charts.ta_map_figure(
+        frame,
+        lads,
+        day_label=day_label,
+        group_label=MAP_GROUPS[group],
+        england_rate=england_rate,
+        named=group == "core",
+    )
+    return (
+        figure,
+        charts.ta_map_table(frame, not_on_map),
+        charts.ta_map_summary(frame, not_on_map, day_label=day_label, england_rate=england_rate),
+        charts.ta_map_notes(frame, not_on_map),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -282,6 +316,40 @@ def _comparison() -> None:
     )
 
 
+def _ta_map() -> None:
+    st.subheader("Temporary accommodation on the map")
+    group = st.radio(
+        "Councils",
+        list(MAP_GROUPS),
+        format_func=MAP_GROUPS.get,
+        horizontal=True,
+        key="homeless_map_group",
+    )
+    parts = _ta_map_parts(group)
+    if parts is None:
+        components.no_data("the council map", "The snapshot has no local authority boundaries.")
+        return
+    figure, table, summary, notes = parts
+    components.chart_with_table(
+        figure,
+        table,
+        summary=summary,
+        key="homeless_ta_map",
+        sources=(HCLIC, LAD_BOUNDARIES),
+        chart_width=4,
+    )
+    for note in notes:
+        st.caption(note)
+    st.caption(
+        "Households in temporary accommodation per 1,000 households in the area, on the last "
+        "day of the latest quarter, as printed in the H-CLIC tables. Colours are fixed bands, "
+        "each double the one before and including its lower bound, the same in both views. "
+        "Councils are drawn on 2013 boundaries, simplified to about 100 m; a council formed "
+        "since is drawn as its former districts. Rank: 1 is the highest rate among all English "
+        "councils with a figure that day."
+    )
+
+
 def _shares() -> None:
     st.subheader("Why households lose a settled home, and who they are")
     for prefix, what, title, key in (
@@ -444,6 +512,7 @@ def render(selection: Selection) -> None:
     _trends()
     _temporary_accommodation()
     _comparison()
+    _ta_map()
     _shares()
     _rough_sleeping()
     st.subheader("What the figures cover")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def test_homelessness_page_shows_city_figures_and_charts(page, app_url):
     wait_for_app(page)
     # a cold start builds every figure once: wait for all of them, not just the first
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length >= 8", timeout=180000
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 9", timeout=180000
     )
     page.wait_for_timeout(1500)
     assert page.get_by_text("Homelessness in Nottingham").first.is_visible()
@@ -25,10 +25,26 @@ def test_homelessness_page_shows_city_figures_and_charts(page, app_url):
     assert page.get_by_text("Oct-Dec 2025", exact=True).first.is_visible()  # the tile's quarter
     assert page.get_by_text("Sleeping rough", exact=True).is_visible()
     assert page.get_by_text("Autumn 2022", exact=True).is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 8
+    assert page.locator(".js-plotly-plot").count() >= 9
     assert page.get_by_text("What these figures do not show", exact=True).is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "homelessness-east-2024")
+
+    # the council map: East Midlands first, then the core cities
+    assert page.get_by_text("Temporary accommodation on the map", exact=True).is_visible()
+    assert page.get_by_text("Oadby & Wigston's (5.59 per 1,000)", exact=False).is_visible()
+    assert page.get_by_text("North Northamptonshire (E06000061) is drawn", exact=False).is_visible()
+    page.get_by_text("Nottingham and the core cities", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Manchester's (12.38 per 1,000)", exact=False).wait_for(timeout=60000)
+    assert page.get_by_text("No figure for Bristol", exact=False).is_visible()
+    chart = page.locator(".js-plotly-plot").filter(has_text="Nottingham: 5.29")
+    assert chart.count() == 1
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "homelessness-map-core.png"))
+    page.get_by_text("East Midlands councils", exact=True).click()
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
 
     page.get_by_text("Number of households: Nottingham").click()
     wait_for_app(page)
@@ -52,7 +68,7 @@ def test_homelessness_page_on_a_phone(page, app_url):
     wait_for_app(page)
     # a cold start builds every figure once: wait for all of them, not just the first
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length >= 8", timeout=180000
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 9", timeout=180000
     )
     page.wait_for_timeout(1500)
     assert page.locator("[data-testid='stException']").count() == 0

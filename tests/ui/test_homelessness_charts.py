@@ -180,3 +180,82 @@ def test_export_frame_keeps_codes_periods_and_status(hclic, rough):
     assert set(frame["area_code"]) == {t.NOTTINGHAM, t.ENGLAND}
     assert {"period_start", "period_end", "unit", "status", "source_file"} <= set(frame.columns)
     assert set(frame["dataset"]) == {t.HCLIC, t.ROUGH}
+
+
+@pytest.fixture(scope="module")
+def lads(snapshot):
+    try:
+        return snapshot.table("ons_lad_boundaries_2013", "lad2013")
+    except KeyError:
+        pytest.skip("no ons_lad_boundaries_2013 in the snapshot: build it first")
+
+
+def test_map_bins_never_put_a_missing_figure_in_the_lowest_colour():
+    assert charts.map_bin(0.0) == 0 and charts.map_bin(0.99) == 0
+    assert charts.map_bin(1.0) == 1 and charts.map_bin(5.29) == 3 and charts.map_bin(12.4) == 4
+    assert charts.map_bin(float("nan")) is None and charts.map_bin(None) is None
+
+
+def test_ta_map_of_east_midlands_councils(hclic, lads):
+    ranking, day = t.ta_rate_ranking(hclic)
+    frame, not_on_map = charts.ta_map_frame(lads, hclic, t.EAST_MIDLANDS, day)
+    assert len(frame) == 35 and not_on_map.empty  # every council has a shape
+    assert str(frame.crs) == "EPSG:27700"
+    by_code = frame.set_index("current_area_code")
+    notts = by_code.loc[t.NOTTINGHAM]
+    # query: households_in_temporary_accommodation_per_1000 E06000018 2025-12-31 -> 5.289
+    assert notts["value"] == pytest.approx(5.29, abs=0.005) and notts["bin"] == 3
+    assert notts["rank"] == ranking.set_index("area_code").loc[t.NOTTINGHAM, "rank"]
+    assert notts.geometry.area / 1e6 == pytest.approx(74.6, abs=0.5)
+    # Leicester's return is missing on 31 Dec 2025: no figure, no bin, hatched, not zero
+    leicester = by_code.loc["E06000016"]
+    assert pd.isna(leicester["value"]) and pd.isna(leicester["bin"])
+    # North and West Northamptonshire (2021) are drawn as their 2013 districts
+    assert [c for c, _ in by_code.loc["E06000061", "drawn_from"]] == [
+        "E07000150",
+        "E07000152",
+        "E07000153",
+        "E07000156",
+    ]
+    assert len(by_code.loc["E06000062", "drawn_from"]) == 3
+    notes = charts.ta_map_notes(frame, not_on_map)
+    assert any("North Northamptonshire" in n and "Kettering" in n for n in notes)
+    table = charts.ta_map_table(frame, not_on_map)
+    assert list(table.columns) == ["Council", "Per 1,000", "Rank (of 289)", "Code"]
+    assert table.set_index("Code").loc[t.NOTTINGHAM, "Rank (of 289)"] == "57"
+    assert table.iloc[0]["Council"] == "Oadby & Wigston"  # 5.59, the region's highest
+    assert table.iloc[-1]["Council"] == "Leicester"
+    assert table.iloc[-1]["Rank (of 289)"] == "no figure"
+    figure = charts.ta_map_figure(frame, lads, day_label="31 Dec 2025", group_label="EM")
+    filled = [tr for tr in figure.data if tr.fill == "toself" and tr.x[0] is not None]
+    assert len(filled) == 35
+    hatched = [tr for tr in filled if tr.fillpattern.shape == "/"]
+    assert len(hatched) == 1 and "Leicester" in hatched[0].hovertemplate
+    assert charts.MAP_COLOURS[0] not in {hatched[0].fillcolor}
+    texts = [a.text for a in figure.layout.annotations]
+    assert "<b>Nottingham</b>: <b>5.29</b>" in texts and "Leicester: <b>no figure</b>" in texts
+    assert figure.layout.yaxis.scaleanchor == "x"  # metres on equal axes, no tile server
+    summary = charts.ta_map_summary(frame, not_on_map, day_label="31 Dec 2025", england_rate=5.491)
+    assert "Oadby & Wigston's (5.59 per 1,000)" in summary
+    assert "1 of the 34 councils with a figure was above England's 5.49" in summary
+    assert "2nd highest of the 34" in summary and "No figure for Leicester" in summary
+
+
+def test_ta_map_of_core_cities_and_a_council_without_a_2013_shape(hclic, lads):
+    _, day = t.ta_rate_ranking(hclic)
+    codes = [t.NOTTINGHAM, *t.CORE_CITIES]
+    frame, not_on_map = charts.ta_map_frame(lads, hclic, codes, day)
+    assert len(frame) == 8 and not_on_map.empty
+    # Sheffield is E08000039 since April 2025; its 2013 shape is E08000019
+    sheffield = frame.set_index("current_area_code").loc["E08000039"]
+    assert sheffield["drawn_from"] == [("E08000019", "Sheffield")]
+    figure = charts.ta_map_figure(
+        frame, lads, day_label="31 Dec 2025", group_label="core", named=True
+    )
+    texts = {a.text for a in figure.layout.annotations}
+    assert "Manchester: <b>12.38</b>" in texts and "Bristol: <b>no figure</b>" in texts
+    # without Sheffield's 2013 district the council is listed, not drawn and not dropped
+    frame, not_on_map = charts.ta_map_frame(lads[lads["code"] != "E08000019"], hclic, codes, day)
+    assert list(not_on_map["area"]) == ["Sheffield"] and len(frame) == 7
+    assert "Not on the map" in charts.ta_map_notes(frame, not_on_map)[-1]
+    assert "Sheffield" in set(charts.ta_map_table(frame, not_on_map)["Council"])
