@@ -40,9 +40,9 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
     which matters on Community Cloud (690 MB) with every table shared by all sessions."""
     for column in CATEGORY_COLUMNS.intersection(frame.columns):
         series = frame[column]
-        if pd.api.types.is_string_dtype(series) and len(series) > 1000:
-            if series.nunique(dropna=True) < len(series) / 2:
-                frame[column] = series.astype("category")
+        repetitive = len(series) > 1000 and series.nunique(dropna=True) < len(series) / 2
+        if pd.api.types.is_string_dtype(series) and repetitive:
+            frame[column] = series.astype("category")
     return frame
 
 
