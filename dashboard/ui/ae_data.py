@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import observations
+
 DATASET = "nhse_ae_monthly"
 HISTORY_DATASET = "nhse_ae_england_timeseries"
 TRUST = "RX1"
@@ -634,19 +636,7 @@ def rank_sentence(
 
 # --- export -----------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    "dataset",
-    "measure",
-    "area_type",
-    "area_code",
-    "area_name",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "status",
-    "source_file",
-]
+EXPORT_COLUMNS = [*observations.COLUMNS, "status", "source_file"]
 
 
 def export_frame(

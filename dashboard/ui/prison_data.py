@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard import catalogue
+from dashboard import catalogue, observations
 
 PRISON = "NMI"
 PRISON_NAME = "HMP Nottingham"
@@ -93,18 +93,7 @@ STAFF_MEASURES = {
     "osg": "Operational support grades",
     "other_grades": "Other grades",
 }
-TIDY_COLUMNS = [
-    "dataset",
-    "measure",
-    "area_type",
-    "area_code",
-    "area_name",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "status",
-]
+TIDY_COLUMNS = [*observations.COLUMNS, "status"]
 
 
 def third_party_note(dataset_ids: tuple[str, ...]) -> str:

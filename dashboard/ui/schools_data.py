@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from dashboard import observations
+
 ENGLAND = "E92000001"
 NOTTINGHAM = "E06000018"
 
@@ -189,18 +191,7 @@ def long_export(
         parts.append(rows)
     if not parts:
         return pd.DataFrame()
-    columns = [
-        "dataset",
-        "measure",
-        "area_type",
-        "area_code",
-        "area_name",
-        "period_start",
-        "period_end",
-        "value",
-        "unit",
-        "status",
-    ]
+    columns = [*observations.COLUMNS, "status"]
     out = pd.concat([p.reindex(columns=[*columns, "rating"]) for p in parts], ignore_index=True)
     return out.sort_values(["area_code", "dataset", "measure", "period_start"]).reset_index(
         drop=True

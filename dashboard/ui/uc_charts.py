@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import observations
 from dashboard.geography import outline_xy
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
 
@@ -41,19 +42,7 @@ MISSING_STATUS = "not in the export"
 NIL_STATUS = "nil or negligible"
 PER_1000 = "per_1000"
 COUNT = "count"
-EXPORT_COLUMNS = [
-    "series",
-    "dataset",
-    "measure",
-    "area_type",
-    "area_code",
-    "area_name",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "status",
-]
+EXPORT_COLUMNS = ["series", *observations.COLUMNS, "status"]
 
 
 def month_label(month: pd.Timestamp) -> str:
