@@ -164,3 +164,45 @@ def locate_postcode(
         found["ward2013"] = None if inside.empty else inside.iloc[0]["name"]
     found["ward2019_code"] = row["ward_code"] or None
     return found
+
+
+@dataclass(frozen=True)
+class SeatMapFrames:
+    """What every constituency map draws, in British National Grid metres."""
+
+    seats: gpd.GeoDataFrame  # the seat, its neighbours and any extra seats asked for
+    other_outline: gpd.GeoDataFrame  # the same seat on the other boundary set
+    other_label: str
+    wards: gpd.GeoDataFrame | None  # 2013 wards of the seat (2010-2024 set only)
+
+
+def seat_map_frames(
+    seat: str,
+    boundary_set: str,
+    *,
+    boundaries: dict[str, gpd.GeoDataFrame],
+    detailed_2010: gpd.GeoDataFrame | None,
+    wards_2013: gpd.GeoDataFrame | None,
+    extra_codes: tuple[str, ...] = (),
+) -> SeatMapFrames:
+    """The seat with its neighbours, preferring the finer 2013 outlines for the 2010-2024 set
+    (the July 2024 set has only ONS's ultra-generalised ones)."""
+    code = SEATS[seat].codes[boundary_set]
+    other_set = "pcon2010" if boundary_set == "pcon2024" else "pcon2024"
+    current = boundaries[boundary_set]
+    shown = current[current["code"].isin({code, *neighbours(current, code), *extra_codes})]
+    other = boundaries[other_set]
+    other_shape = other[other["code"] == SEATS[seat].codes[other_set]]
+    if boundary_set == "pcon2010":
+        shown = prefer_detailed(shown, detailed_2010)
+    else:
+        other_shape = prefer_detailed(other_shape, detailed_2010)
+    wards = None
+    if wards_2013 is not None and boundary_set == "pcon2010":
+        wards = to_map_frame(wards_2013[wards_2013["pcon2010_code"] == code])
+    return SeatMapFrames(
+        seats=to_map_frame(shown),
+        other_outline=to_map_frame(other_shape),
+        other_label=f"Same seat, {BOUNDARY_SETS[other_set].label}",
+        wards=wards,
+    )

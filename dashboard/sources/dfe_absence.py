@@ -16,8 +16,6 @@ MEASURES = {
     "PERCTOT": ("pct_overall_absence", "percent"),
     "PPERSABS10": ("pct_persistent_absence", "percent"),
 }
-# National rows (LA "NAT") are state-funded totals by phase, so their measures carry the phase.
-NATIONAL_PHASES = {"PRI": "_primary", "SEC": "_secondary", "SPE": "_special"}
 
 
 def read(
@@ -28,24 +26,15 @@ def read(
 ) -> pd.DataFrame:
     frame = dfe.read_csv(path, COLUMNS + list(MEASURES))
     national = frame["LA"].eq("NAT")
-    if sorted(frame.loc[national, "ESTAB"]) != sorted(NATIONAL_PHASES):
-        raise ValueError(f"{path.name}: expected national rows for {sorted(NATIONAL_PHASES)}")
-    schools = frame[~national & frame["LA"].isin(set(keep_las))].copy()
-    dfe.la_areas(schools["LA"], path, la_map)
-    if not schools["URN"].str.fullmatch(r"\d{6,7}").all():
-        raise ValueError(f"{path.name}: school rows without a URN")
-    schools["area_type"] = "school"
-    schools["area_code"] = schools["URN"]
-    schools["area_name"] = pd.NA
-    schools["measure_suffix"] = ""
-    england = frame[national].copy()
-    england["area_type"] = "country"
-    england["area_code"] = dfe.ENGLAND_CODE
-    england["area_name"] = dfe.ENGLAND_NAME
-    england["measure_suffix"] = england["ESTAB"].map(NATIONAL_PHASES)
-    kept = pd.concat([schools, england])
-    kept["period_start"], kept["period_end"] = dfe.academic_year(END_YEAR)
-    out = dfe.melt_measures(kept, MEASURES, path)
+    out = dfe.schools_and_england_by_phase(
+        frame,
+        national,
+        path,
+        keep_las=keep_las,
+        la_map=la_map,
+        measures=MEASURES,
+        end_year=END_YEAR,
+    )
     out["dataset"] = DATASET
     return out
 

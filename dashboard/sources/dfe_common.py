@@ -137,6 +137,42 @@ def la_areas(lea: pd.Series, path: Path, la_map: dict[str, tuple[str, str]]) -> 
     )
 
 
+# School-level files (census, absence) carry state-funded England totals by phase, not one
+# England row, so the England measures carry the phase.
+NATIONAL_PHASES = {"PRI": "_primary", "SEC": "_secondary", "SPE": "_special"}
+
+
+def schools_and_england_by_phase(
+    frame: pd.DataFrame,
+    national: pd.Series,
+    path: Path,
+    *,
+    keep_las: Iterable[str],
+    la_map: dict[str, tuple[str, str]],
+    measures: dict[str, tuple[str, str]],
+    end_year: int,
+) -> pd.DataFrame:
+    """Long observations for the kept LAs' schools (by URN) and England's rows by phase."""
+    if sorted(frame.loc[national, "ESTAB"]) != sorted(NATIONAL_PHASES):
+        raise ValueError(f"{path.name}: expected national rows for {sorted(NATIONAL_PHASES)}")
+    schools = frame[~national & frame["LA"].isin(set(keep_las))].copy()
+    la_areas(schools["LA"], path, la_map)  # fails on a kept LA without a GSS code
+    if not schools["URN"].str.fullmatch(r"\d{6,7}").all():
+        raise ValueError(f"{path.name}: school rows without a URN")
+    schools["area_type"] = "school"
+    schools["area_code"] = schools["URN"]
+    schools["area_name"] = pd.NA  # these files carry no names; the schools table does
+    schools["measure_suffix"] = ""
+    england = frame[national].copy()
+    england["area_type"] = "country"
+    england["area_code"] = ENGLAND_CODE
+    england["area_name"] = ENGLAND_NAME
+    england["measure_suffix"] = england["ESTAB"].map(NATIONAL_PHASES)
+    kept = pd.concat([schools, england])
+    kept["period_start"], kept["period_end"] = academic_year(end_year)
+    return melt_measures(kept, measures, path)
+
+
 def empty_observations() -> pd.DataFrame:
     columns = ["dataset", "measure", "area_type", "area_code", "area_name"]
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in columns})

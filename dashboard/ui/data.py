@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import provenance, settings, store
+from dashboard import geography, provenance, settings, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,3 +62,21 @@ def observations(dataset_id: str) -> pd.DataFrame | None:
 
 def source_line(dataset_id: str) -> str:
     return provenance.source_line(dataset_id, manifest_entry(dataset_id))
+
+
+@st.cache_resource(show_spinner=False)
+def seat_map(
+    seat: str, boundary_set: str, extra_codes: tuple[str, ...] = ()
+) -> geography.SeatMapFrames | None:
+    """Map frames for one selection, built once per process and shared: never mutate them."""
+    boundaries = {key: table("ons_pcon_boundaries", key) for key in geography.BOUNDARY_SETS}
+    if any(frame is None for frame in boundaries.values()):
+        return None
+    return geography.seat_map_frames(
+        seat,
+        boundary_set,
+        boundaries=boundaries,
+        detailed_2010=table("ons_local_boundaries_2013", "pcon2010_detailed"),
+        wards_2013=table("ons_local_boundaries_2013", "wards2013"),
+        extra_codes=extra_codes,
+    )

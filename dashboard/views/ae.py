@@ -241,34 +241,21 @@ def _rank(obs, trusts, months, peer_codes) -> None:
 
 def _map(selection: Selection) -> None:
     st.subheader("Where the hospitals are")
-    boundaries = data.table("ons_pcon_boundaries", selection.boundary_set)
     sites = data.table("named_sites", "sites")
-    if boundaries is None or sites is None:
+    south = geography.SEATS["south"].codes[selection.boundary_set]
+    # QMC's seat is drawn even when it is not a neighbour of the chosen one.
+    frames = data.seat_map(selection.seat, selection.boundary_set, (south,))
+    if frames is None or sites is None:
         components.no_data("the map", "The snapshot has no boundaries or sites; rebuild it.")
         return
     sites = sites[sites["org_code"] == ad.TRUST]
-    south = geography.SEATS["south"].codes[selection.boundary_set]
-    codes = {selection.code, south, *geography.neighbours(boundaries, selection.code)}
-    shown = boundaries[boundaries["code"].isin(codes)]
-    # The 2010-2024 seats have finer 2013 outlines; the July 2024 set has only ONS's
-    # ultra-generalised ones, so the finer 2010 outline of the same seat is drawn over them.
-    detailed_2010 = data.table("ons_local_boundaries_2013", "pcon2010_detailed")
-    other_set = "pcon2010" if selection.boundary_set == "pcon2024" else "pcon2024"
-    other = data.table("ons_pcon_boundaries", other_set)
-    other_outline = None
-    if selection.boundary_set == "pcon2010":
-        shown = geography.prefer_detailed(shown, detailed_2010)
-    elif other is not None:
-        other_code = geography.SEATS[selection.seat].codes[other_set]
-        other_shape = geography.prefer_detailed(other[other["code"] == other_code], detailed_2010)
-        other_outline = geography.to_map_frame(other_shape)
     figure = charts.sites_map(
         seat_code=selection.code,
-        seats=geography.to_map_frame(shown),
+        seats=frames.seats,
         boundary_label=selection.boundary_label,
         sites=sites,
-        other_outline=other_outline,
-        other_label=f"Same seat, {geography.BOUNDARY_SETS[other_set].label}",
+        other_outline=frames.other_outline,
+        other_label=frames.other_label,
     )
     name_col, code_col = f"{selection.boundary_set}_name", f"{selection.boundary_set}_code"
     table = pd.DataFrame(
@@ -296,11 +283,8 @@ def _map(selection: Selection) -> None:
     st.caption(
         "Each site is placed at its postcode's centroid (Ordnance Survey Code-Point Open), "
         "not at the building. The July 2024 outlines are ONS's ultra-generalised ones, so a "
-        "site near an edge can look outside its seat; the dashed line is the finer 2010-2024 "
-        "outline of the same seat."
-        if other_outline is not None
-        else "Each site is placed at its postcode's centroid (Ordnance Survey Code-Point Open), "
-        "not at the building."
+        "site near an edge can look outside its seat; the dashed line is the same seat on the "
+        "other boundary set."
     )
 
 

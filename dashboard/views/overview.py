@@ -64,35 +64,19 @@ def _boundary_change_sentence(
 def _map_parts(seat: str, boundary_set: str):
     """The map figure, its table and summary for one selection: fixed for the snapshot's life."""
     selection = Selection(seat, boundary_set)
-    boundaries = data.table("ons_pcon_boundaries", boundary_set)
-    if boundaries is None:
-        return None
-    other_set = "pcon2010" if boundary_set == "pcon2024" else "pcon2024"
-    other = data.table("ons_pcon_boundaries", other_set)
-    wards = data.table("ons_local_boundaries_2013", "wards2013")
+    frames = data.seat_map(seat, boundary_set)
     sites = data.table("named_sites", "sites")
-    # The 2010-2024 seats around Nottingham have finer 2013 outlines; the 2024 set has only BUC.
-    detailed_2010 = data.table("ons_local_boundaries_2013", "pcon2010_detailed")
-    near = geography.neighbours(boundaries, selection.code)
-    shown = boundaries[boundaries["code"].isin([selection.code, *near])]
-    if boundary_set == "pcon2010":
-        shown = geography.prefer_detailed(shown, detailed_2010)
-    seats = geography.to_map_frame(shown)
-    other_code = geography.SEATS[seat].codes[other_set]
-    other_shape = other[other["code"] == other_code]
-    if other_set == "pcon2010":
-        other_shape = geography.prefer_detailed(other_shape, detailed_2010)
-    other_outline = geography.to_map_frame(other_shape)
-    seat_wards = None
-    if wards is not None and boundary_set == "pcon2010":
-        seat_wards = geography.to_map_frame(wards[wards["pcon2010_code"] == selection.code])
+    if frames is None:
+        return None
+    seats = frames.seats
+    near = [c for c in seats["code"] if c != selection.code]
     figure = maps.constituency_map(
         seat_code=selection.code,
         seats=seats,
         boundary_label=selection.boundary_label,
-        other_outline=other_outline,
-        other_label=f"Same seat, {geography.BOUNDARY_SETS[other_set].label}",
-        wards=seat_wards,
+        other_outline=frames.other_outline,
+        other_label=frames.other_label,
+        wards=frames.wards,
         sites=sites,
     )
     table = pd.DataFrame(
@@ -114,7 +98,7 @@ def _map_parts(seat: str, boundary_set: str):
         + "Queen's Medical Centre lies in Nottingham South, but it is the emergency department "
         "Nottingham East residents use."
     )
-    return figure, table, summary, seat_wards is not None
+    return figure, table, summary, frames.wards is not None
 
 
 def _map_section(selection: Selection) -> None:

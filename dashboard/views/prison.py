@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import catalogue, geography
+from dashboard import catalogue
 from dashboard.ui import components, data, maps
 from dashboard.ui import prison_charts as charts
 from dashboard.ui import prison_data as pdata
@@ -335,21 +335,24 @@ def _gaps_box(series: pd.DataFrame, events: pd.DataFrame) -> None:
 
 def _map_section(selection: Selection) -> None:
     st.header("Where it is")
-    boundaries = data.table("ons_pcon_boundaries", selection.boundary_set)
     sites = data.table("named_sites", "sites")
-    if boundaries is None or sites is None:
+    prison = sites[sites["site_id"] == "hmp_nottingham"] if sites is not None else None
+    # The prison's own seat is drawn even when it is not a neighbour of the chosen one.
+    home = (
+        ()
+        if prison is None or prison.empty
+        else (prison.iloc[0][f"{selection.boundary_set}_code"],)
+    )
+    frames = data.seat_map(selection.seat, selection.boundary_set, home)
+    if frames is None or sites is None:
         components.no_data("the map", "The snapshot has no boundaries or named sites.")
         return
-    prison = sites[sites["site_id"] == "hmp_nottingham"]
-    home_code = prison.iloc[0][f"{selection.boundary_set}_code"] if not prison.empty else None
-    codes = {selection.code, *geography.neighbours(boundaries, selection.code)}
-    if home_code:
-        codes.add(home_code)
-    seats = geography.to_map_frame(boundaries[boundaries["code"].isin(codes)])
     figure = maps.constituency_map(
         seat_code=selection.code,
-        seats=seats,
+        seats=frames.seats,
         boundary_label=selection.boundary_label,
+        other_outline=frames.other_outline,
+        other_label=frames.other_label,
         sites=sites,
     )
     charts.highlight_site(figure, sites, "hmp_nottingham")

@@ -195,23 +195,17 @@ def _map_figure(seat_key, boundary_set, colour_by, phases, show_rest, include_cl
     """The whole map for one set of choices: plotly figures are slow to build, so keep them."""
     selection = Selection(seat_key, boundary_set)
     frame = _school_frame()
-    boundaries = data.table("ons_pcon_boundaries", boundary_set)
-    if frame is None or boundaries is None:
+    frames = data.seat_map(seat_key, boundary_set)
+    if frame is None or frames is None:
         return None
     shown = frame[frame["phase"].isin(phases)]
     if not include_closed:
         shown = shown[shown["is_open"]]
-    near = geography.neighbours(boundaries, selection.code)
-    seats = geography.to_map_frame(boundaries[boundaries["code"].isin([selection.code, *near])])
-    wards = data.table("ons_local_boundaries_2013", "wards2013")
-    seat_wards = None
-    if wards is not None and boundary_set == "pcon2010":
-        seat_wards = geography.to_map_frame(wards[wards["pcon2010_code"] == selection.code])
     figure = maps.constituency_map(
         seat_code=selection.code,
-        seats=seats,
+        seats=frames.seats,
         boundary_label=selection.boundary_label,
-        wards=seat_wards,
+        wards=frames.wards,
     )
     charts.add_school_traces(
         figure,

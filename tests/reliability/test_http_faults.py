@@ -10,7 +10,9 @@ import re
 import pytest
 
 from dashboard import build, catalogue, fetch
-from tests.reliability.http_faults import HTTP_FAULTS, TargetedMirror
+from tests.http_mirror import Mirror
+
+HTTP_FAULTS = ("404", "500", "slow", "truncate", "drop", "html")
 
 FETCHABLE = [
     (publication.id, source_file.path)
@@ -29,7 +31,7 @@ EXPECTED = {  # what the FetchError says, besides the file name
 
 @pytest.fixture(scope="module")
 def mirror(sources):
-    with TargetedMirror(sources, slow_s=1.5) as server:
+    with Mirror(sources, slow_s=1.5) as server:
         yield server
 
 
