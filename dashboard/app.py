@@ -54,7 +54,9 @@ def main() -> None:
         "Official statistics under the Open Government Licence v3.0. Public data only: never "
         "enter casework or personal data here."
     )
+    notices = st.container()  # above the page: what the link asked for that was ignored
     navigation.run()
+    state.show_url_notices(notices)
 
 
 main()

@@ -1,5 +1,7 @@
 """AppTest smoke tests: every page, every seat and boundary set, no exception tolerated."""
 
+import sys
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -115,3 +117,68 @@ def test_changing_seat_and_boundary_set_in_one_session(spec):
         at.session_state["test_set"] = boundary_set
         at.run()
         assert not at.exception, (spec.url_path, seat, boundary_set, at.exception)
+
+
+def _tabs(spec) -> tuple[str, tuple[str, ...]]:
+    """A page's lazy tabs: ``TAB_KEY`` (its URL parameter) and ``TABS`` (labels) in its module."""
+    module = sys.modules[spec.render.__module__]
+    return getattr(module, "TAB_KEY", ""), tuple(getattr(module, "TABS", ()))
+
+
+TABBED = [(spec, label) for spec in registry.PAGES for label in _tabs(spec)[1]]
+
+
+@pytest.mark.parametrize(
+    "spec, label", TABBED, ids=[f"{spec.url_path}-{label}" for spec, label in TABBED]
+)
+@pytest.mark.parametrize("boundary_set", sorted(geography.BOUNDARY_SETS))
+def test_every_tab_renders_from_a_link(spec, label, boundary_set):
+    """Only the open tab's code runs, so each tab is opened by its link and checked on its own."""
+    key, _ = _tabs(spec)
+    at = AppTest.from_function(
+        render_page,
+        kwargs={"url_path": spec.url_path, "seat": "east", "boundary_set": boundary_set},
+        default_timeout=TIMEOUT_S,
+    )
+    at.query_params[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning or all("not one of the choices" not in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("spec", [s for s in registry.PAGES if _tabs(s)[1]], ids=str)
+def test_a_bad_tab_in_a_link_is_ignored_with_a_notice(spec):
+    key, labels = _tabs(spec)
+    at = AppTest.from_function(
+        render_page_with_notices, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
+    )
+    at.query_params[key] = "<script>alert(1)</script>"
+    at.run()
+    assert not at.exception
+    notices = [w.value for w in at.warning if "not one of the choices" in w.value]
+    assert notices and all("<script>" not in notice for notice in notices)
+
+
+def render_page_with_notices(url_path: str) -> None:
+    """Runs inside AppTest: one page for the default selection, then the link notices."""
+    import streamlit as st
+
+    from dashboard import geography
+    from dashboard.ui import state
+    from dashboard.ui.state import Selection
+    from dashboard.views import registry
+
+    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    slot = st.container()
+    spec.render(Selection(geography.DEFAULT_SEAT, geography.DEFAULT_SET))
+    state.show_url_notices(slot)
+
+
+def test_unknown_link_parameters_are_dropped_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.query_params["utm_source"] = "<b>x</b>"
+    at.query_params["area"] = "E14001410"
+    at.run()
+    assert not at.exception
+    assert any("mean nothing here" in w.value for w in at.warning)
+    assert "utm_source" not in at.query_params

@@ -11,6 +11,13 @@ def snapshot() -> store.Snapshot:
     return store.Snapshot(settings.data_dir())
 
 
+def memo(function):
+    """Cache a page's view model (figures, tables, sentences) per process, keyed by its simple
+    arguments (seat, measure, months...): every session that asks for the same view shares one
+    read-only result, so a page costs only its drawing. Callers must not mutate what it returns."""
+    return st.cache_resource(show_spinner=False, max_entries=256)(function)
+
+
 def manifest_entry(dataset_id: str) -> dict | None:
     try:
         return snapshot().manifest["datasets"].get(dataset_id)

@@ -1,6 +1,8 @@
-"""The shared selection (seat and boundary set), kept in the URL so a link reproduces the view."""
+"""The view's whole state in the URL: the shared selection (seat and boundary set) as ``?area=``,
+and every page control bound to its own parameter, so opening a link reproduces the view."""
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,6 +12,10 @@ from dashboard import geography
 AREA_PARAM = "area"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_PARAM_LENGTH = 40
+# Page controls' keys (and so their URL parameters) start with their page's prefix; any other
+# parameter in a link is unknown and reported. Keep in step with the pages' keys.
+PAGE_KEY_PREFIXES = ("overview_", "ae_", "prison_", "uc_", "homeless_", "schools_", "sources_")
+NOTICES = "url_notices"
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,17 @@ class Selection:
         return geography.BOUNDARY_SETS[self.boundary_set].label
 
 
+def shown_param(raw: str) -> str:
+    """A visitor's URL text, short and escaped for a Markdown notice (links stay text)."""
+    shown = raw[:MAX_PARAM_LENGTH] + ("…" if len(raw) > MAX_PARAM_LENGTH else "")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+
+
 def parse_area_param(raw: str | None) -> tuple[Selection | None, str | None]:
     """A selection from the ``area`` parameter, or a notice saying why it was ignored."""
     if raw is None or raw == "":
         return None, None
-    shown = raw[:MAX_PARAM_LENGTH] + ("…" if len(raw) > MAX_PARAM_LENGTH else "")
-    # The notice is Markdown: escape the visitor's text so a link or image in a URL stays text.
-    shown = MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+    shown = shown_param(raw)
     found = geography.seat_for_code(raw) if len(raw) <= MAX_PARAM_LENGTH else None
     if found is None:
         codes = ", ".join(c for s in geography.SEATS.values() for c in s.codes.values())
@@ -74,3 +84,77 @@ def sidebar_selection() -> Selection:
     if notice:  # shown once, on the run that read the bad link
         st.warning(notice, icon="⚠️")
     return selection
+
+
+def ignored_values(key: str, allowed: set[str]) -> list[str]:
+    """The link's values for ``key`` that are not among ``allowed`` (Streamlit drops them)."""
+    return [value for value in st.query_params.get_all(key) if value not in allowed]
+
+
+def note_ignored(key: str, label: str, values: list[str]) -> None:
+    """Queue a notice, shown once above the page, that a link's value was ignored."""
+    shown = ", ".join(f"'{shown_param(value)}'" for value in values[:3])
+    st.session_state.setdefault(NOTICES, []).append(
+        f"The link's {shown_param(key)}={shown} is not one of the choices for "
+        f"\u201c{label}\u201d; showing the default instead."
+    )
+
+
+def url_choice(
+    widget: Callable,
+    label: str,
+    options: Sequence,
+    *,
+    key: str,
+    format_func: Callable = str,
+    **kwargs,
+):
+    """A page control (radio, selectbox, select_slider, multiselect, pills, segmented control)
+    kept in the URL as ``?key=<shown label>``. Streamlit reads the link and drops values that are
+    not choices; this adds the visible notice the issue asks for."""
+    options = list(options)
+    allowed = {str(format_func(option)) for option in options}
+    if widget in (st.multiselect, st.pills):
+        allowed.add("")  # an empty selection is a valid link
+    bad = ignored_values(key, allowed)
+    if bad:
+        note_ignored(key, label, bad)
+    return widget(label, options, format_func=format_func, key=key, bind="query-params", **kwargs)
+
+
+def url_flag(widget: Callable, label: str, *, key: str, **kwargs) -> bool:
+    """A checkbox or toggle kept in the URL as ``?key=true|false``."""
+    bad = ignored_values(key, {"true", "false", "True", "False"})
+    if bad:
+        note_ignored(key, label, bad)
+    return widget(label, key=key, bind="query-params", **kwargs)
+
+
+def url_tabs(labels: Sequence[str], *, key: str) -> Sequence:
+    """Tabs kept in the URL (``?key=<tab label>``) that run only the open tab's code: each
+    container's ``.open`` is True for the open tab. Hidden tabs cost no server time or bytes."""
+    labels = list(labels)
+    bad = ignored_values(key, set(labels))
+    if bad:
+        note_ignored(key, "tab", bad)
+    return st.tabs(labels, key=key, bind="query-params")
+
+
+def unknown_params(params: Sequence[str]) -> list[str]:
+    """Parameters no page understands (stale or mistyped links)."""
+    return [
+        name for name in params if name != AREA_PARAM and not name.startswith(PAGE_KEY_PREFIXES)
+    ]
+
+
+def show_url_notices(slot) -> None:
+    """After the page ran: say, once, which parts of the link were ignored."""
+    notices = st.session_state.pop(NOTICES, [])
+    unknown = unknown_params(list(st.query_params))
+    if unknown:
+        names = ", ".join(f"'{shown_param(name)}'" for name in unknown[:5])
+        notices.append(f"The link's parameter(s) {names} mean nothing here and were ignored.")
+        for name in unknown:
+            del st.query_params[name]
+    for notice in notices:
+        slot.warning(notice, icon="⚠️")
