@@ -12,6 +12,12 @@ def source_caption(*dataset_ids: str) -> None:
         st.caption(data.source_line(dataset_id))
 
 
+def as_of_caption(*dataset_ids: str) -> None:
+    """Under a tile: the data's release date and when the next release is due."""
+    for dataset_id in dataset_ids:
+        st.caption(data.as_of_text(dataset_id))
+
+
 def no_data(what: str, why: str) -> None:
     st.info(f"**No data for {what}.** {why}", icon="ℹ️")
 

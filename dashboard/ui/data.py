@@ -1,9 +1,11 @@
 """Cached access to the snapshot: loaded once per process and shared by every session."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import geography, provenance, settings, store
+from dashboard import catalogue, geography, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,6 +67,28 @@ def table(dataset_id: str, name: str) -> pd.DataFrame | None:
 
 def observations(dataset_id: str) -> pd.DataFrame | None:
     return table(dataset_id, store.OBSERVATIONS)
+
+
+def as_of_text(dataset_id: str, today: dt.date | None = None) -> str:
+    """For a tile: how recent the data is, when it was released (or obtained), and when the
+    next release is due, e.g. 'Data to 28 Feb 2026 · released 30 Apr 2026 · next due 29 Jul'."""
+    entry = manifest_entry(dataset_id) or {}
+    publication = catalogue.get(dataset_id)
+    parts = []
+    if "period_end" in entry:
+        parts.append(f"Data to {pd.Timestamp(entry['period_end']):%-d %b %Y}")
+    if publication.released:
+        parts.append(f"released {pd.Timestamp(publication.released):%-d %b %Y}")
+    else:
+        parts.append(provenance.retrieval_text(entry or None))
+    found = releases.expected(dataset_id, entry, today or dt.date.today())
+    if found is None or found.expected_release is None:
+        parts.append("next release date unknown")
+    elif found.behind:
+        parts.append(f"a newer release was due {found.expected_release:%-d %b %Y}")
+    else:
+        parts.append(f"next due {found.expected_release:%-d %b %Y}")
+    return " · ".join(parts)
 
 
 def source_line(dataset_id: str) -> str:
