@@ -1,10 +1,14 @@
 """Briefing packs for a constituency: one section per issue, from the shared headline figures.
 
-Markdown for the command line, Word (.docx) for the office. Every number comes from
+Markdown for the command line, Word (.docx) for the office, and one self-contained HTML page
+that prints to PDF from any browser (no system packages, so it works on Community Cloud).
+Every number comes from
 ``dashboard.headlines``, the same computation as the Overview's "What's new" panel.
 """
 
+import base64
 import datetime as dt
+import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,6 +142,65 @@ def _sparkline_png(label: str, series: pd.DataFrame) -> bytes:
     figure.savefig(buffer, format="png")
     plt.close(figure)
     return buffer.getvalue()
+
+
+def _chart_alt(label: str, series: pd.DataFrame) -> str:
+    """The small chart in words, for screen readers and for anyone who cannot see it."""
+    ordered = series.dropna(subset=["value"]).sort_values("period_start")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    return (
+        f"Line chart of {label} from {first['period_start']:%B %Y} ({first['value']:,.4g}) to "
+        f"{last['period_start']:%B %Y} ({last['value']:,.4g})."
+    )
+
+
+HTML_STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; max-width: 46rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1f1f1f; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-top: 1px solid #ccc;
+       padding-top: 0.8rem; } .compare { color: #444; }
+.notes { font-size: 0.8rem; color: #333; } img { max-width: 100%; height: auto; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } section { break-inside: avoid; } }
+"""
+
+
+def to_html(brief: Brief) -> str:
+    """One HTML page, images inline, every text escaped (names in the data are data, not
+    markup); File > Print > Save as PDF gives the PDF."""
+    e = html.escape
+    title = f"{brief.area_name}: briefing on five local issues"
+    parts = [
+        "<!doctype html>",
+        '<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title><style>{HTML_STYLE}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(brief.area_code)}, {e(brief.boundary_label)}. Generated {e(brief.generated_at)}"
+        " from the Nottingham East issue dashboard's data snapshot. Official statistics; "
+        "sources under each section.</p>",
+    ]
+    number = 0
+    for section in brief.sections:
+        parts.append(f"<section><h2>{e(section.title)}</h2><ul>")
+        for figure in section.figures:
+            comparison = _comparison(figure)
+            extra = f'<br><span class="compare">Compared with: {e(comparison)}.</span>'
+            parts.append(f"<li>{e(figure.sentence)}{extra if comparison else ''}</li>")
+        parts += [f"<li>{e(missing)}</li>" for missing in section.missing]
+        parts.append("</ul>")
+        for key, series in section.series[:1]:
+            if series["value"].notna().sum() >= 3:
+                label = headlines.BY_KEY[key].measure.replace("_", " ")
+                encoded = base64.b64encode(_sparkline_png(label, series)).decode("ascii")
+                alt = e(_chart_alt(label, series), quote=True)
+                parts.append(f'<img src="data:image/png;base64,{encoded}" alt="{alt}">')
+        parts.append(f'<ol class="notes" start="{number + 1}">')
+        for footnote in section.footnotes:
+            number += 1
+            parts.append(f"<li>{e(footnote)}</li>")
+        parts.append("</ol></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
 
 
 def to_docx(brief: Brief) -> bytes:

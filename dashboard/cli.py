@@ -150,7 +150,7 @@ def _brief(args) -> int:
         with open(args.out, "wb") as handle:
             handle.write(briefing.to_docx(brief))
     else:
-        text = briefing.to_markdown(brief)
+        text = briefing.to_html(brief) if args.format == "html" else briefing.to_markdown(brief)
         if args.out:
             with open(args.out, "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -213,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
     statxplore.set_defaults(run=_statxplore)
     brief = commands.add_parser("brief", parents=[common], help="a briefing for one seat")
     brief.add_argument("--area", required=True, help="GSS code of one of the three seats")
-    brief.add_argument("--format", choices=["md", "docx"], default="md")
+    brief.add_argument("--format", choices=["md", "html", "docx"], default="md")
     brief.add_argument("--out", help="file to write (Markdown goes to stdout without it)")
     brief.set_defaults(run=_brief)
     return root

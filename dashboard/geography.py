@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
@@ -64,12 +65,7 @@ def seat_for_code(code: str) -> tuple[str, str] | None:
 
 def neighbours(boundaries: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
     """Codes of the seats touching (or within ``within_m`` of) the seat ``code``."""
-    projected = boundaries.to_crs(BRITISH_NATIONAL_GRID)
-    shape = projected.loc[projected["code"] == code, "geometry"]
-    if shape.empty:
-        raise KeyError(f"no boundary for {code}")
-    near = projected[projected.intersects(shape.iloc[0].buffer(within_m))]
-    return sorted(c for c in near["code"] if c != code)
+    return _near(boundaries.to_crs(BRITISH_NATIONAL_GRID), code, within_m)
 
 
 def to_map_frame(boundaries: gpd.GeoDataFrame, tolerance_m: float = 25) -> gpd.GeoDataFrame:
@@ -92,6 +88,22 @@ def outline_xy(geometry) -> tuple[list[float | None], list[float | None]]:
         xs.extend([*x, None])
         ys.extend([*y, None])
     return xs, ys
+
+
+def outlines_xy(frame: gpd.GeoDataFrame, label) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Every outline in ``frame`` as one pair of float arrays broken by NaN (plotly draws a gap
+    there), with ``label(row)`` repeated for each point so one trace still names each area on
+    hover. One numeric-array trace is many times faster to build and send than one list-based
+    trace per area."""
+    xs, ys, labels = [], [], []
+    for row in frame.itertuples():
+        x, y = outline_xy(row.geometry)
+        xs.append(np.array(x, dtype=float))
+        ys.append(np.array(y, dtype=float))
+        labels.extend([label(row)] * len(x))
+    if not xs:
+        return np.array([]), np.array([]), []
+    return np.concatenate(xs), np.concatenate(ys), labels
 
 
 def population_table(observations: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
@@ -176,33 +188,53 @@ class SeatMapFrames:
     wards: gpd.GeoDataFrame | None  # 2013 wards of the seat (2010-2024 set only)
 
 
-def seat_map_frames(
-    seat: str,
-    boundary_set: str,
-    *,
+@dataclass(frozen=True)
+class MapLayers:
+    """Every outline the seat maps draw, projected and simplified once per process, so a seat
+    change only picks rows (projecting all 650 seats per change cost ~150 ms)."""
+
+    projected: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, as published (neighbours)
+    drawn: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, simplified; finer 2013 for 2010
+    wards_2013: gpd.GeoDataFrame | None  # BNG, simplified
+
+
+def map_layers(
     boundaries: dict[str, gpd.GeoDataFrame],
     detailed_2010: gpd.GeoDataFrame | None,
     wards_2013: gpd.GeoDataFrame | None,
-    extra_codes: tuple[str, ...] = (),
+) -> MapLayers:
+    projected = {key: frame.to_crs(BRITISH_NATIONAL_GRID) for key, frame in boundaries.items()}
+    drawn = {key: to_map_frame(frame) for key, frame in projected.items()}
+    # The 2010-2024 seats around Nottingham have finer 2013 outlines: use them wherever drawn.
+    drawn["pcon2010"] = to_map_frame(prefer_detailed(projected["pcon2010"], detailed_2010))
+    wards = None if wards_2013 is None else to_map_frame(wards_2013)
+    return MapLayers(projected=projected, drawn=drawn, wards_2013=wards)
+
+
+def _near(projected: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
+    shape = projected.loc[projected["code"] == code, "geometry"]
+    if shape.empty:
+        raise KeyError(f"no boundary for {code}")
+    near = projected[projected.intersects(shape.iloc[0].buffer(within_m))]
+    return sorted(c for c in near["code"] if c != code)
+
+
+def seat_map_frames(
+    seat: str, boundary_set: str, layers: MapLayers, extra_codes: tuple[str, ...] = ()
 ) -> SeatMapFrames:
-    """The seat with its neighbours, preferring the finer 2013 outlines for the 2010-2024 set
-    (the July 2024 set has only ONS's ultra-generalised ones)."""
+    """The seat with its neighbours (and any extra seats), the same seat on the other boundary
+    set, and its 2013 wards on the 2010-2024 set; all rows picked from ``layers``."""
     code = SEATS[seat].codes[boundary_set]
     other_set = "pcon2010" if boundary_set == "pcon2024" else "pcon2024"
-    current = boundaries[boundary_set]
-    shown = current[current["code"].isin({code, *neighbours(current, code), *extra_codes})]
-    other = boundaries[other_set]
-    other_shape = other[other["code"] == SEATS[seat].codes[other_set]]
-    if boundary_set == "pcon2010":
-        shown = prefer_detailed(shown, detailed_2010)
-    else:
-        other_shape = prefer_detailed(other_shape, detailed_2010)
+    near = {code, *_near(layers.projected[boundary_set], code), *extra_codes}
+    current = layers.drawn[boundary_set]
+    other = layers.drawn[other_set]
     wards = None
-    if wards_2013 is not None and boundary_set == "pcon2010":
-        wards = to_map_frame(wards_2013[wards_2013["pcon2010_code"] == code])
+    if layers.wards_2013 is not None and boundary_set == "pcon2010":
+        wards = layers.wards_2013[layers.wards_2013["pcon2010_code"] == code]
     return SeatMapFrames(
-        seats=to_map_frame(shown),
-        other_outline=to_map_frame(other_shape),
+        seats=current[current["code"].isin(near)],
+        other_outline=other[other["code"] == SEATS[seat].codes[other_set]],
         other_label=f"Same seat, {BOUNDARY_SETS[other_set].label}",
         wards=wards,
     )

@@ -190,10 +190,10 @@ def _value_at(series: pd.DataFrame, when: pd.Timestamp) -> float | None:
 
 def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Figure | None:
     """The headline for one area from one dataset's observations, or None if it has no value."""
-    # Narrow columns first: boolean selection copies every column, and datasets carry many.
+    # Mask on the measure column alone (cheap on categoricals: it compares codes), then copy
+    # only the columns used: boolean selection copies every column, and datasets carry many.
     columns = ["measure", "area_code", "area_name", "period_start", "period_end", "value"]
-    narrow = observations[columns]
-    rows = narrow[narrow["measure"].to_numpy() == headline.measure]
+    rows = observations.loc[observations["measure"] == headline.measure, columns]
     series = rows[rows["area_code"] == area_code].sort_values("period_start")
     present = series[series["value"].notna()]
     if present.empty:

@@ -1,5 +1,6 @@
 """The briefing's numbers are the snapshot's numbers, checked against `query`."""
 
+import html
 import io
 import re
 
@@ -78,3 +79,36 @@ def test_headline_sentences_say_on_for_a_day():
     assert headlines.with_preposition(pd.Timestamp("2026-06-29"), pd.Timestamp("2026-06-29")) == (
         "on 29 June 2026"
     )
+
+
+def test_html_is_self_contained_escaped_and_holds_the_sentences(brief):
+    built = brief[0]
+    text = briefing.to_html(built)
+    assert text.startswith("<!doctype html>") and text.rstrip().endswith("</html>")
+    for section in built.sections:
+        assert f"<h2>{section.title}</h2>" in text
+        for figure in section.figures:
+            assert html.escape(figure.sentence) in text
+    assert text.count('src="data:image/png;base64,') >= 3  # small charts, inline
+    assert 'alt="Line chart of ' in text
+    assert "http://" not in text.split("<body>")[0]  # nothing fetched from elsewhere
+
+
+def test_html_escapes_names_from_the_data(brief):
+    built = brief[0]
+    hostile = briefing.Brief(
+        built.area_code,
+        "<script>alert(1)</script>",
+        built.boundary_label,
+        built.generated_at,
+        [briefing.Section("<img src=x onerror=alert(1)>", missing=["<b>bold</b>"])],
+    )
+    text = briefing.to_html(hostile)
+    assert "<script>" not in text and "<img src=x" not in text and "<b>bold" not in text
+    assert "&lt;script&gt;" in text
+
+
+def test_cli_brief_html(tmp_path):
+    out = tmp_path / "brief.html"
+    assert main(["brief", "--area", "E14001410", "--format", "html", "--out", str(out)]) == 0
+    assert "Nottingham East: briefing" in out.read_text(encoding="utf-8")

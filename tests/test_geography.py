@@ -61,13 +61,14 @@ def test_seat_map_frames_prefer_finer_2010_outlines():
         "detailed_2010": snapshot.table("ons_local_boundaries_2013", "pcon2010_detailed"),
         "wards_2013": snapshot.table("ons_local_boundaries_2013", "wards2013"),
     }
-    east_2010 = geography.seat_map_frames("east", "pcon2010", **inputs)
+    layers = geography.map_layers(**inputs)
+    east_2010 = geography.seat_map_frames("east", "pcon2010", layers)
     assert set(east_2010.seats["code"]) == {
         "E14000865", "E14000710", "E14000866", "E14000867", "E14000908"
     }  # fmt: skip
     assert set(east_2010.seats["outline"]) == {"2013 generalised clipped"}
     assert len(east_2010.wards) == 6 and east_2010.other_label.endswith("July 2024 boundaries")
-    east_2024 = geography.seat_map_frames("east", "pcon2024", extra_codes=("E14001457",), **inputs)
+    east_2024 = geography.seat_map_frames("east", "pcon2024", layers, ("E14001457",))
     assert east_2024.wards is None and "E14001457" in set(east_2024.seats["code"])
     assert east_2024.other_outline["outline"].iloc[0] == "2013 generalised clipped"
     assert east_2024.seats.crs.to_epsg() == 27700

@@ -61,26 +61,31 @@ def observations(dataset_id: str) -> pd.DataFrame | None:
     return table(dataset_id, store.OBSERVATIONS)
 
 
-def as_of_text(dataset_id: str, today: dt.date | None = None) -> str:
-    """For a tile: how recent the data is, when it was released (or obtained), and when the
-    next release is due, e.g. 'Data to 28 Feb 2026 · released 30 Apr 2026 · next due 29 Jul'."""
-    entry = manifest_entry(dataset_id) or {}
+def release_text(dataset_id: str) -> str:
+    """When the figures were published, or how our copy was obtained when the file states no
+    release date."""
     publication = catalogue.get(dataset_id)
-    parts = []
-    if "period_end" in entry:
-        parts.append(f"Data to {pd.Timestamp(entry['period_end']):%-d %b %Y}")
     if publication.released:
-        parts.append(f"released {pd.Timestamp(publication.released):%-d %b %Y}")
-    else:
-        parts.append(provenance.retrieval_text(entry or None))
-    found = releases.expected(dataset_id, entry, today or dt.date.today())
+        return f"released {pd.Timestamp(publication.released):%-d %b %Y}"
+    return provenance.retrieval_text(manifest_entry(dataset_id)) + " (no release date stated)"
+
+
+def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
+    """When the next release is due (releases.expected), or that it is unknown or overdue."""
+    found = releases.expected(
+        dataset_id, manifest_entry(dataset_id) or {}, today or dt.date.today()
+    )
     if found is None or found.expected_release is None:
-        parts.append("next release date unknown")
-    elif found.behind:
-        parts.append(f"a newer release was due {found.expected_release:%-d %b %Y}")
-    else:
-        parts.append(f"next due {found.expected_release:%-d %b %Y}")
-    return " · ".join(parts)
+        return "next release date unknown"
+    if found.behind:
+        return f"a newer release was due {found.expected_release:%-d %b %Y}"
+    return f"next due {found.expected_release:%-d %b %Y}"
+
+
+def as_of_text(dataset_id: str, today: dt.date | None = None) -> str:
+    """For a tile, whose own label names its period: how current the data is, e.g.
+    'Data as of: released 30 Apr 2026 · next due 29 Jul 2026'."""
+    return f"Data as of: {release_text(dataset_id)} · {next_release_text(dataset_id, today)}"
 
 
 def source_line(dataset_id: str) -> str:
@@ -88,18 +93,24 @@ def source_line(dataset_id: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def seat_map(
-    seat: str, boundary_set: str, extra_codes: tuple[str, ...] = ()
-) -> geography.SeatMapFrames | None:
-    """Map frames for one selection, built once per process and shared: never mutate them."""
+def map_layers() -> geography.MapLayers | None:
+    """All map outlines projected and simplified once per process; None without boundaries."""
     boundaries = {key: table("ons_pcon_boundaries", key) for key in geography.BOUNDARY_SETS}
     if any(frame is None for frame in boundaries.values()):
         return None
-    return geography.seat_map_frames(
-        seat,
-        boundary_set,
-        boundaries=boundaries,
+    return geography.map_layers(
+        boundaries,
         detailed_2010=table("ons_local_boundaries_2013", "pcon2010_detailed"),
         wards_2013=table("ons_local_boundaries_2013", "wards2013"),
-        extra_codes=extra_codes,
     )
+
+
+@st.cache_resource(show_spinner=False)
+def seat_map(
+    seat: str, boundary_set: str, extra_codes: tuple[str, ...] = ()
+) -> geography.SeatMapFrames | None:
+    """Map frames for one selection, picked once per process and shared: never mutate them."""
+    layers = map_layers()
+    if layers is None:
+        return None
+    return geography.seat_map_frames(seat, boundary_set, layers, extra_codes)

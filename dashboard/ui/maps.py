@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry import box
 
-from dashboard.geography import outline_xy
+from dashboard.geography import outlines_xy
 
 SELECTED_FILL = "rgba(0, 94, 184, 0.18)"
 SELECTED_LINE = "#005eb8"
@@ -17,9 +17,18 @@ VIEW_MARGIN = 0.35  # of the seat's larger side, so the neighbours show around i
 SITE_SYMBOLS = {"qmc": "cross", "city_hospital": "cross-open", "hmp_nottingham": "square"}
 
 
-def _outline(geometry, **trace) -> go.Scatter:
-    xs, ys = outline_xy(geometry)
-    return go.Scatter(x=xs, y=ys, mode="lines", **trace)
+def _outlines(frame: gpd.GeoDataFrame, label, **trace) -> dict:
+    """One line trace for every outline in ``frame``; hover names the area under the pointer."""
+    xs, ys, labels = outlines_xy(frame, label)
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "text": labels,
+        "hovertemplate": "%{text}<extra></extra>",
+        **trace,
+    }
 
 
 def constituency_map(
@@ -35,113 +44,114 @@ def constituency_map(
     """The chosen seat filled, its neighbours outlined, wards, the other set's outline, sites.
 
     All frames are in EPSG:27700 with ``code``/``name`` columns (sites: easting/northing).
+    Built as one figure from plain trace dicts, one trace per layer, which keeps a seat change
+    fast (plotly validates each trace once, not once per area).
     """
-    figure = go.Figure()
-    selected = seats[seats["code"] == seat_code].iloc[0]
-    for index, row in enumerate(seats[seats["code"] != seat_code].itertuples()):
-        figure.add_trace(
-            _outline(
-                row.geometry,
-                fill="toself",
-                fillcolor=NEIGHBOUR_FILL,
-                line={"color": NEIGHBOUR_LINE, "width": 1},
-                name="Neighbouring constituencies",
-                legendgroup="neighbours",
-                showlegend=index == 0,
-                hovertemplate=f"{row.name} ({row.code})<extra></extra>",
-            )
+    chosen = seats[seats["code"] == seat_code]
+    selected = chosen.iloc[0]
+    traces = [
+        _outlines(
+            seats[seats["code"] != seat_code],
+            lambda row: f"{row.name} ({row.code})",
+            fill="toself",
+            fillcolor=NEIGHBOUR_FILL,
+            line={"color": NEIGHBOUR_LINE, "width": 1},
+            name="Neighbouring constituencies",
         )
+    ]
     if wards is not None and not wards.empty:
-        for index, row in enumerate(wards.itertuples()):
-            figure.add_trace(
-                _outline(
-                    row.geometry,
-                    line={"color": WARD_LINE, "width": 0.6, "dash": "dot"},
-                    name="Wards (2013 boundaries)",
-                    legendgroup="wards",
-                    showlegend=index == 0,
-                    hovertemplate=f"{row.name} ward ({row.code}, 2013 boundaries)<extra></extra>",
-                )
-            )
         centres = wards.geometry.representative_point()
-        figure.add_trace(
-            go.Scatter(
-                x=centres.x,
-                y=centres.y,
-                mode="text",
-                text=wards["name"],
-                textfont={"size": 10, "color": WARD_LINE},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-    figure.add_trace(
-        _outline(
-            selected.geometry,
+        traces += [
+            _outlines(
+                wards,
+                lambda row: f"{row.name} ward ({row.code}, 2013 boundaries)",
+                line={"color": WARD_LINE, "width": 0.6, "dash": "dot"},
+                name="Wards (2013 boundaries)",
+            ),
+            {
+                "type": "scatter",
+                "x": centres.x.to_numpy(),
+                "y": centres.y.to_numpy(),
+                "mode": "text",
+                "text": wards["name"].tolist(),
+                "textfont": {"size": 10, "color": WARD_LINE},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            },
+        ]
+    traces.append(
+        _outlines(
+            chosen,
+            lambda row: f"{row.name} ({row.code})",
             fill="toself",
             fillcolor=SELECTED_FILL,
             line={"color": SELECTED_LINE, "width": 3},
             name=f"{selected['name']} ({boundary_label})",
-            hovertemplate=f"{selected['name']} ({seat_code})<extra></extra>",
         )
     )
     if other_outline is not None and not other_outline.empty:
-        other = other_outline.iloc[0]
-        figure.add_trace(
-            _outline(
-                other.geometry,
+        traces.append(
+            _outlines(
+                other_outline.iloc[:1],
+                lambda row: f"{row.name} ({row.code}), {other_label}",
                 line={"color": OTHER_SET_LINE, "width": 2, "dash": "dash"},
                 name=other_label,
-                hovertemplate=f"{other['name']} ({other['code']}), {other_label}<extra></extra>",
             )
         )
     if sites is not None and not sites.empty:
-        figure.add_trace(
-            go.Scatter(
-                x=sites["easting"],
-                y=sites["northing"],
-                mode="markers+text",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": sites["easting"].to_numpy(dtype=float),
+                "y": sites["northing"].to_numpy(dtype=float),
+                "mode": "markers+text",
+                "marker": {
                     "size": 13,
                     "color": "#000000",
                     "symbol": [SITE_SYMBOLS.get(s, "circle") for s in sites["site_id"]],
                     "line": {"width": 1.5, "color": "#ffffff"},
                 },
-                text=sites["name"],
-                textposition="top center",
-                textfont={"size": 12, "color": "#000000"},
-                customdata=sites[["role", "postcode"]],
-                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-                name="Named sites",
-            )
+                "text": sites["name"].tolist(),
+                "textposition": "top center",
+                "textfont": {"size": 12, "color": "#000000"},
+                "customdata": sites[["role", "postcode"]].to_numpy(),
+                "hovertemplate": (
+                    "<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
+                ),
+                "name": "Named sites",
+            }
         )
     minx, miny, maxx, maxy = selected.geometry.bounds
     pad = max(maxx - minx, maxy - miny) * VIEW_MARGIN
     view = box(minx - pad, miny - pad, maxx + pad, maxy + pad)
     # Label each seat inside the view, so a big rural neighbour's name stays on screen.
     visible = seats.geometry.intersection(view)
-    labels = seats.assign(point=visible.representative_point())[~visible.is_empty]
-    figure.add_trace(
-        go.Scatter(
-            x=labels["point"].x,
-            y=labels["point"].y,
-            mode="text",
-            text=labels["name"],
-            textfont={"size": 13, "color": "#1f1f1f"},
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    points = visible[~visible.is_empty].representative_point()
+    traces.append(
+        {
+            "type": "scatter",
+            "x": points.x.to_numpy(),
+            "y": points.y.to_numpy(),
+            "mode": "text",
+            "text": seats.loc[points.index, "name"].tolist(),
+            "textfont": {"size": 13, "color": "#1f1f1f"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
     )
-    figure.update_layout(
-        title={"text": f"{selected['name']} and its neighbours, {boundary_label}"},
-        height=640,
-        margin={"l": 0, "r": 0, "t": 50, "b": 0},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
-        plot_bgcolor="#ffffff",
-        dragmode="pan",
-    )
-    figure.update_xaxes(visible=False, range=[minx - pad, maxx + pad])
-    figure.update_yaxes(
-        visible=False, range=[miny - pad, maxy + pad], scaleanchor="x", scaleratio=1
-    )
-    return figure
+    layout = {
+        "title": {"text": f"{selected['name']} and its neighbours, {boundary_label}"},
+        "height": 640,
+        "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+        "plot_bgcolor": "#ffffff",
+        "dragmode": "pan",
+        "xaxis": {"visible": False, "range": [minx - pad, maxx + pad]},
+        "yaxis": {
+            "visible": False,
+            "range": [miny - pad, maxy + pad],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
+    }
+    return go.Figure(data=traces, layout=layout)

@@ -1,5 +1,7 @@
 """Overview: the chosen constituency on a map, its population, and what the dashboard covers."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -60,7 +62,7 @@ def _boundary_change_sentence(
     return text + " (mySociety population overlap estimates)."
 
 
-@st.cache_data(show_spinner=False)
+@data.memo
 def _map_parts(seat: str, boundary_set: str):
     """The map figure, its table and summary for one selection: fixed for the snapshot's life."""
     selection = Selection(seat, boundary_set)
@@ -149,53 +151,75 @@ def _map_section(selection: Selection) -> None:
         )
 
 
-def _population_tiles(selection: Selection) -> None:
+@dataclass(frozen=True)
+class PopulationTiles:
+    day: str
+    total: float
+    median: float
+    bands: tuple[tuple[str, float | None], ...]  # (label, value or None when not published)
+
+
+AGE_BANDS = (
+    ("population_under_18", "Under 18"),
+    ("population_18_to_64", "Aged 18 to 64"),
+    ("population_65_plus", "Aged 65 and over"),
+)
+
+
+@data.memo
+def _population(code: str, boundary_set: str) -> PopulationTiles | str:
+    """The seat's latest population and England's median seat, or why there is none."""
     observations = data.observations("ons_pcon_population")
     if observations is None:
-        components.no_data("population", "The snapshot has no population estimates.")
-        return
+        return "The snapshot has no population estimates."
     rows = observations[
-        (observations["area_code"] == selection.code)
-        & (observations["area_type"] == selection.boundary_set)
+        (observations["area_code"] == code) & (observations["area_type"] == boundary_set)
     ]
     if rows.empty:
-        components.no_data("population", f"No estimate for {selection.code} in the snapshot.")
-        return
+        return f"No estimate for {code} in the snapshot."
     latest_day = rows["period_end"].max()
     latest = rows[rows["period_end"] == latest_day].set_index("measure")["value"]
     same_set = observations[
-        (observations["area_type"] == selection.boundary_set)
+        (observations["area_type"] == boundary_set)
         & (observations["measure"] == "population_all_ages")
         & (observations["period_end"] == latest_day)
         & observations["area_code"].str.startswith("E14")
     ]
-    median = same_set["value"].median()
-    day = latest_day.strftime("%-d %B %Y")
-    columns = st.columns(4)
-    columns[0].metric(
-        f"Residents, {day}",
-        f"{latest['population_all_ages']:,.0f}",
-        help=f"England's median constituency on these boundaries: {median:,.0f}.",
+    bands = tuple(
+        (label, None if pd.isna(latest.get(measure)) else float(latest[measure]))
+        for measure, label in AGE_BANDS
     )
-    for column, (measure, label) in zip(
-        columns[1:],
-        [
-            ("population_under_18", "Under 18"),
-            ("population_18_to_64", "Aged 18 to 64"),
-            ("population_65_plus", "Aged 65 and over"),
-        ],
-        strict=True,
-    ):
-        value = latest.get(measure)
-        if value is None or pd.isna(value):
-            column.metric(label, "n/a", help="Not in the source for this boundary set and year.")
-        else:
-            share = value / latest["population_all_ages"]
-            column.metric(f"{label} ({share:.0%} of residents)", f"{value:,.0f}")
+    return PopulationTiles(
+        day=latest_day.strftime("%-d %B %Y"),
+        total=float(latest["population_all_ages"]),
+        median=float(same_set["value"].median()),
+        bands=bands,
+    )
+
+
+def _population_tiles(selection: Selection) -> None:
+    tiles = _population(selection.code, selection.boundary_set)
+    if isinstance(tiles, str):
+        components.no_data("population", tiles)
+        return
+    columns = st.columns(4)
+    with columns[0]:
+        st.metric(
+            f"Residents, {tiles.day}",
+            f"{tiles.total:,.0f}",
+            help=f"England's median constituency on these boundaries: {tiles.median:,.0f}.",
+        )
+        components.as_of_caption("ons_pcon_population")
+    for column, (label, value) in zip(columns[1:], tiles.bands, strict=True):
+        with column:
+            if value is None:
+                st.metric(label, "n/a", help="Not in the source for this boundary set and year.")
+            else:
+                st.metric(f"{label} ({value / tiles.total:.0%} of residents)", f"{value:,.0f}")
+            components.as_of_caption("ons_pcon_population")
     st.markdown(
-        f"{selection.name} had **{latest['population_all_ages']:,.0f}** residents at "
-        f"{day}, against a median of {median:,.0f} for English constituencies on the same "
-        "boundaries."
+        f"{selection.name} had **{tiles.total:,.0f}** residents at {tiles.day}, against a "
+        f"median of {tiles.median:,.0f} for English constituencies on the same boundaries."
     )
     components.source_caption("ons_pcon_population")
 
@@ -203,6 +227,7 @@ def _population_tiles(selection: Selection) -> None:
 def _postcode_finder() -> None:
     """Which seat a postcode is in: the first question of much casework."""
     st.subheader("Which constituency is a postcode in?")
+    # Deliberately not in the URL: a postcode in a shared link can point at a constituent.
     text = st.text_input(
         "Postcode (NG area)", key="overview_postcode", max_chars=10, placeholder="e.g. NG3 1AA"
     )
@@ -269,53 +294,69 @@ def _whats_new(selection: Selection) -> None:
         )
         before = f" (Before: {row['Before']}.)" if row["Before"] else ""
         st.markdown(f"- {row['Sentence']}{before}{record}")
-        st.caption(row["Source"])
+        st.caption(f"{row['Source']} {row['Next'].capitalize()}.")
 
 
-@st.cache_data(show_spinner=False)
 def _whats_new_rows(seat: str) -> list[dict]:
-    """Small and fixed for the life of the snapshot, so computed once per seat per process."""
+    """One row per headline; most are city- or trust-wide, so a seat change reuses them."""
     seat_codes = geography.SEATS[seat].codes
-    rows = []
-    for headline in headlines.HEADLINES:
-        observations = data.observations(headline.dataset)
-        area = headlines.resolve_area(headline, seat_codes)
-        found = None if observations is None else headlines.figure(headline, observations, area)
-        if found is None:
-            rows.append({"Issue": headline.key, "Latest": "no data", "Sentence": ""})
-            continue
-        rows.append(
-            {
-                "Issue": headline.key,
-                "Latest": headline.value_format.format(found.value),
-                "Period": headlines.period_label(found.period_start, found.period_end),
-                "Before": _change_text(found),
-                "Record": found.record or "",
-                "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
-                "Source": data.source_line(headline.dataset),
-            }
-        )
-    return rows
+    return [
+        _whats_new_row(headline.key, headlines.resolve_area(headline, seat_codes))
+        for headline in headlines.HEADLINES
+    ]
 
 
-def _briefing_button(selection: Selection) -> None:
+@data.memo
+def _whats_new_row(key: str, area: str) -> dict:
+    """Small and fixed for the life of the snapshot, so computed once per area per process."""
+    headline = headlines.BY_KEY[key]
+    observations = data.observations(headline.dataset)
+    found = None if observations is None else headlines.figure(headline, observations, area)
+    if found is None:
+        return {"Issue": headline.key, "Latest": "no data", "Sentence": ""}
+    return {
+        "Issue": headline.key,
+        "Latest": headline.value_format.format(found.value),
+        "Period": headlines.period_label(found.period_start, found.period_end),
+        "Before": _change_text(found),
+        "Record": found.record or "",
+        "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
+        "Source": data.source_line(headline.dataset),
+        "Next": data.next_release_text(headline.dataset),
+    }
+
+
+@data.memo
+def _brief(code: str):
     from dashboard import briefing
 
-    def make() -> bytes:
-        brief = briefing.build(
-            selection.code, data.observations, data.snapshot().manifest["datasets"]
-        )
-        return briefing.to_docx(brief)
+    return briefing.build(code, data.observations, data.snapshot().manifest["datasets"])
 
-    st.download_button(
+
+def _briefing_buttons(selection: Selection) -> None:
+    """Word for the office; HTML opens in any browser and prints to PDF. Made when clicked."""
+    from dashboard import briefing
+
+    word, page = st.columns(2)
+    word.download_button(
         f"Briefing pack for {selection.name} (Word)",
-        data=make,
+        data=lambda: briefing.to_docx(_brief(selection.code)),
         file_name=f"briefing-{selection.code}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="overview_briefing",
         on_click="ignore",
         help="One section per issue: the latest figure, its comparison, a small chart, a "
         "sentence to paste into a letter, and footnoted sources.",
+    )
+    page.download_button(
+        "Same briefing as a web page (print it to PDF)",
+        data=lambda: briefing.to_html(_brief(selection.code)),
+        file_name=f"briefing-{selection.code}.html",
+        mime="text/html",
+        key="overview_briefing_html",
+        on_click="ignore",
+        help="A single HTML file with the charts inside it: open it in a browser and use "
+        "Print > Save as PDF for a PDF.",
     )
 
 
@@ -325,7 +366,7 @@ def render(selection: Selection) -> None:
         f"{selection.code} · {selection.boundary_label} · official statistics on five local "
         "issues, each sourced and dated"
     )
-    _briefing_button(selection)
+    _briefing_buttons(selection)
     _population_tiles(selection)
     _whats_new(selection)
     _map_section(selection)
