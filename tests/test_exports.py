@@ -74,3 +74,37 @@ def test_zip_export_holds_plain_csv_and_readme():
     back = pd.read_csv(io.BytesIO(archive.read("data.csv")))
     assert back["value"].tolist() == frame["value"].tolist()
     assert not archive.read("data.csv").decode().startswith("#")
+
+
+def test_category_and_mixed_columns_are_neutralised_too():
+    frame = pd.DataFrame(
+        {
+            "area_name": pd.Series(["=HYPERLINK(1)", "Nottingham", None, "-1+2"], dtype="category"),
+            "mixed": ["@SUM(A1)", 3, None, "+cmd"],
+            "value": [1.0, -2.0, None, 3.0],
+        }
+    )
+    safe = exports.safe_for_spreadsheets(frame)
+    assert list(safe["area_name"].astype(object))[:2] == ["'=HYPERLINK(1)", "Nottingham"]
+    assert pd.isna(safe["area_name"].iloc[2]) and safe["area_name"].iloc[3] == "'-1+2"
+    assert list(safe["mixed"])[0] == "'@SUM(A1)" and safe["mixed"].iloc[1] == 3
+    assert safe["mixed"].iloc[3] == "'+cmd" and safe["value"].iloc[1] == -2.0
+
+
+def test_whole_snapshot_csv_holds_every_observation():
+    import io
+    import zipfile
+
+    snapshot = store.Snapshot(settings.data_dir())
+    manifest = snapshot.manifest["datasets"]
+    raw = exports.all_observations_zip(lambda d: snapshot.observations([d]), manifest)
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        readme = archive.read("README.txt").decode()
+        frame = pd.read_csv(archive.open("observations.csv"), low_memory=False)
+    expected = sum(e["rows"] for e in manifest.values() if "observations" in e["tables"])
+    assert len(frame) == expected
+    with_rows = {d for d, e in manifest.items() if "observations" in e["tables"] and e["rows"]}
+    assert set(frame["dataset"]) == with_rows
+    assert "Licence:" in readme and "sha256:" in readme
+    ae = frame[(frame["measure"] == "pct_within_4h_all") & (frame["area_code"] == "RX1")]
+    assert ae.loc[ae["period_start"] == "2017-01-01", "value"].round(6).tolist() == [77.643369]

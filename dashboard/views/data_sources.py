@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import catalogue, provenance
-from dashboard.ui import data
+from dashboard.ui import data, state
 
 
 def catalogue_table(manifest: dict) -> pd.DataFrame:
@@ -73,13 +73,14 @@ def _downloads(manifest: dict) -> None:
 
     st.subheader("Download the data")
     with_observations = [d for d in sorted(manifest) if "observations" in manifest[d]["tables"]]
-    chosen = st.selectbox(
+    chosen = state.url_choice(
+        st.selectbox,
         "One dataset's observations as CSV (with a provenance header)",
         with_observations,
-        format_func=lambda d: f"{d} ({manifest[d].get('rows', 0):,} rows)",
         key="sources_dataset",
     )
     if chosen:
+        st.caption(f"{manifest[chosen].get('rows', 0):,} rows in {chosen}.")
         st.download_button(
             f"Download {chosen}.csv",
             data=lambda: exports.csv_with_provenance(data.observations(chosen), [chosen], manifest),
@@ -88,6 +89,17 @@ def _downloads(manifest: dict) -> None:
             key="sources_dataset_download",
             on_click="ignore",
         )
+    st.download_button(
+        "Download every observation as one long CSV (zip with a README of sources)",
+        data=lambda: exports.all_observations_zip(data.observations, manifest),
+        file_name="nottingham-east-dashboard-observations.zip",
+        mime="application/zip",
+        key="sources_observations_download",
+        on_click="ignore",
+        help="All datasets in the contract's long format (dataset, measure, area, period, "
+        "value, unit, status, source file); about 775,000 rows, 6 MB zipped; takes a few "
+        "seconds to prepare.",
+    )
     st.download_button(
         "Download the whole snapshot (zip of Parquet tables and the manifest)",
         data=lambda: exports.snapshot_zip(settings.data_dir()),
