@@ -45,11 +45,19 @@ def main() -> None:
             title=spec.title,
             url_path=spec.url_path,
             icon=spec.icon,
-            default=index == 0,
         )
-        for index, spec in enumerate(registry.PAGES)
+        for spec in registry.PAGES
     ]
-    navigation = st.navigation(pages)
+    # Every page, the first included, has its own path (/overview), so links to it never meet
+    # Streamlit's "page not found"; the bare address forwards there, keeping the parameters.
+    home = st.Page(
+        lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+        title=registry.PAGES[0].title,
+        url_path="home",
+        default=True,
+        visibility="hidden",
+    )
+    navigation = st.navigation([home, *pages])
     st.sidebar.caption(
         "Official statistics under the Open Government Licence v3.0. Public data only: never "
         "enter casework or personal data here."

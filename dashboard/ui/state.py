@@ -64,7 +64,8 @@ def sidebar_selection() -> Selection:
         chosen = from_url or Selection(geography.DEFAULT_SEAT, geography.DEFAULT_SET)
         st.session_state["seat"] = chosen.seat
         st.session_state["boundary_set"] = chosen.boundary_set
-        st.session_state["url_notice"] = notice
+        if notice:  # shown above the page by show_url_notices, once
+            st.session_state.setdefault(NOTICES, []).append(notice)
     boundary_set = st.sidebar.radio(
         "Boundary set",
         list(geography.BOUNDARY_SETS),
@@ -80,9 +81,6 @@ def sidebar_selection() -> Selection:
     )
     selection = Selection(seat, boundary_set)
     st.query_params[AREA_PARAM] = selection.code
-    notice = st.session_state.pop("url_notice", None)
-    if notice:  # shown once, on the run that read the bad link
-        st.warning(notice, icon="⚠️")
     return selection
 
 

@@ -1,6 +1,7 @@
 """Start the app with `streamlit run` and drive it with Playwright in Debian's Chromium."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -97,6 +99,8 @@ def page(browser):
 def wait_for_app(page, timeout_ms: int = 60000) -> None:
     """Wait for the app shell, then for the script run to finish (no running indicator)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    if urlparse(page.url).path in ("", "/"):  # the bare address forwards to /overview
+        page.wait_for_url(re.compile(r"/overview"), timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
         " && document.querySelector(\"[data-testid='stMainBlockContainer']\")",
