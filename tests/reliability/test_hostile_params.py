@@ -43,12 +43,17 @@ MARKDOWN = {
 
 
 def render_page(url_path: str) -> None:
-    """Runs inside AppTest as a script: the shared sidebar, then one page."""
-    from dashboard.ui.state import sidebar_selection
+    """Runs inside AppTest as a script, as app.py does: the shared sidebar, a slot for the
+    link notices, one page, then the notices."""
+    import streamlit as st
+
+    from dashboard.ui.state import show_url_notices, sidebar_selection
     from dashboard.views import registry
 
     selection = sidebar_selection()
+    slot = st.container()
     next(p for p in registry.PAGES if p.url_path == url_path).render(selection)
+    show_url_notices(slot)
 
 
 def run_page(url_path: str, area) -> AppTest:
@@ -103,3 +108,27 @@ def test_full_app_with_hostile_area(area):
     at.query_params["area"] = area
     at.run()
     assert_rendered_with_notice(at)
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "x" * 10_000, "[a](https://e.x)"])
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
+def test_hostile_page_parameters_are_ignored_with_a_notice(spec, value):
+    """A page's own parameters (its tab) and unknown ones: ignored, said so, never markup."""
+    import sys
+
+    tab_key = getattr(sys.modules[spec.render.__module__], "TAB_KEY", "")
+    at = AppTest.from_function(
+        render_page, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
+    )
+    at.query_params["area"] = "E14001410"
+    at.query_params["evil"] = value
+    if tab_key:
+        at.query_params[tab_key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning]
+    assert any("mean nothing here" in n for n in notices)
+    if tab_key:
+        assert any("not one of the choices" in n for n in notices)
+    for notice in notices:
+        assert "<script>" not in notice and "](https" not in notice and len(notice) < 600
