@@ -78,11 +78,17 @@ MEASURE_LABELS = {
     "emergency_admissions_all": "Emergency admissions (all)",
 }
 PCT_MEASURES = ("pct_within_4h_all", "pct_within_4h_type1")
+# Short labels: each is also the link's ``ae_peers`` value. The help text says the rest.
 PEER_CHOICES = {
-    "region": "Trusts with a type 1 department in the same NHS England region (Midlands)",
-    "size": f"The {PEER_COUNT_BY_SIZE} trusts closest in size (type 1 attendances, last 12 months)",
+    "region": "Trusts in the same NHS England region (Midlands)",
+    "size": f"The {PEER_COUNT_BY_SIZE} trusts closest in size",
     "none": "No peer set",
 }
+PEER_HELP = (
+    "Peers are trusts with a type 1 (major) emergency department. Size is type 1 attendances "
+    "over the last 12 months. The choice applies to the trend, the rank and the download."
+)
+PEER_LEGEND = {"region": "Midlands trusts", "size": "similar-size trusts"}
 # Runs of months in which NUH's "other A&E" attendances were far above their usual level: a
 # change in what the trust's return covers, which moves all-types figures but not type 1.
 OTHER_JUMP_FACTOR = 4.0

@@ -251,3 +251,21 @@ def test_trust_names_read_well():
     assert ad.trust_name("SHEFFIELD CHILDREN'S NHS FOUNDATION TRUST") == (
         "Sheffield Children's NHS Foundation Trust"
     )
+
+
+def test_reference_lines_span_the_chart(cut, trusts):
+    """The 95% standard and England's rank line are full-width layout shapes with a label."""
+    start, end = M("2015-07-01"), M("2026-02-01")
+    frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", [], start, end)
+    figure = charts.trend_figure(
+        frame, measure="pct_within_4h_all", gap=(None, None), peer_label="", start=start, end=end
+    )
+    standard = [s for s in figure.layout.shapes if s.type == "line" and s.y0 == s.y1 == 95]
+    assert len(standard) == 1
+    assert (standard[0].xref, standard[0].x0, standard[0].x1) == ("paper", 0, 1)
+    ranked = ad.rank_frame(cut.ranked, trusts, M("2026-02-01"), "pct_within_4h_type1")
+    figure = charts.rank_figure(
+        ranked, month=M("2026-02-01"), measure="pct_within_4h_type1", peer_codes=[], england=59.4
+    )
+    assert [s.y0 for s in figure.layout.shapes if s.type == "line"] == [59.4]
+    assert any(a.text == "England 59.4%" for a in figure.layout.annotations)
