@@ -847,6 +847,55 @@ def bench_interaction(ctx: Context) -> list[Row]:
             )
         )
         _log(f"interaction {name}: {value * 1000:.0f} ms")
+    rows += _tab_switches(ctx)
+    return rows
+
+
+def _tab_switches(ctx: Context) -> list[Row]:
+    """A page's own control: open each of its tabs in turn (server time per switch)."""
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.views import registry
+
+    rows = []
+    for spec in registry.PAGES:
+        module = sys.modules[spec.render.__module__]
+        key, labels = getattr(module, "TAB_KEY", ""), list(getattr(module, "TABS", ()))
+        if not key or len(labels) < 2:
+            continue
+        name = f"/{spec.url_path}: open each tab"
+        try:
+            at = AppTest.from_function(
+                _page_with_sidebar,
+                kwargs={"url_path": spec.url_path},
+                default_timeout=APPTEST_TIMEOUT_S,
+            )
+            _run_clean(at)
+            values = []
+            for label in [*labels[1:], labels[0]]:
+                at.session_state[key] = label
+                values.append(_run_clean(at))
+        except Exception as error:  # one broken page is one ERROR row
+            rows.append(error_row("interaction", name, error))
+            continue
+        value = median(values)
+        rows.append(
+            Row(
+                "interaction",
+                name,
+                value,
+                "s",
+                len(values),
+                reference=f"budget {format_value(INTERACTION_S, 's')}",
+                ratio=ratio(value, INTERACTION_S),
+                budget=Budget(INTERACTION_S),
+                note=f"{len(labels)} tabs, each opened once (first time in the process); "
+                f"slowest {format_value(max(values), 's')}",
+            )
+        )
+        _log(f"interaction {name}: {value * 1000:.0f} ms")
     return rows
 
 

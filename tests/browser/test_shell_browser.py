@@ -1,5 +1,7 @@
 """What a person sees: the overview map, the sidebar, and the URL following the selection."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import screenshot, wait_for_app
@@ -56,3 +58,41 @@ def test_data_and_sources_page_lists_checksums(page, app_url):
     page.wait_for_timeout(500)
     screenshot(page, "data-and-sources")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize(
+    "path, title",
+    [("overview", "Nottingham East: overview"), ("data-and-sources", "Data & sources")],
+)
+def test_shell_pages_on_a_phone(page, app_url, path, title):
+    """375 px wide: the sidebar starts closed, text wraps, tables scroll, nothing overflows."""
+    page.set_viewport_size({"width": 375, "height": 1800})
+    page.goto(f"{app_url}/{path}?area=E14001410")
+    wait_for_app(page)
+    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
+    if collapse.count() and collapse.first.is_visible():  # a sidebar left open covers a phone
+        collapse.first.click()
+        page.wait_for_timeout(800)
+    heading = page.get_by_role("heading", name=title).first
+    heading.wait_for(timeout=60000)
+    wait_for_app(page)  # the heading comes first; let the widgets and tables arrive
+    page.wait_for_timeout(1500)
+    assert heading.is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    # Nothing wider than the screen except inside scrollable tables and charts.
+    overflow = page.evaluate(
+        "() => document.querySelector(\"[data-testid='stMainBlockContainer']\").scrollWidth"
+    )
+    assert overflow <= 375 + 1, overflow
+    screenshot(page, f"{path}-375")
+
+
+def test_briefing_downloads_as_word_and_html(page, app_url):
+    page.goto(f"{app_url}/overview?area=E14001410")
+    wait_for_app(page)
+    for label, suffix in (("(Word)", ".docx"), ("print it to PDF", ".html")):
+        with page.expect_download(timeout=60000) as info:
+            page.get_by_role("button", name=label).click()
+        assert info.value.suggested_filename == f"briefing-E14001410{suffix}"
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Nottingham East: briefing" in html and "data:image/png;base64," in html
