@@ -84,11 +84,16 @@ def school_label(row) -> str:
     return label
 
 
+def _labels(frame: pd.DataFrame) -> list[str]:
+    return [school_label(r) for r in frame[["name", "urn", "is_open"]].to_dict("records")]
+
+
 def _height(rows: int, base: int = 140, per_row: int = 26) -> int:
     return max(320, base + per_row * rows)
 
 
-def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
+def _layout(title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, **extra) -> dict:
+    """The page's chart layout as one dict, so a figure is built in one validated call."""
     # Title at the very top, legend just above the plot: a legend below would collide with
     # the axis title at some heights.
     settings = {
@@ -104,11 +109,25 @@ def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
         "plot_bgcolor": "#ffffff",
         "margin": {"l": 10, "r": 10, "t": 110, "b": 60},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+        "xaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, **(xaxis or {})},
+        "yaxis": {"showgrid": False, "automargin": True, **(yaxis or {})},
     }
-    figure.update_layout(**{**settings, **extra})
-    figure.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False)
-    figure.update_yaxes(showgrid=False, automargin=True)
-    return figure
+    return {**settings, **extra}
+
+
+def _line(axis: str, at: float, **line) -> dict:
+    """A reference line across the plot (a layout shape: cheaper than add_hline/add_vline)."""
+    other = "y" if axis == "x" else "x"
+    return {
+        "type": "line",
+        "xref": "x" if axis == "x" else "paper",
+        "yref": "y" if axis == "y" else "paper",
+        f"{axis}0": at,
+        f"{axis}1": at,
+        f"{other}0": 0,
+        f"{other}1": 1,
+        "line": {"color": "#bdbdbd", "width": 1, **line},
+    }
 
 
 # --- map -----------------------------------------------------------------------------------
@@ -152,140 +171,176 @@ def _marker_sizes(pupils: pd.Series, largest: float) -> list[float]:
     return [8.0 if pd.isna(p) or largest <= 0 else 8 + 16 * math.sqrt(p / largest) for p in pupils]
 
 
-def add_school_traces(
-    figure: go.Figure,
+def school_traces(
     frame: pd.DataFrame,
     *,
     boundary_set: str,
     seat_code: str,
     colour_by: str,
     show_rest: bool,
-) -> go.Figure:
-    """School markers on a BNG map: shape = phase, colour = ``colour_by``, size = pupils.
-
-    Schools outside the seat are faded (or left off); uncertain placements get a ring.
-    """
+) -> tuple[list[dict], dict]:
+    """School markers on a BNG map, and the layout's colour axis: shape = phase, colour =
+    ``colour_by``, size = pupils; schools outside the seat are faded (or left off);
+    uncertain placements get a ring. ``frame`` needs the ``hover`` column (see hover_text)."""
     largest = float(frame["pupils_on_roll"].max()) if frame["pupils_on_roll"].notna().any() else 0
-    inside = frame[f"{boundary_set}_code"] == seat_code
-    groups = [(frame[inside], 1.0, "in the constituency")]
-    if show_rest:
-        groups.append((frame[~inside], 0.3, "elsewhere in the city"))
     measure = colour_by if colour_by in MEASURES else None
+    columns = ["easting", "northing", "phase", "pupils_on_roll", "ofsted_grade", "hover"]
+    columns += [f"{boundary_set}_uncertain", *([measure] if measure else [])]
+    inside = frame[f"{boundary_set}_code"] == seat_code
+    # Outside schools first, so the seat's own are drawn over them.
+    shown = frame[columns].assign(_inside=inside).sort_values("_inside", kind="stable")
+    if not show_rest:
+        shown = shown[shown["_inside"]]
     values = frame[measure].dropna() if measure else pd.Series(dtype=float)
-    for rows, opacity, where in groups:
-        for phase, (label, symbol, phase_colour) in PHASES.items():
-            part = rows[rows["phase"] == phase]
-            if part.empty:
+    traces = []
+    for phase, (label, symbol, phase_colour) in PHASES.items():
+        part = shown[shown["phase"] == phase]
+        if part.empty:
+            continue
+        if colour_by == "ofsted":
+            colours = [
+                GRADE_COLOURS.get(g, GREY) if pd.notna(g) else "#ffffff"
+                for g in part["ofsted_grade"]
+            ]
+            pieces = [(part, {"color": colours})]
+        elif measure:
+            has = part[measure].notna()
+            pieces = [
+                (part[has], {"color": part.loc[has, measure].tolist(), "coloraxis": "coloraxis"}),
+                (part[~has], {"color": "#ffffff"}),
+            ]
+        else:
+            pieces = [(part, {"color": phase_colour})]
+        for piece, marker in pieces:
+            if piece.empty:
                 continue
-            pieces = []
-            if colour_by == "ofsted":
-                colours = [
-                    GRADE_COLOURS.get(g, GREY) if pd.notna(g) else "#ffffff"
-                    for g in part["ofsted_grade"]
-                ]
-                pieces.append((part, {"color": colours}))
-            elif measure:
-                has = part[measure].notna()
-                pieces.append(
-                    (
-                        part[has],
-                        {"color": part.loc[has, measure].tolist(), "coloraxis": "coloraxis"},
-                    )
-                )
-                pieces.append((part[~has], {"color": "#ffffff"}))
-            else:
-                pieces.append((part, {"color": phase_colour}))
-            for piece, marker in pieces:
-                if piece.empty:
-                    continue
-                marker.update(
-                    symbol=symbol,
-                    size=_marker_sizes(piece["pupils_on_roll"], largest),
-                    opacity=opacity,
-                    line={"width": 1, "color": "#1f1f1f"},
-                )
-                figure.add_trace(
-                    go.Scatter(
-                        x=piece["easting"],
-                        y=piece["northing"],
-                        mode="markers",
-                        marker=marker,
-                        hovertext=[hover_text(r) for r in piece.to_dict("records")],
-                        hovertemplate="%{hovertext}<extra></extra>",
-                        name=f"{label} school {where}",
-                        showlegend=False,
-                    )
-                )
-    shown = frame if show_rest else frame[inside]
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": piece["easting"].tolist(),
+                    "y": piece["northing"].tolist(),
+                    "mode": "markers",
+                    "marker": {
+                        **marker,
+                        "symbol": symbol,
+                        "size": _marker_sizes(piece["pupils_on_roll"], largest),
+                        "opacity": [1.0 if i else 0.3 for i in piece["_inside"]],
+                        "line": {"width": 1, "color": "#1f1f1f"},
+                    },
+                    "hovertext": piece["hover"].tolist(),
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "name": f"{label} school",
+                    "showlegend": False,
+                }
+            )
     uncertain = shown[shown[f"{boundary_set}_uncertain"].fillna(False).astype(bool)]
     if not uncertain.empty:
-        figure.add_trace(
-            go.Scatter(
-                x=uncertain["easting"],
-                y=uncertain["northing"],
-                mode="markers",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": uncertain["easting"].tolist(),
+                "y": uncertain["northing"].tolist(),
+                "mode": "markers",
+                "marker": {
                     "symbol": "circle-open",
                     "size": 30,
                     "color": "#000000",
                     "line": {"width": 2, "dash": "dot"},
                 },
-                name="Placement uncertain (near a boundary)",
-                hoverinfo="skip",
-            )
-        )
-    _add_map_legend(figure, colour_by, measure, values)
-    return figure
-
-
-def _legend_dummy(figure: go.Figure, name: str, group_title: str, **marker) -> None:
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={"size": 12, "line": {"width": 1, "color": "#1f1f1f"}, **marker},
-            name=name,
-            legendgroup=group_title,
-            legendgrouptitle={"text": group_title},
-        )
-    )
-
-
-def _add_map_legend(figure, colour_by, measure, values) -> None:
-    for label, symbol, colour in PHASES.values():
-        _legend_dummy(
-            figure,
-            label,
-            "Shape: phase" + (" (and colour)" if colour_by == "phase" else ""),
-            symbol=symbol,
-            color=colour if colour_by == "phase" else "#bdbdbd",
-        )
-    if colour_by == "ofsted":
-        for grade, label in GRADE_LABELS.items():
-            _legend_dummy(figure, label, "Colour: latest Ofsted", color=GRADE_COLOURS[grade])
-        _legend_dummy(figure, NOT_INSPECTED, "Colour: latest Ofsted", color="#ffffff")
-    if measure:
-        label, _, period = MEASURES[measure]
-        _legend_dummy(
-            figure, "No figure (white; hover for the reason)", f"Colour: {label}", color="#ffffff"
-        )
-        diverging = measure == "ks4_progress8"
-        extent = float(values.abs().max()) if diverging and not values.empty else None
-        figure.update_layout(
-            coloraxis={
-                "colorscale": "RdBu" if diverging else "Cividis",
-                "cmid": 0 if diverging else None,
-                "cmin": -extent if extent else None,
-                "cmax": extent if extent else None,
-                "reversescale": measure.startswith("pct_") and not diverging,
-                "colorbar": {
-                    "title": {"text": f"{label}<br>{period}", "side": "right"},
-                    "thickness": 14,
-                    "len": 0.6,
-                },
+                "name": "Placement uncertain (near a boundary)",
+                "hoverinfo": "skip",
             }
         )
+    traces += _map_legend(colour_by, measure)
+    return traces, _colour_axis(measure, values)
+
+
+def _legend_dummy(name: str, group_title: str, **marker) -> dict:
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"size": 12, "line": {"width": 1, "color": "#1f1f1f"}, **marker},
+        "name": name,
+        "legendgroup": group_title,
+        "legendgrouptitle": {"text": group_title},
+    }
+
+
+def _map_legend(colour_by: str, measure: str | None) -> list[dict]:
+    shape_title = "Shape: phase" + (" (and colour)" if colour_by == "phase" else "")
+    entries = [
+        _legend_dummy(
+            label, shape_title, symbol=symbol, color=colour if colour_by == "phase" else "#bdbdbd"
+        )
+        for label, symbol, colour in PHASES.values()
+    ]
+    if colour_by == "ofsted":
+        entries += [
+            _legend_dummy(label, "Colour: latest Ofsted", color=GRADE_COLOURS[grade])
+            for grade, label in GRADE_LABELS.items()
+        ]
+        entries.append(_legend_dummy(NOT_INSPECTED, "Colour: latest Ofsted", color="#ffffff"))
+    if measure:
+        entries.append(
+            _legend_dummy(
+                "No figure (white; hover for the reason)",
+                f"Colour: {MEASURES[measure][0]}",
+                color="#ffffff",
+            )
+        )
+    return entries
+
+
+def _colour_axis(measure: str | None, values: pd.Series) -> dict:
+    if not measure:
+        return {}
+    label, _, period = MEASURES[measure]
+    diverging = measure == "ks4_progress8"
+    extent = float(values.abs().max()) if diverging and not values.empty else None
+    return {
+        "coloraxis": {
+            "colorscale": "RdBu" if diverging else "Cividis",
+            "cmid": 0 if diverging else None,
+            "cmin": -extent if extent else None,
+            "cmax": extent if extent else None,
+            "reversescale": measure.startswith("pct_") and not diverging,
+            "colorbar": {
+                "title": {"text": f"{label}<br>{period}", "side": "right"},
+                "thickness": 14,
+                "len": 0.6,
+            },
+        }
+    }
+
+
+def add_schools(
+    figure: go.Figure,
+    schools: pd.DataFrame,
+    *,
+    boundary_set: str,
+    seat_code: str,
+    title: str,
+    colour_by: str,
+    show_rest: bool,
+) -> go.Figure:
+    """The schools on top of a seat map from ``ui.maps.constituency_map``, in one update."""
+    markers, colour_axis = school_traces(
+        schools,
+        boundary_set=boundary_set,
+        seat_code=seat_code,
+        colour_by=colour_by,
+        show_rest=show_rest,
+    )
+    figure.add_traces(markers)
+    return figure.update_layout(
+        title={"text": title},
+        height=720,
+        margin={"t": 80},
+        legend={"font": {"size": 12}},
+        **colour_axis,
+    )
 
 
 def map_table(frame: pd.DataFrame, colour_by: str, boundary_set: str) -> pd.DataFrame:
@@ -302,7 +357,7 @@ def map_table(frame: pd.DataFrame, colour_by: str, boundary_set: str) -> pd.Data
     if measure:
         table[MEASURES[measure][0]] = [
             value_or_reason(r, measure, digits=2 if measure == "ks4_progress8" else 1)
-            for r in frame.to_dict("records")
+            for r in frame[[measure, f"{measure}_status"]].to_dict("records")
         ]
     table["Placement uncertain"] = frame[f"{boundary_set}_uncertain"].to_numpy()
     return table.sort_values(["Phase", "School"]).reset_index(drop=True)
@@ -337,28 +392,28 @@ def ks4_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, seat: str):
     label = KS4_CHOICES[measure]
     shown = rows[rows[measure].notna()].sort_values(measure)
-    figure = go.Figure()
     error = None
     if measure == "ks4_progress8":
         error = {
             "type": "data",
             "symmetric": False,
-            "array": shown["ks4_progress8_ci_upper"] - shown[measure],
-            "arrayminus": shown[measure] - shown["ks4_progress8_ci_lower"],
+            "array": (shown["ks4_progress8_ci_upper"] - shown[measure]).tolist(),
+            "arrayminus": (shown[measure] - shown["ks4_progress8_ci_lower"]).tolist(),
             "color": "#4d4d4d",
             "thickness": 1.5,
         }
-    figure.add_trace(
-        go.Scatter(
-            x=shown[measure],
-            y=[school_label(r) for r in shown.to_dict("records")],
-            mode="markers",
-            marker={"symbol": "square", "size": 11, "color": "#0072B2"},
-            error_x=error,
-            name=f"School, {seat}" + (" (bar: 95% confidence interval)" if error else ""),
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": shown[measure].tolist(),
+            "y": shown["label"].tolist() if "label" in shown else _labels(shown),
+            "mode": "markers",
+            "marker": {"symbol": "square", "size": 11, "color": "#0072B2"},
+            "error_x": error,
+            "name": f"School, {seat}" + (" (bar: 95% confidence interval)" if error else ""),
+            "hovertemplate": "%{y}: %{x}<extra></extra>",
+        }
+    ]
     for code, name, colour, dash in (
         (NOTTINGHAM, "Nottingham LA", "#D55E00", "dash"),
         (ENGLAND, "England, state-funded", "#000000", "dot"),
@@ -366,28 +421,29 @@ def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, s
         value = area_value(ks4_obs, measure, code, YEAR_2018_19)
         if pd.isna(value):
             continue
-        figure.add_trace(
-            go.Scatter(
-                x=[value, value],
-                y=[shown.shape[0] - 0.5, -0.5] if not shown.empty else [0, 1],
-                mode="lines",
-                line={"color": colour, "dash": dash, "width": 2},
-                name=f"{name}: {value:g}",
-                yaxis="y2",
-                hoverinfo="name",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [value, value],
+                "y": [shown.shape[0] - 0.5, -0.5] if not shown.empty else [0, 1],
+                "mode": "lines",
+                "line": {"color": colour, "dash": dash, "width": 2},
+                "name": f"{name}: {value:g}",
+                "yaxis": "y2",
+                "hoverinfo": "name",
+            }
         )
-    figure.update_layout(
-        yaxis2={"overlaying": "y", "visible": False, "range": [-0.5, max(len(shown), 1) - 0.5]},
-        yaxis={"range": [-0.5, max(len(shown), 1) - 0.5]},
-    )
-    figure.update_xaxes(title={"text": f"{label}, 2018/19 (provisional)"})
-    if measure == "ks4_progress8":
-        figure.add_vline(x=0, line={"color": "#bdbdbd", "width": 1})
-    return _layout(
-        figure,
-        f"{label} by school, {seat}, 2018/19 (provisional)",
-        height=_height(len(shown), base=200),
+    extent = [-0.5, max(len(shown), 1) - 0.5]
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"{label} by school, {seat}, 2018/19 (provisional)",
+            xaxis={"title": {"text": f"{label}, 2018/19 (provisional)"}},
+            yaxis={"range": extent},
+            yaxis2={"overlaying": "y", "visible": False, "range": extent},
+            shapes=[_line("x", 0)] if measure == "ks4_progress8" else [],
+            height=_height(len(shown), base=200),
+        ),
     )
 
 
@@ -471,34 +527,74 @@ def school_trend_frame(
     return out.reset_index(drop=True)
 
 
-def trend_figure(trend: pd.DataFrame, names: dict[str, str], measure: str, title: str):
-    figure = go.Figure()
+FADED = "#c4c4c4"
+
+
+def trend_figure(
+    trend: pd.DataFrame, names: dict[str, str], measure: str, title: str, focus: str = ""
+):
+    """One line per school; with ``focus`` (a URN on the chart) the others are greyed."""
     label = MEASURES.get(measure, (measure,))[0]
     years = sorted(trend["year"].unique()) if not trend.empty else []
+    focused = focus in set(trend["area_code"])
+    traces, followed = [], []
     for index, (urn, rows) in enumerate(trend.groupby("area_code", sort=False)):
         usable = rows
         if measure == "ks4_attainment8":  # 2015/16 is on the old points scale
             usable = rows.assign(value=rows["value"].where(rows["year"] != "2015/16"))
-        figure.add_trace(
-            go.Scatter(
-                x=usable["year"],
-                y=usable["value"],
-                mode="lines+markers",
-                connectgaps=False,
-                name=names.get(urn, urn),
-                marker={"symbol": TREND_MARKERS[index % len(TREND_MARKERS)], "size": 10},
-                line={"color": TREND_COLOURS[index % len(TREND_COLOURS)], "width": 2},
-                customdata=usable["status"].fillna(""),
-                hovertemplate=names.get(urn, urn) + "<br>%{x}: %{y} %{customdata}<extra></extra>",
-            )
+        faded = focused and urn != focus
+        width, size = (1.5, 8) if faded else (4, 13) if focused else (2, 10)
+        colour = FADED if faded else TREND_COLOURS[index % len(TREND_COLOURS)]
+        # The followed school is drawn last, over the others.
+        (followed if focused and not faded else traces).append(
+            {
+                "type": "scatter",
+                "x": usable["year"].tolist(),
+                "y": usable["value"].tolist(),
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "name": names.get(urn, urn),
+                "marker": {"symbol": TREND_MARKERS[index % len(TREND_MARKERS)], "size": size},
+                "line": {"color": colour, "width": width},
+                "customdata": usable["status"].fillna("").tolist(),
+                "hovertemplate": names.get(urn, urn)
+                + "<br>%{x}: %{y} %{customdata}<extra></extra>",
+            }
         )
-    figure.update_xaxes(
-        title={"text": "Academic year"}, categoryorder="array", categoryarray=years, type="category"
+    return go.Figure(
+        data=traces + followed,
+        layout=_layout(
+            title,
+            xaxis={
+                "title": {"text": "Academic year"},
+                "categoryorder": "array",
+                "categoryarray": years,
+                "type": "category",
+            },
+            yaxis={"title": {"text": label}},
+            shapes=[_line("y", 0)] if measure == "ks4_progress8" else [],
+            height=500,
+            margin={"l": 10, "r": 10, "t": 140, "b": 60},
+        ),
     )
-    figure.update_yaxes(title={"text": label})
-    if measure == "ks4_progress8":
-        figure.add_hline(y=0, line={"color": "#bdbdbd", "width": 1})
-    return _layout(figure, title, height=500, margin={"l": 10, "r": 10, "t": 140, "b": 60})
+
+
+def focus_sentence(
+    trend: pd.DataFrame, urn: str, name: str, label: str, *, suffix: str = "", digits: int = 2
+) -> str:
+    """The followed school's figures by year, with the publisher's reason for any gap."""
+    rows = trend[trend["area_code"] == urn]
+    if rows.empty:
+        return ""
+    parts = [
+        f"{_fmt(value, suffix, digits)} in {year}"
+        if pd.notna(value)
+        else f"no figure in {year} ({status or 'missing'})"
+        for year, value, status in zip(
+            rows["year"], rows["value"], rows["status"].fillna(""), strict=True
+        )
+    ]
+    return f"**{name}** (URN {urn}), {label}: " + "; ".join(parts) + "."
 
 
 def trend_table(trend: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -566,7 +662,7 @@ def hocl_figure(
     choice: str,
 ) -> go.Figure:
     """The seat, the other Nottingham seats, the median English seat, and DfE LA/England points."""
-    figure = go.Figure()
+    traces, shapes, annotations = [], [], []
     all_years = sorted(set(rows["year"]) | set(median["year"]) | set(dfe_points.get("year", [])))
     seat_styles = {seat_code: ("#0072B2", 4, 11)}
     others = [c for c in rows["area_code"].unique() if c != seat_code]
@@ -579,8 +675,9 @@ def hocl_figure(
                 continue
             name = part["area_name"].iloc[0] + (f" ({seat_label})" if code == seat_code else "")
             part = _on_years(part, all_years)
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=part["year"],
                     y=part["value"],
                     mode="lines+markers",
@@ -596,8 +693,9 @@ def hocl_figure(
             )
         part = _on_years(median[median["measure"] == measure], all_years)
         if not part.empty:
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=part["year"],
                     y=part["value"],
                     mode="lines",
@@ -616,8 +714,9 @@ def hocl_figure(
         part = dfe_points[dfe_points["area"] == area] if not dfe_points.empty else dfe_points
         if part.empty:
             continue
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=part["year"],
                 y=part["value"],
                 mode="markers",
@@ -629,22 +728,31 @@ def hocl_figure(
         )
     covid = [y for y in ("2019/20", "2020/21") if y in all_years]
     if covid:
-        figure.add_vrect(
-            x0=all_years.index(covid[0]) - 0.5,
-            x1=all_years.index(covid[-1]) + 0.5,
-            fillcolor="#ececec",
-            line_width=0,
-            layer="below",
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": all_years.index(covid[0]) - 0.5,
+                "x1": all_years.index(covid[-1]) + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "#ececec",
+                "line": {"width": 0},
+                "layer": "below",
+            }
         )
-        figure.add_annotation(
-            x=all_years.index(covid[0]) - 0.5 + len(covid) / 2,
-            y=0,
-            yref="paper",
-            yanchor="bottom",
-            text="grades set<br>by schools"
-            + ("<br>(no Attainment 8<br>in the Library table)" if choice == "a8" else ""),
-            showarrow=False,
-            font={"size": 11},
+        annotations.append(
+            dict(
+                x=all_years.index(covid[0]) - 0.5 + len(covid) / 2,
+                y=0,
+                yref="paper",
+                yanchor="bottom",
+                text="grades set<br>by schools"
+                + ("<br>(no Attainment 8<br>in the Library table)" if choice == "a8" else ""),
+                showarrow=False,
+                font={"size": 11},
+            )
         )
     if choice == "pass":  # name each definition once, over the years it covers
         for measure, label, dash in HOCL_SERIES[choice]:
@@ -652,28 +760,40 @@ def hocl_figure(
             if not years:
                 continue
             middle = (all_years.index(years[0]) + all_years.index(years[-1])) / 2
-            figure.add_annotation(
-                x=middle,
-                y=1,
-                yref="paper",
-                yanchor="top",
-                text=f"{label}<br>({dash} line)" if len(years) > 1 else f"{label}",
-                showarrow=False,
-                font={"size": 11, "color": "#4d4d4d"},
+            annotations.append(
+                dict(
+                    x=middle,
+                    y=1,
+                    yref="paper",
+                    yanchor="top",
+                    text=f"{label}<br>({dash} line)" if len(years) > 1 else f"{label}",
+                    showarrow=False,
+                    font={"size": 11, "color": "#4d4d4d"},
+                )
             )
-    figure.update_xaxes(
-        title={"text": "Academic year (exams in the summer)"},
-        type="category",
-        categoryorder="array",
-        categoryarray=all_years,
-    )
-    figure.update_yaxes(title={"text": "%" if choice == "pass" else "Attainment 8 score"})
-    return _layout(
-        figure,
-        f"{HOCL_TITLES[choice]} by constituency, 2010-2024 boundaries",
-        height=560,
-        margin={"l": 10, "r": 10, "t": 150, "b": 70},
-        legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"{HOCL_TITLES[choice]} by constituency, 2010-2024 boundaries",
+            xaxis={
+                "title": {"text": "Academic year (exams in the summer)"},
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": all_years,
+            },
+            yaxis={"title": {"text": "%" if choice == "pass" else "Attainment 8 score"}},
+            shapes=shapes,
+            annotations=annotations,
+            height=560,
+            margin={"l": 10, "r": 10, "t": 150, "b": 70},
+            legend={
+                "orientation": "h",
+                "y": 1.01,
+                "yanchor": "bottom",
+                "x": 0,
+                "font": {"size": 12},
+            },
+        ),
     )
 
 
@@ -755,25 +875,26 @@ def ofsted_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def ofsted_figure(counts: pd.DataFrame, seat: str) -> go.Figure:
     colours = [GRADE_COLOURS.get(g, "#ffffff") for g in (1, 2, 3, 4, None)]
-    figure = go.Figure(
-        go.Bar(
-            y=counts["Latest grade"],
-            x=counts["Schools"],
-            orientation="h",
-            marker={"color": colours, "line": {"color": "#1f1f1f", "width": 1}},
-            text=counts["Schools"],
-            textposition="outside",
-            hovertemplate="%{y}: %{x} schools<extra></extra>",
-            name="Schools",
-        )
-    )
-    figure.update_yaxes(categoryorder="array", categoryarray=GRADE_ORDER[::-1])
-    figure.update_xaxes(title={"text": "Number of schools"}, rangemode="tozero")
-    return _layout(
-        figure,
-        f"Latest Ofsted overall effectiveness, schools in {seat}",
-        height=360,
-        showlegend=False,
+    bar = {
+        "type": "bar",
+        "y": counts["Latest grade"].tolist(),
+        "x": counts["Schools"].tolist(),
+        "orientation": "h",
+        "marker": {"color": colours, "line": {"color": "#1f1f1f", "width": 1}},
+        "text": counts["Schools"].tolist(),
+        "textposition": "outside",
+        "hovertemplate": "%{y}: %{x} schools<extra></extra>",
+        "name": "Schools",
+    }
+    return go.Figure(
+        data=[bar],
+        layout=_layout(
+            f"Latest Ofsted overall effectiveness, schools in {seat}",
+            xaxis={"title": {"text": "Number of schools"}, "rangemode": "tozero"},
+            yaxis={"categoryorder": "array", "categoryarray": GRADE_ORDER[::-1]},
+            height=360,
+            showlegend=False,
+        ),
     )
 
 
@@ -826,31 +947,37 @@ ABSENCE_CHOICES = {
 def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
     label = ABSENCE_CHOICES[measure]
     shown = rows[rows[measure].notna()].sort_values(measure)
-    names = [school_label(r) for r in shown.to_dict("records")]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            x=shown[measure],
-            y=names,
-            orientation="h",
-            marker={"color": "#56B4E9", "line": {"color": "#0072B2", "width": 1}},
-            name=f"School, {seat}",
-            hovertemplate="%{y}: %{x}%<extra></extra>",
-        )
+    names = shown["label"].tolist() if "label" in shown else _labels(shown)
+    bars = {
+        "type": "bar",
+        "x": shown[measure].tolist(),
+        "y": names,
+        "orientation": "h",
+        "marker": {"color": "#56B4E9", "line": {"color": "#0072B2", "width": 1}},
+        "name": f"School, {seat}",
+        "hovertemplate": "%{y}: %{x}%<extra></extra>",
+    }
+    england = {
+        "type": "scatter",
+        "x": shown[f"england_{measure}"].tolist(),
+        "y": names,
+        "mode": "markers",
+        "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}},
+        "name": "England, same phase (state-funded)",
+        "hovertemplate": "England, same phase: %{x}%<extra></extra>",
+    }
+    return go.Figure(
+        data=[bars, england],
+        layout=_layout(
+            f"{label} by school, {seat}, 2018/19",
+            xaxis={
+                "title": {"text": f"{label}, 2018/19"},
+                "rangemode": "tozero",
+                "automargin": True,
+            },
+            height=_height(len(shown)),
+        ),
     )
-    england = shown[f"england_{measure}"]
-    figure.add_trace(
-        go.Scatter(
-            x=england,
-            y=names,
-            mode="markers",
-            marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}},
-            name="England, same phase (state-funded)",
-            hovertemplate="England, same phase: %{x}%<extra></extra>",
-        )
-    )
-    figure.update_xaxes(title={"text": f"{label}, 2018/19"}, rangemode="tozero", automargin=True)
-    return _layout(figure, f"{label} by school, {seat}, 2018/19", height=_height(len(shown)))
 
 
 def absence_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -885,11 +1012,23 @@ def absence_summary(rows: pd.DataFrame, seat: str) -> str:
 # --- which schools need attention ----------------------------------------------------------
 
 
+ATTENTION_COLUMNS = [
+    "ks4_progress8",
+    "ks4_progress8_ci_lower",
+    "ks4_progress8_ci_upper",
+    "ofsted_grade",
+    "ofsted_rating",
+    "ofsted_date",
+    "pct_persistent_absence",
+    "england_pct_persistent_absence",
+]
+
+
 def attention(frame: pd.DataFrame) -> pd.DataFrame:
     """Schools meeting any of the three stated rules, with the reason and the figures."""
     reasons: list[str] = []
     keep = []
-    for row in frame.to_dict("records"):
+    for row in frame[ATTENTION_COLUMNS].to_dict("records"):
         found = []
         if pd.notna(row["ks4_progress8_ci_upper"]) and row["ks4_progress8_ci_upper"] < 0:
             found.append(
@@ -917,7 +1056,7 @@ def attention(frame: pd.DataFrame) -> pd.DataFrame:
     chosen = frame[keep]
     return pd.DataFrame(
         {
-            "School": [school_label(r) for r in chosen.to_dict("records")],
+            "School": _labels(chosen),
             "URN": chosen["urn"],
             "Phase": chosen["phase"],
             "Why it is listed": reasons,
@@ -972,8 +1111,9 @@ def research_table(frame: pd.DataFrame) -> pd.DataFrame:
 KS2_YEAR_STYLES = [("circle-open", "#56B4E9"), ("diamond", "#E69F00"), ("square", "#0072B2")]
 
 
-def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str) -> go.Figure:
-    """Each primary school's three years as markers on one row, sorted by the latest year."""
+def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str = "") -> go.Figure:
+    """Each primary school's three years as markers on one row, sorted by the latest year;
+    the row of ``focus`` (a URN), if it is on the chart, is shaded and its name bold."""
     years = sorted(ks2["year"].unique())
     latest = ks2[ks2["year"] == years[-1]].set_index("area_code")["value"]
     order = sorted(
@@ -984,39 +1124,62 @@ def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str) -> go.Figure
         urn for urn in order if pd.isna(latest.get(urn))
     ]
     labels = {urn: names.get(urn, urn) for urn in order}
-    figure = go.Figure()
+    if focus in labels:
+        labels[focus] = f"<b>{labels[focus]}</b>"
     styles = KS2_YEAR_STYLES[-len(years) :] if len(years) <= 3 else KS2_YEAR_STYLES
+    traces = []
     for year, (symbol, colour) in zip(years, styles, strict=False):
         part = ks2[(ks2["year"] == year) & ks2["value"].notna()]
-        figure.add_trace(
-            go.Scatter(
-                x=part["value"],
-                y=part["area_code"].map(labels),
-                mode="markers",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["value"].tolist(),
+                "y": part["area_code"].map(labels).tolist(),
+                "mode": "markers",
+                "marker": {
                     "symbol": symbol,
                     "size": 11,
                     "color": colour,
                     "line": {"width": 1.5, "color": colour},
                 },
-                name=year,
-                hovertemplate="%{y}<br>" + year + ": %{x}%<extra></extra>",
-            )
+                "name": year,
+                "hovertemplate": "%{y}<br>" + year + ": %{x}%<extra></extra>",
+            }
         )
-    figure.update_yaxes(categoryorder="array", categoryarray=[labels[u] for u in order])
-    figure.update_xaxes(
-        title={"text": "% at expected standard (reading, writing, maths)"},
-        range=[0, 105],
-    )
-    return _layout(
-        figure,
-        f"KS2 results by primary school, {seat}, {years[0]} to {years[-1]}",
-        height=_height(len(order)),
-        legend={
-            "orientation": "h",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "x": 0,
-            "title": {"text": "Year: "},
-        },
+    shapes = []
+    if focus in labels:
+        row = order.index(focus)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": row - 0.5,
+                "y1": row + 0.5,
+                "fillcolor": "#fff3c4",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"KS2 results by primary school, {seat}, {years[0]} to {years[-1]}",
+            xaxis={
+                "title": {"text": "% at expected standard (reading, writing, maths)"},
+                "range": [0, 105],
+            },
+            yaxis={"categoryorder": "array", "categoryarray": [labels[u] for u in order]},
+            shapes=shapes,
+            height=_height(len(order)),
+            legend={
+                "orientation": "h",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "x": 0,
+                "title": {"text": "Year: "},
+            },
+        ),
     )

@@ -1,52 +1,90 @@
-"""What a person sees on the schools page: the map, the charts beside their tables, no errors."""
+"""What a person sees on the schools page: the tiles and the map, a tab and its controls opened
+from a link, and the page on a phone."""
+
+import urllib.parse
 
 import pytest
 
+from dashboard.ui import data
+from dashboard.views.schools import ABSENCE, CENSUS, KS4, OFSTED, SPINE
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
+TIMEOUT_MS = 180000
 
 
-def _open(page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page, timeout_ms=180000)
-    page.wait_for_selector(".js-plotly-plot", timeout=180000)
+def open_page(page, app_url, **params) -> None:
+    query = urllib.parse.urlencode({"area": "E14001410", **params}, doseq=True)
+    page.goto(f"{app_url}/schools?{query}")
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
     page.wait_for_timeout(1500)
 
 
-def test_schools_page_east_2024(page, app_url):
-    page.set_viewport_size({"width": 1400, "height": 12000})  # the whole page in one picture
-    _open(page, f"{app_url}/schools?area=E14001410")
+def selected_tab(page) -> str:
+    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
+
+
+def no_errors(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
+
+
+def test_schools_default_tab_shows_tiles_and_the_map(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    open_page(page, app_url)
     assert page.get_by_text("Nottingham East: school standards").is_visible()
     assert page.get_by_text("Which year these figures are for").first.is_visible()
-    assert page.get_by_text("Which schools may need attention").first.is_visible()
-    assert page.get_by_text("on the 2010-2024 boundaries").first.is_visible()
-    assert page.get_by_text("What this page does not show").first.is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 6
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshot(page, "schools-east-2024")
+    assert page.get_by_text("Listed for attention", exact=True).is_visible()
+    # Under each tile, the as-of line of each dataset behind it (three under the last).
+    as_of = [data.as_of_text(d) for d in (SPINE, CENSUS, OFSTED, KS4, OFSTED, ABSENCE)]
+    for text in set(as_of):
+        assert page.get_by_text(text, exact=True).count() == as_of.count(text)
+    assert selected_tab(page) == "Map"
+    assert page.locator(".js-plotly-plot").count() == 1  # hidden tabs are not drawn
+    chart = page.locator(".js-plotly-plot")
+    assert chart.get_by_text("Placement uncertain (near a boundary)").count() >= 1
+    assert page.get_by_text("uncertain (ringed)").first.is_visible()
+    no_errors(page)
+    screenshot(page, "schools-desktop")
+
+    # Opening another tab runs it and puts it in the link.
+    page.get_by_role("tab", name="Attention").click()
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    page.get_by_text("Which schools may need attention").wait_for(timeout=TIMEOUT_MS)
+    assert "schools_tab=Attention" in page.url
+    assert page.get_by_text("A school is listed if any of these holds").is_visible()
+    no_errors(page)
 
 
-def test_schools_page_colour_by_progress8_and_2010_set(page, app_url):
+def test_a_link_follows_one_school_on_the_trends_tab(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 3000})
-    _open(page, f"{app_url}/schools?area=E14000866")
-    assert page.get_by_text("Nottingham North: school standards").is_visible()
-    page.locator("[data-testid='stSelectbox']").filter(
-        has_text="Colour the schools by"
-    ).first.click()
-    page.get_by_role("option", name="Progress 8").click()
-    wait_for_app(page, timeout_ms=180000)
-    page.wait_for_timeout(1500)
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshot(page, "schools-north-2010-progress8")
+    open_page(
+        page,
+        app_url,
+        schools_tab="Trends",
+        schools_trend_school="Nottingham Academy",
+        schools_trend_measure="Attainment 8",
+    )
+    assert selected_tab(page) == "Trends"
+    picker = page.get_by_role("combobox", name="Follow one school")
+    assert picker.input_value() == "Nottingham Academy"
+    assert page.get_by_role("radio", name="Attainment 8").first.is_checked()
+    assert page.get_by_text("Nottingham Academy (URN 135881), Attainment 8:").is_visible()
+    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.get_by_text("Where the schools are").count() == 0
+    no_errors(page)
+    screenshot(page, "schools-trends-link")
 
 
-def test_schools_page_phone_width(page, app_url):
-    page.set_viewport_size({"width": 375, "height": 6000})
-    _open(page, f"{app_url}/schools?area=E14001410")
+def test_schools_page_on_a_phone(page, app_url):
+    page.set_viewport_size({"width": 375, "height": 5000})
+    open_page(page, app_url)
     collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count():  # on a phone the open sidebar covers the page
-        collapse.first.click()
-        page.wait_for_timeout(800)
-    assert page.locator("[data-testid='stException']").count() == 0
-    screenshot(page, "schools-east-375px")
+    if collapse.count() and collapse.first.is_visible():
+        collapse.first.click()  # the app opens with the sidebar expanded, even on a phone
+    page.wait_for_timeout(1500)
+    no_errors(page)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375 + 1, "nothing wider than the phone"
+    screenshot(page, "schools-phone")

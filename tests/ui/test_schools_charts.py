@@ -1,4 +1,5 @@
-"""The schools page's frames, sentences and figures, against the real snapshot.
+"""The schools page's frames, sentences and figures against the real snapshot, and the page
+under AppTest (lazy tabs, controls read from a link).
 
 Expected values were read by hand with `python -m dashboard query` and from the files named in
 ../shared/sources/schools/PROVENANCE.md: england_ks4provisional.csv (LA 892 row RECTYPE=4:
@@ -9,13 +10,18 @@ education-attainment.csv (Nottingham East E14000865: A8 39.1, 39.0, 41.74, 41.70
 2022) and the spine (119 LA 892 establishments).
 """
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import settings, store
+from dashboard.ui import data
 from dashboard.ui import schools_charts as charts
 from dashboard.ui import schools_data as sd
+from dashboard.views import schools
 
 EAST_2010, EAST_2024 = "E14000865", "E14001410"
 
@@ -171,21 +177,75 @@ def test_ofsted_counts_add_up(frame):
 
 
 def test_map_traces_mark_uncertain_and_missing(frame):
-    figure = go.Figure()
-    charts.add_school_traces(
-        figure,
-        frame,
+    shown = frame.assign(hover=[charts.hover_text(r) for r in frame.to_dict("records")])
+    traces, colour_axis = charts.school_traces(
+        shown,
         boundary_set="pcon2024",
         seat_code=EAST_2024,
         colour_by="ks4_progress8",
         show_rest=False,
     )
-    ring = [t for t in figure.data if t.name == "Placement uncertain (near a boundary)"]
+    ring = [t for t in traces if t["name"] == "Placement uncertain (near a boundary)"]
     inside = frame[frame["pcon2024_code"] == EAST_2024]
-    assert len(ring[0].x) == int(inside["pcon2024_uncertain"].sum())
-    plotted = sum(len(t.x) for t in figure.data if t.x is not None and t.x[0] is not None)
-    assert plotted == len(inside) + len(ring[0].x)
-    assert figure.layout.coloraxis.cmid == 0
+    assert len(ring[0]["x"]) == int(inside["pcon2024_uncertain"].sum()) > 0
+    plotted = sum(len(t["x"]) for t in traces if t["x"][0] is not None)
+    assert plotted == len(inside) + len(ring[0]["x"])
+    assert colour_axis["coloraxis"]["cmid"] == 0
+    # Schools without a Progress 8 figure are white, never coloured as if they were 0.
+    white = [t for t in traces if t.get("marker", {}).get("color") == "#ffffff"]
+    assert sum(len(t["x"]) for t in white if t["x"][0] is not None) == int(
+        inside["ks4_progress8"].isna().sum()
+    )
+
+
+def test_map_fades_the_rest_of_the_city(frame):
+    shown = frame.assign(hover="")
+    traces, colour_axis = charts.school_traces(
+        shown, boundary_set="pcon2010", seat_code=EAST_2010, colour_by="phase", show_rest=True
+    )
+    assert colour_axis == {}
+    markers = [t for t in traces if t["mode"] == "markers" and t["x"][0] is not None]
+    opacities = [o for t in markers if "opacity" in t["marker"] for o in t["marker"]["opacity"]]
+    inside = int((frame["pcon2010_code"] == EAST_2010).sum())
+    assert opacities.count(1.0) == inside and opacities.count(0.3) == len(frame) - inside
+
+
+def _trend(obs, urns, measure):
+    return charts.school_trend_frame(urns, obs["headlines"], obs["ks4"], measure)
+
+
+def test_following_one_school_greys_the_others(obs):
+    urns = ["134253", "135881"]  # Djanogly City Academy, Nottingham Academy
+    trend = _trend(obs, urns, "ks4_progress8")
+    names = {"134253": "Djanogly City Academy", "135881": "Nottingham Academy"}
+    figure = charts.trend_figure(trend, names, "ks4_progress8", "t", focus="135881")
+    assert figure.data[-1].name == "Nottingham Academy"  # drawn last, on top
+    assert figure.data[-1].line.width == 4
+    assert figure.data[0].line.color == charts.FADED
+    assert figure.layout.shapes[0].y0 == 0  # the national average line
+    plain = charts.trend_figure(trend, names, "ks4_progress8", "t")
+    assert {trace.line.width for trace in plain.data} == {2}
+    sentence = charts.focus_sentence(trend, "135881", "Nottingham Academy", "Progress 8")
+    assert sentence.startswith("**Nottingham Academy** (URN 135881), Progress 8: ")
+    assert "-0.42 in 2018/19" in sentence
+
+
+def test_focus_sentence_gives_the_reason_for_a_gap(obs):
+    trend = _trend(obs, ["144321"], "ks4_progress8")  # SUPP in the 2018/19 KS4 file
+    sentence = charts.focus_sentence(trend, "144321", "Woodlands", "Progress 8")
+    assert "no figure in 2018/19 (suppressed)" in sentence
+    assert charts.focus_sentence(trend, "000000", "Nobody", "Progress 8") == ""
+
+
+def test_ks2_chart_marks_the_followed_school(obs):
+    ks2 = charts.school_trend_frame(
+        ["122407", "122481"], obs["headlines"], None, "ks2_pct_rwm_expected"
+    )
+    names = {"122407": "Bentinck", "122481": "Mellers"}
+    figure = charts.ks2_figure(ks2, names, "Nottingham East", focus="122481")
+    assert "<b>Mellers</b>" in figure.layout.yaxis.categoryarray
+    assert len(figure.layout.shapes) == 1
+    assert not charts.ks2_figure(ks2, names, "Nottingham East").layout.shapes
 
 
 def test_research_table_and_long_export(frame, obs):
@@ -197,3 +257,164 @@ def test_research_table_and_long_export(frame, obs):
     assert set(long["area_code"]) <= set(seat["urn"])
     row = long[(long["area_code"] == "134253") & (long["measure"] == "ks4_progress8")]
     assert row.set_index("dataset").loc["dfe_ks4_provisional_2018_19", "value"] == 0.73
+
+
+# --- the page under AppTest: lazy tabs, every control read from a link ---------------------
+
+TIMEOUT_S = 120
+
+
+def render_schools(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    from dashboard.ui.state import Selection
+    from dashboard.views import schools
+
+    schools.render(Selection(seat, boundary_set))
+
+
+def render_schools_from_state() -> None:
+    import streamlit as st
+
+    from dashboard.ui.state import Selection
+    from dashboard.views import schools
+
+    schools.render(Selection(st.session_state["test_seat"], st.session_state["test_set"]))
+
+
+def page(seat: str = "east", boundary_set: str = "pcon2024", **params) -> AppTest:
+    at = AppTest.from_function(
+        render_schools,
+        kwargs={"seat": seat, "boundary_set": boundary_set},
+        default_timeout=TIMEOUT_S,
+    )
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def shown_text(at: AppTest) -> str:
+    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.info])
+
+
+def test_default_view_runs_only_the_map_tab():
+    at = page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Nottingham East: school standards"
+    assert [tab.label for tab in at.tabs] == list(schools.TABS)
+    assert [m.label for m in at.metric][-1] == "Listed for attention"
+    assert at.metric[-1].value == "12"
+    # Under the tiles: each tile's data-as-of line (one per dataset behind it).
+    captions = [c.value for c in at.caption]
+    for dataset in (schools.SPINE, schools.CENSUS, schools.OFSTED, schools.KS4, schools.ABSENCE):
+        assert data.as_of_text(dataset) in captions
+    text = shown_text(at)
+    assert "Which year these figures are for" in text
+    assert "uncertain (ringed)" in text and "A dotted ring marks a school" in text
+    assert "flagged uncertain**: 14 of 119 on the July 2024 boundaries" in text
+    # Hidden tabs cost nothing: their headings and charts are not drawn.
+    for hidden in ("Which schools may need attention", "What this page does not show"):
+        assert hidden not in text
+    assert len(at.get("plotly_chart")) == 1
+    assert at.selectbox(key="schools_map_colour").value == "phase"
+    assert at.multiselect(key="schools_map_phases").value == list(charts.PHASES)
+    assert at.checkbox(key="schools_map_rest").value is True
+
+
+def test_a_link_sets_the_map_controls():
+    at = page(
+        "north",
+        "pcon2010",
+        schools_map_colour="Progress 8",
+        schools_map_phases=["Secondary"],
+        schools_map_rest="false",
+        schools_map_closed="true",
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="schools_map_colour").value == "ks4_progress8"
+    assert at.multiselect(key="schools_map_phases").value == ["secondary"]
+    assert at.checkbox(key="schools_map_rest").value is False
+    assert at.checkbox(key="schools_map_closed").value is True
+    table = at.dataframe[0].value
+    assert set(table["Phase"]) == {"Secondary"} and "Progress 8" in table.columns
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    markers = [t for t in figure["data"] if "opacity" in t.get("marker", {})]
+    assert markers and all(o == 1 for t in markers for o in t["marker"]["opacity"])
+
+
+def test_a_link_follows_one_school_on_the_trends_tab():
+    at = page(
+        schools_tab="Trends",
+        schools_trend_school="Nottingham Academy",
+        schools_trend_measure="Attainment 8",
+        schools_hocl_measure="Attainment 8",
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning
+    assert at.selectbox(key="schools_trend_school").value == "135881"
+    assert at.radio(key="schools_trend_measure").value == "ks4_attainment8"
+    assert at.radio(key="schools_hocl_measure").value == "a8"
+    text = shown_text(at)
+    assert "**Nottingham Academy** (URN 135881), Attainment 8: " in text
+    assert "38.9 in 2018/19" in text
+    assert "Where the schools are" not in text
+    assert len(at.get("plotly_chart")) == 3  # secondary trend, primary (KS2), constituency
+
+
+def test_the_followed_school_survives_seat_changes():
+    at = AppTest.from_function(render_schools_from_state, default_timeout=TIMEOUT_S)
+    at.query_params["schools_tab"] = "Trends"
+    for seat, boundary_set in [("east", "pcon2024"), ("east", "pcon2010")]:
+        at.session_state["test_seat"], at.session_state["test_set"] = seat, boundary_set
+        at.run()
+    at.selectbox(key="schools_trend_school").select("135881").run()
+    assert "**Nottingham Academy** (URN 135881)" in shown_text(at)
+    at.session_state["test_set"] = "pcon2024"  # still in the seat: still followed
+    at.run()
+    assert at.selectbox(key="schools_trend_school").value == "135881"
+    at.session_state["test_seat"] = "south"  # not in this seat: back to every school
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="schools_trend_school").value == schools.EVERY_SCHOOL
+    assert "(URN 135881)" not in shown_text(at)
+
+
+def test_attention_and_notes_tabs_state_their_rules():
+    at = page(schools_tab="Attention")
+    assert not at.exception
+    text = shown_text(at)
+    assert "A school is listed if **any** of these holds" in text
+    assert charts.ATTENTION_P8 in text and charts.ATTENTION_ABSENCE in text
+    flagged = at.dataframe[0].value.set_index("URN")
+    assert "Progress 8 -0.42" in flagged.loc["135881", "Why it is listed"]
+    at = page(schools_tab="Notes")
+    text = shown_text(at)
+    assert "What this page does not show" in text and "No figures after 2018/19" in text
+
+
+def test_gcse_and_ofsted_tabs_from_a_link():
+    at = page(schools_tab="GCSE", schools_ks4_measure="Attainment 8")
+    assert not at.exception
+    assert at.radio(key="schools_ks4_measure").value == "ks4_attainment8"
+    assert "Attainment 8 42.3, Progress 8 -0.15" in shown_text(at)
+    at = page(schools_tab="Ofsted and absence", schools_absence_measure="Overall absence %")
+    assert not at.exception
+    assert at.radio(key="schools_absence_measure").value == "pct_overall_absence"
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_the_table_tab_filters_from_a_link():
+    at = page(
+        schools_tab="All schools",
+        schools_table_area="Whole city (LA 892)",
+        schools_table_phases=["Primary", "Secondary"],
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="schools_table_area").value == schools.TABLE_AREA_CITY
+    table = at.dataframe[0].value
+    every = schools._school_frame()
+    assert len(table) == int(every["phase"].isin(["primary", "secondary"]).sum())
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(f"Download these {len(table)} schools" in label for label in labels)
+    # The selected seat is the default, whatever the seat: its label follows the sidebar.
+    at = page("south", "pcon2010", schools_tab="All schools")
+    assert at.selectbox(key="schools_table_area").value == schools.TABLE_AREA_SEAT
+    assert set(at.dataframe[0].value["pcon2010_code"]) == {"E14000867"}
