@@ -112,7 +112,7 @@ def url_choice(
     not choices; this adds the visible notice the issue asks for."""
     options = list(options)
     allowed = {str(format_func(option)) for option in options}
-    if widget in (st.multiselect, st.pills):
+    if getattr(widget, "__name__", "") in ("multiselect", "pills"):  # st.* or a column's
         allowed.add("")  # an empty selection is a valid link
     bad = ignored_values(key, allowed)
     if bad:
