@@ -67,7 +67,10 @@ def release_text(dataset_id: str) -> str:
     publication = catalogue.get(dataset_id)
     if publication.released:
         return f"released {pd.Timestamp(publication.released):%-d %b %Y}"
-    return provenance.retrieval_text(manifest_entry(dataset_id)) + " (no release date stated)"
+    obtained = provenance.retrieval_text(manifest_entry(dataset_id))
+    if obtained.startswith("copy from"):  # short for tiles: the source line says the rest
+        obtained = "mirror copy"
+    return f"release date not stated ({obtained})"
 
 
 def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
