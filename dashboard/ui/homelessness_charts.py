@@ -1,12 +1,17 @@
-"""Homelessness page figures: pure functions of tidy frames -> plotly figures (no streamlit)."""
+"""Homelessness page figures: pure functions of tidy frames -> plotly figures (no streamlit).
+
+Each figure is made in one ``go.Figure(data=[...], layout={...})`` call: plotly validates every
+update, so one pass is far cheaper than many ``update_*``/``add_*`` calls.
+"""
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from shapely.geometry import box
 
 from dashboard.geography import outline_xy, to_map_frame
+from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
 from dashboard.ui import homelessness_tables as t
 
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -30,35 +35,54 @@ TA_TYPE_STYLE = {
 }
 
 
+def _merged(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra``, nested dicts merged (as plotly's ``update_layout``)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def _layout(
-    figure: go.Figure,
     *,
     title: str,
     x_title: str,
     y_title: str,
     height: int = 440,
     subtitle: str = "",
-):
-    figure.update_layout(
-        title={
+    **extra,
+) -> dict:
+    """The page's common layout, with ``extra`` merged in (``xaxis={...}`` adds to the axis)."""
+    layout = {
+        "title": {
             "text": title,
             "font": {"size": 16},
             "subtitle": {"text": subtitle, "font": {"size": 13, "color": "#444"}},
         },
-        font=FONT,
-        height=height,
-        margin={"l": 60, "r": 20, "t": 90 if subtitle else 70, "b": 60},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        hovermode="closest",
-        plot_bgcolor="white",
-    )
-    figure.update_xaxes(title_text=x_title, showgrid=False, linecolor="#444")
-    figure.update_yaxes(title_text=y_title, gridcolor="#e5e5e5", rangemode="tozero", zeroline=True)
-    return figure
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 90 if subtitle else 70, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+        "xaxis": {"title": {"text": x_title}, "showgrid": False, "linecolor": "#444"},
+        "yaxis": {
+            "title": {"text": y_title},
+            "gridcolor": "#e5e5e5",
+            "rangemode": "tozero",
+            "zeroline": True,
+        },
+    }
+    return _merged(layout, extra)
 
 
-def _gap_bands(figure: go.Figure, gaps: list[pd.Timestamp]) -> None:
-    # one layout update for all bands: add_vrect per band is slow with many quarters
+def _gap_bands(gaps: list[pd.Timestamp]) -> dict:
+    """Layout shapes and a note for quarters with no figure (grey bands, never zero)."""
+    if not gaps:
+        return {"shapes": []}
     bands = [
         {
             "type": "rect",
@@ -74,20 +98,22 @@ def _gap_bands(figure: go.Figure, gaps: list[pd.Timestamp]) -> None:
         }
         for day in gaps
     ]
-    figure.update_layout(shapes=bands)
-    if gaps:
-        figure.add_annotation(
-            text=f"Grey bands: {len(gaps)} quarter{'s' if len(gaps) > 1 else ''} with no figure "
-            "for Nottingham (why: see the table's notes)",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1.0,
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 12, "color": "#444"},
-            align="left",
-        )
+    note = {
+        # two short lines, so the note fits a phone's width (plotly does not wrap annotations)
+        "text": f"Grey bands: {len(gaps)} quarter{'s' if len(gaps) > 1 else ''} with no figure "
+        "for Nottingham<br>(why: see the table's notes)",
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1.0,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": "#444"},
+        "align": "left",
+    }
+    # the title and subtitle at the top of the figure, the note's two lines under them
+    title = {"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}}
+    return {"shapes": bands, "annotations": [note], "margin": {"t": 112}, "title": title}
 
 
 def series_figure(
@@ -103,54 +129,58 @@ def series_figure(
 
     ``frame`` has period_end, quarter, value, status and the ``series`` column.
     """
-    figure = go.Figure()
+    traces = []
     number = f"%{{y:,.{decimals}f}}"
+    derived_shown = False
     for index, (name, rows) in enumerate(frame.groupby(series, sort=False)):
         colour, dash, symbol = STYLES[index % len(STYLES)]
-        figure.add_trace(
-            go.Scatter(
-                x=rows["period_end"],
-                y=rows["value"],
-                name=str(name),
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 3 if index == 0 else 2},
-                marker={"symbol": symbol, "size": 7, "color": colour},
-                connectgaps=False,
-                customdata=rows[["quarter"]].to_numpy(),
-                hovertemplate=f"{name}<br>%{{customdata[0]}}: {number}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["period_end"],
+                "y": rows["value"],
+                "name": str(name),
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 3 if index == 0 else 2},
+                "marker": {"symbol": symbol, "size": 7, "color": colour},
+                "connectgaps": False,
+                "customdata": rows[["quarter"]].to_numpy(),
+                "hovertemplate": f"{name}<br>%{{customdata[0]}}: {number}<extra></extra>",
+            }
         )
         derived = rows[rows["status"].map(t.is_derived) & rows["value"].notna()]
         if not derived.empty:
-            figure.add_trace(
-                go.Scatter(
-                    x=derived["period_end"],
-                    y=derived["value"],
-                    name="Filled from a derived CSV, not an official workbook",
-                    legendgroup="derived",
-                    showlegend="derived" not in {trace.legendgroup for trace in figure.data},
-                    mode="markers",
-                    marker={
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": derived["period_end"],
+                    "y": derived["value"],
+                    "name": "Filled from a derived CSV, not an official workbook",
+                    "legendgroup": "derived",
+                    "showlegend": not derived_shown,
+                    "mode": "markers",
+                    "marker": {
                         "symbol": "circle-open",
                         "size": 14,
                         "color": BLACK,
                         "line": {"width": 2},
                     },
-                    customdata=derived[["quarter"]].to_numpy(),
-                    hovertemplate=f"{name}<br>%{{customdata[0]}}: {number}"
+                    "customdata": derived[["quarter"]].to_numpy(),
+                    "hovertemplate": f"{name}<br>%{{customdata[0]}}: {number}"
                     "<br>derived CSV, not an official workbook<extra></extra>",
-                )
+                }
             )
+            derived_shown = True
     first = frame[series].iloc[0] if not frame.empty else None
     lead = frame[frame[series] == first]
-    _gap_bands(figure, list(lead.loc[lead["value"].isna(), "period_end"]))
-    return _layout(
-        figure,
+    layout = _layout(
         title=title,
         subtitle=subtitle,
         x_title="Quarter (plotted at its last day)",
         y_title=y_title,
     )
+    gaps = _gap_bands(list(lead.loc[lead["value"].isna(), "period_end"]))
+    return go.Figure(data=traces, layout=_merged(layout, gaps))
 
 
 def trend_figure(frame: pd.DataFrame, measure: str, mode: str) -> go.Figure:
@@ -204,34 +234,38 @@ def ta_counts_table(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index(drop=True)
 
 
+def _category_axis() -> dict:
+    """A bar chart's category axis: room for long labels, no grid lines across the bars."""
+    return {"title": {"text": ""}, "rangemode": "tozero", "zeroline": True, "automargin": True}
+
+
 def shares_figure(table: pd.DataFrame, *, title: str, span: str) -> go.Figure:
     """Horizontal bars: Nottingham's and England's shares by category, largest at the top."""
     ordered = table.iloc[::-1]
-    figure = go.Figure()
+    traces = []
     for area, colour, pattern in (("England", ORANGE, "/"), ("Nottingham", BLUE, "")):
         values = ordered[f"{area} share (%)"]
-        figure.add_trace(
-            go.Bar(
-                y=ordered["Category"],
-                x=values,
-                orientation="h",
-                name=area,
-                marker={"color": colour, "pattern": {"shape": pattern}},
-                text=[f"{v:.0f}%" if pd.notna(v) else "" for v in values],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate=f"{area}: %{{x:.1f}}%<extra>%{{y}}</extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "y": ordered["Category"],
+                "x": values,
+                "orientation": "h",
+                "name": area,
+                "marker": {"color": colour, "pattern": {"shape": pattern}},
+                "text": [f"{v:.0f}%" if pd.notna(v) else "" for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": f"{area}: %{{x:.1f}}%<extra>%{{y}}</extra>",
+            }
         )
-    _layout(
-        figure,
+    top = max(5.0, float(table.filter(like="share").max().max())) * 1.2
+    layout = _layout(
         title=title,
         subtitle=f"Nottingham and England, {span}",
         x_title="Share of households owed a duty (%)",
         y_title="",
         height=max(360, 60 + 46 * len(table)),
-    )
-    figure.update_layout(
         barmode="group",
         margin={"l": 10},
         # inside the plot, bottom right, where the smallest categories leave room
@@ -244,22 +278,23 @@ def shares_figure(table: pd.DataFrame, *, title: str, span: str) -> go.Figure:
             "yanchor": "bottom",
             "bgcolor": "rgba(255, 255, 255, 0.85)",
         },
+        xaxis={"range": [0, top]},
     )
-    figure.update_yaxes(automargin=True, gridcolor=None)
-    figure.update_xaxes(range=[0, max(5.0, float(table.filter(like="share").max().max())) * 1.2])
-    return figure
+    layout["yaxis"] = _category_axis()
+    return go.Figure(data=traces, layout=layout)
 
 
 def ta_types_figure(frame: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
+    traces = []
     for name, rows in frame.groupby("type", sort=False):
         colour, pattern = TA_TYPE_STYLE.get(name, (GREY, ""))
-        figure.add_trace(
-            go.Bar(
-                x=rows["period_end"],
-                y=rows["value"],
-                name=name,
-                marker={
+        traces.append(
+            {
+                "type": "bar",
+                "x": rows["period_end"],
+                "y": rows["value"],
+                "name": name,
+                "marker": {
                     "color": colour,
                     "pattern": {
                         "shape": pattern,
@@ -269,22 +304,23 @@ def ta_types_figure(frame: pd.DataFrame) -> go.Figure:
                         "size": 7,
                     },
                 },
-                customdata=rows[["quarter"]].to_numpy(),
-                hovertemplate=f"{name}<br>%{{customdata[0]}}: %{{y:,.0f}}<extra></extra>",
-            )
+                "customdata": rows[["quarter"]].to_numpy(),
+                "hovertemplate": f"{name}<br>%{{customdata[0]}}: %{{y:,.0f}}<extra></extra>",
+            }
         )
     totals = frame.groupby("period_end")["value"].sum(min_count=1)
-    _gap_bands(figure, list(totals[totals.isna()].index))
-    _layout(
-        figure,
+    layout = _layout(
         title="Temporary accommodation by type",
         subtitle="Nottingham households placed, on the last day of each quarter",
         x_title="Last day of the quarter",
         y_title="Households",
         height=500,
+        barmode="stack",
+        bargap=0.15,
+        legend={"y": -0.2},
     )
-    figure.update_layout(barmode="stack", bargap=0.15, legend={"y": -0.2})
-    return figure
+    gaps = _gap_bands(list(totals[totals.isna()].index))
+    return go.Figure(data=traces, layout=_merged(layout, gaps))
 
 
 def comparator_figure(frame: pd.DataFrame, *, day_label: str, group_label: str) -> go.Figure:
@@ -303,31 +339,68 @@ def comparator_figure(frame: pd.DataFrame, *, day_label: str, group_label: str) 
             colours.append("#b0b0b0")
             patterns.append("")
             names.append(row.area)
-    figure = go.Figure(
-        go.Bar(
-            y=names,
-            x=frame["value"],
-            orientation="h",
-            marker={"color": colours, "pattern": {"shape": patterns}},
-            text=[f"{v:.2f}" for v in frame["value"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.2f} per 1,000 households<extra></extra>",
-            showlegend=False,
-        )
-    )
-    _layout(
-        figure,
+    bars = {
+        "type": "bar",
+        "y": names,
+        "x": frame["value"],
+        "orientation": "h",
+        "marker": {"color": colours, "pattern": {"shape": patterns}},
+        "text": [f"{v:.2f}" for v in frame["value"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:.2f} per 1,000 households<extra></extra>",
+        "showlegend": False,
+    }
+    layout = _layout(
         title="Households in temporary accommodation per 1,000",
         subtitle=f"{group_label} and England, {day_label}",
         x_title="Households in temporary accommodation per 1,000 households",
         y_title="",
         height=max(360, 90 + 24 * len(frame)),
+        margin={"l": 10},
+        xaxis={"range": [0, float(frame["value"].max()) * 1.15]},
     )
-    figure.update_yaxes(automargin=True, gridcolor=None)
-    figure.update_xaxes(range=[0, float(frame["value"].max()) * 1.15])
-    figure.update_layout(margin={"l": 10})
-    return figure
+    layout["yaxis"] = _category_axis()
+    return go.Figure(data=[bars], layout=layout)
+
+
+def _grid(rows: int, cols: int, titles: list[str], *, h_space: float, v_space: float) -> dict:
+    """Axes and panel titles of a ``rows`` x ``cols`` grid sharing x by column and y by row,
+    laid out as plotly's ``make_subplots`` does (without its cost)."""
+    width = (1 - h_space * (cols - 1)) / cols
+    height = (1 - v_space * (rows - 1)) / rows
+    layout: dict = {}
+    annotations = []
+    for index in range(rows * cols):
+        row, col = divmod(index, cols)
+        number = "" if index == 0 else str(index + 1)
+        bottom = (rows - 1) * cols + col + 1  # the panel at the foot of this column
+        first = row * cols + 1  # the panel at the left of this row
+        x0 = col * (width + h_space)
+        y0 = (rows - 1 - row) * (height + v_space)
+        xaxis = {"anchor": f"y{number}", "domain": [x0, x0 + width]}
+        yaxis = {"anchor": f"x{number}", "domain": [y0, y0 + height]}
+        if row < rows - 1:
+            xaxis.update(matches=f"x{bottom}", showticklabels=False)
+        if col > 0:
+            yaxis.update(matches="y" if first == 1 else f"y{first}", showticklabels=False)
+        layout[f"xaxis{number}"], layout[f"yaxis{number}"] = xaxis, yaxis
+        if index < len(titles):
+            annotations.append(
+                {
+                    "font": {"size": 13},
+                    "showarrow": False,
+                    "text": titles[index],
+                    "x": x0 + width / 2,
+                    "xanchor": "center",
+                    "xref": "paper",
+                    "y": y0 + height,
+                    "yanchor": "bottom",
+                    "yref": "paper",
+                }
+            )
+    layout["annotations"] = annotations
+    return layout
 
 
 def rough_sleeping_figure(frame: pd.DataFrame) -> go.Figure:
@@ -335,121 +408,120 @@ def rough_sleeping_figure(frame: pd.DataFrame) -> go.Figure:
     cities = ["Nottingham", *sorted(c for c in frame["area"].unique() if c != "Nottingham")]
     columns = 4
     rows = -(-len(cities) // columns)
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=cities,
-        shared_yaxes=True,
-        shared_xaxes=True,
-        horizontal_spacing=0.03,
-        vertical_spacing=0.12,
-    )
     by_city = {city: group for city, group in frame.groupby("area")}
+    traces = []
     for index, city in enumerate(cities):
-        row, col = index // columns + 1, index % columns + 1
+        number = "" if index == 0 else str(index + 1)
+        axes = {"xaxis": f"x{number}", "yaxis": f"y{number}"}
         others = [by_city[o] for o in cities if o not in (city, "Nottingham")]
         # all the faint context lines of a panel in one trace, broken by None: fewer traces
-        xs = [v for o in others for v in [*o["year"], None]]
-        ys = [v for o in others for v in [*o["value"], None]]
-        names = [v for o in others for v in [*o["area"], None]]
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                text=names,
-                mode="lines",
-                line={"color": "#d0d0d0", "width": 1},
-                name="Other core cities",
-                legendgroup="others",
-                showlegend=index == 1,
-                hovertemplate="%{text} %{x}: %{y:,.0f}<extra></extra>",
-            ),
-            row=row,
-            col=col,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [v for o in others for v in [*o["year"], None]],
+                "y": [v for o in others for v in [*o["value"], None]],
+                "text": [v for o in others for v in [*o["area"], None]],
+                "mode": "lines",
+                "line": {"color": "#d0d0d0", "width": 1},
+                "name": "Other core cities",
+                "legendgroup": "others",
+                "showlegend": index == 1,
+                "hovertemplate": "%{text} %{x}: %{y:,.0f}<extra></extra>",
+                **axes,
+            }
         )
         if city != "Nottingham":
             data = by_city[city]
-            figure.add_trace(
-                go.Scatter(
-                    x=data["year"],
-                    y=data["value"],
-                    mode="lines+markers",
-                    line={"color": ORANGE, "width": 2, "dash": "dash"},
-                    marker={"symbol": "square", "size": 5},
-                    name="The city named above the panel",
-                    legendgroup="city",
-                    showlegend=index == 1,
-                    hovertemplate=f"{city} %{{x}}: %{{y:,.0f}}<extra></extra>",
-                ),
-                row=row,
-                col=col,
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": data["year"],
+                    "y": data["value"],
+                    "mode": "lines+markers",
+                    "line": {"color": ORANGE, "width": 2, "dash": "dash"},
+                    "marker": {"symbol": "square", "size": 5},
+                    "name": "The city named above the panel",
+                    "legendgroup": "city",
+                    "showlegend": index == 1,
+                    "hovertemplate": f"{city} %{{x}}: %{{y:,.0f}}<extra></extra>",
+                    **axes,
+                }
             )
         notts = by_city["Nottingham"]
-        figure.add_trace(
-            go.Scatter(
-                x=notts["year"],
-                y=notts["value"],
-                mode="lines+markers",
-                line={"color": BLUE, "width": 3},
-                marker={"size": 5},
-                name="Nottingham",
-                legendgroup="notts",
-                showlegend=index == 0,
-                hovertemplate="Nottingham %{x}: %{y:,.0f}<extra></extra>",
-            ),
-            row=row,
-            col=col,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": notts["year"],
+                "y": notts["value"],
+                "mode": "lines+markers",
+                "line": {"color": BLUE, "width": 3},
+                "marker": {"size": 5},
+                "name": "Nottingham",
+                "legendgroup": "notts",
+                "showlegend": index == 0,
+                "hovertemplate": "Nottingham %{x}: %{y:,.0f}<extra></extra>",
+                **axes,
+            }
         )
-    _layout(
-        figure,
+    grid = _grid(rows, columns, cities, h_space=0.03, v_space=0.12)
+    base = _layout(
         title="People sleeping rough on one autumn night",
         subtitle="Nottingham against each English core city, autumn of each year (counts)",
         x_title="",
         y_title="",
         height=560,
+        legend={"y": -0.1},
+        margin={"t": 115},
     )
-    figure.update_layout(legend={"y": -0.1}, margin={"t": 115})
-    figure.update_yaxes(title_text="People (count)", col=1)
-    figure.update_xaxes(tickvals=[2010, 2014, 2018, 2022])
-    figure.update_annotations(font={"size": 13})
-    return figure
+    x_style = _merged(base.pop("xaxis"), {"tickvals": [2010, 2014, 2018, 2022]})
+    y_style = base.pop("yaxis")
+    for name in [key for key in grid if key.startswith(("xaxis", "yaxis"))]:
+        grid[name] = _merged(x_style if name.startswith("x") else y_style, grid[name])
+    for row in range(rows):  # the left-hand panel of each row names the unit
+        name = "yaxis" if row == 0 else f"yaxis{row * columns + 1}"
+        grid[name] = _merged(grid[name], {"title": {"text": "People (count)"}})
+    return go.Figure(data=traces, layout={**base, **grid})
 
 
 def city_map_figure(city, seat, *, seat_label: str) -> go.Figure:
     """Nottingham City Council's area filled, the chosen constituency outlined (BNG metres)."""
-    figure = go.Figure()
     xs, ys = outline_xy(city.geometry.iloc[0])
-    figure.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            fill="toself",
-            fillcolor="rgba(0, 114, 178, 0.18)",
-            line={"color": BLUE, "width": 2},
-            name="Nottingham City Council: what the figures cover",
-            hoverinfo="skip",
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "fill": "toself",
+            "fillcolor": "rgba(0, 114, 178, 0.18)",
+            "line": {"color": BLUE, "width": 2},
+            "name": "Nottingham City Council: what the figures cover",
+            "hoverinfo": "skip",
+        }
+    ]
     if seat is not None and not seat.empty:
         xs, ys = outline_xy(seat.geometry.iloc[0])
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"color": VERMILLION, "width": 3, "dash": "dash"},
-                name=seat_label,
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {"color": VERMILLION, "width": 3, "dash": "dash"},
+                "name": seat_label,
+                "hoverinfo": "skip",
+            }
         )
-    _layout(
-        figure, title="The area the homelessness figures cover", x_title="", y_title="", height=420
+    layout = _layout(
+        title="The area the homelessness figures cover",
+        x_title="",
+        y_title="",
+        height=420,
+        legend={"y": -0.02},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1, "rangemode": "normal"},
     )
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1, rangemode="normal")
-    figure.update_layout(legend={"y": -0.02})
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 # --- map of councils coloured by the temporary accommodation rate --------------------------
@@ -484,21 +556,35 @@ def _code_lookup(observations: pd.DataFrame) -> dict[str, str]:
     return dict(zip(changed["area_code"], changed["current_area_code"], strict=True))
 
 
-def _current_shapes(lads, lookup: dict[str, str]):
-    """2013 districts in BNG, merged by current code: a merged council is its old districts."""
-    projected = to_map_frame(lads[["code", "name", "geometry"]], tolerance_m=0)
-    projected["current_code"] = [lookup.get(c, c) for c in projected["code"]]
+def projected_lads(lads) -> gpd.GeoDataFrame:
+    """The 2013 districts in British National Grid metres, unsimplified. Pass the result to
+    :func:`ta_map_frame` and :func:`ta_map_figure` to project once for many maps."""
+    if lads.crs is not None and lads.crs.equals(BRITISH_NATIONAL_GRID):
+        return lads
+    return to_map_frame(lads, tolerance_m=0)
+
+
+def _current_shapes(lads, lookup: dict[str, str], wanted: set[str]):
+    """The ``wanted`` councils' shapes (BNG), by current code: a merged council is its old
+    districts."""
+    projected = projected_lads(lads)[["code", "name", "geometry"]]
+    current = pd.Series([lookup.get(c, c) for c in projected["code"]], index=projected.index)
+    projected = projected[current.isin(wanted)].assign(current_code=current)
     groups = []
-    for current, rows in projected.groupby("current_code", sort=True):
+    for code, rows in projected.groupby("current_code", sort=True):
         shape = rows.geometry.union_all()
         if len(rows) > 1:  # close the hairline gaps left between simplified neighbours
             shape = shape.buffer(60).buffer(-60)
         groups.append(
             {
-                "current_code": current,
+                "current_code": code,
                 "drawn_from": list(zip(rows["code"], rows["name"], strict=True)),
                 "geometry": shape,
             }
+        )
+    if not groups:
+        return gpd.GeoDataFrame(
+            {"current_code": [], "drawn_from": []}, geometry=[], crs=projected.crs
         )
     return gpd.GeoDataFrame(groups, geometry="geometry", crs=projected.crs)
 
@@ -529,7 +615,8 @@ def ta_map_frame(lads, observations: pd.DataFrame, codes: list[str], day: pd.Tim
         t.area_label(c, n)
         for c, n in zip(chosen["current_area_code"], chosen["area_name"], strict=True)
     ]
-    shapes = _current_shapes(lads, _code_lookup(rates)).set_index("current_code")
+    wanted = set(chosen["current_area_code"])
+    shapes = _current_shapes(lads, _code_lookup(rates), wanted).set_index("current_code")
     keep = ["area", "area_code", "current_area_code", "value", "rank", "of", "status"]
     out = chosen[keep].join(shapes, on="current_area_code")
     missing = out[out["geometry"].isna()]
@@ -542,14 +629,15 @@ def ta_map_frame(lads, observations: pd.DataFrame, codes: list[str], day: pd.Tim
     return on_map, missing[keep].reset_index(drop=True)
 
 
-def _callouts(figure: go.Figure, frame, points, view) -> set[str]:
+def _callouts(frame, points, view) -> tuple[list[dict], set[str]]:
     """Name and value in a column left or right of the map, with a leader line to the council:
-    for small councils, whose shapes a label would hide. Returns the sides used.
+    for small councils, whose shapes a label would hide. Returns the annotations and the sides
+    used.
     """
     height = view[3] - view[1]
     gap = height * 0.055  # about two lines of text at the map's height
     middle = points.x.median() if len(points) == len(frame) else (view[0] + view[2]) / 2
-    sides = set()
+    sides, annotations = set(), []
     for side, chosen in (("left", points.x <= middle), ("right", points.x > middle)):
         if chosen.any():
             sides.add(side)
@@ -563,32 +651,40 @@ def _callouts(figure: go.Figure, frame, points, view) -> set[str]:
         for (index, point), y in zip(column.items(), ys, strict=True):
             row = frame.loc[index]
             name = "<b>Nottingham</b>" if row["current_area_code"] == t.NOTTINGHAM else row["area"]
-            figure.add_annotation(
-                x=point.x,
-                y=point.y,
-                ax=edge,
-                ay=y,
-                axref="x",
-                ayref="y",
-                text=f"{name}: <b>{_rate_text(row['value'])}</b>",
-                xanchor="right" if side == "left" else "left",
-                showarrow=True,
-                arrowhead=0,
-                arrowwidth=1,
-                arrowcolor=MAP_LINE,
-                font={"size": 13, "color": BLACK},
-                bgcolor="rgba(255, 255, 255, 0.9)",
+            annotations.append(
+                {
+                    "x": point.x,
+                    "y": point.y,
+                    "ax": edge,
+                    "ay": y,
+                    "axref": "x",
+                    "ayref": "y",
+                    "text": f"{name}: <b>{_rate_text(row['value'])}</b>",
+                    "xanchor": "right" if side == "left" else "left",
+                    "showarrow": True,
+                    "arrowhead": 0,
+                    "arrowwidth": 1,
+                    "arrowcolor": MAP_LINE,
+                    "font": {"size": 13, "color": BLACK},
+                    "bgcolor": "rgba(255, 255, 255, 0.9)",
+                }
             )
-    return sides
+    return annotations, sides
 
 
-def _map_xy(geometry, tolerance: float) -> tuple[list, list]:
-    """Outline at about a pixel's detail, whole metres: a third of the JSON of raw floats."""
-    xs, ys = outline_xy(geometry.simplify(tolerance))
-    return (
-        [None if x is None else round(x) for x in xs],
-        [None if y is None else round(y) for y in ys],
-    )
+def _map_xy(geometries, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exterior rings at about a pixel's detail, in whole metres, broken by NaN: float32 holds
+    whole metres exactly, and plotly sends it as a typed array, not a long list of numbers."""
+    parts = []
+    for geometry in geometries:
+        simple = geometry.simplify(tolerance)
+        for polygon in getattr(simple, "geoms", [simple]):
+            parts.append(np.asarray(polygon.exterior.coords)[:, :2])
+            parts.append(np.array([[np.nan, np.nan]]))
+    if not parts:
+        return np.array([], dtype=np.float32), np.array([], dtype=np.float32)
+    xy = np.round(np.concatenate(parts)).astype(np.float32)
+    return xy[:, 0], xy[:, 1]
 
 
 def _rate_text(value) -> str:
@@ -609,32 +705,32 @@ def ta_map_figure(
     ``frame`` comes from :func:`ta_map_frame`; ``lads`` (2013 districts) give the faint context
     outlines around the chosen councils. ``named`` labels each council with its name too.
     """
-    figure = go.Figure()
     minx, miny, maxx, maxy = frame.total_bounds
     pad = max(maxx - minx, maxy - miny) * 0.06
     view = (minx - pad, miny - pad, maxx + pad, maxy + pad)
-    context = to_map_frame(lads[["geometry"]], tolerance_m=0)
+    # the councils not compared, in faint outline; the compared ones' own districts would be
+    # hidden under their fills, so they are not sent
+    drawn = {code for sources in frame["drawn_from"] for code, _ in sources}
+    others = projected_lads(lads)
+    context = others.geometry[~others["code"].isin(drawn)]
     context = context[context.intersects(box(*view))]
     tolerance = max(view[2] - view[0], view[3] - view[1]) / 1500  # about a pixel
-    xs, ys = [], []
-    for shape in context.geometry:
-        x, y = _map_xy(shape, tolerance)
-        xs += x
-        ys += y
-    figure.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line={"color": CONTEXT_LINE, "width": 0.7},
-            name="Other councils (not compared)",
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
+    xs, ys = _map_xy(context, tolerance)
+    traces = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": CONTEXT_LINE, "width": 0.7},
+            "name": "Other councils (not compared)",
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+    ]
     shown_bins: set = set()
     for row in frame.itertuples():
-        xs, ys = _map_xy(row.geometry, tolerance / 2)
+        xs, ys = _map_xy([row.geometry], tolerance / 2)
         is_notts = row.current_area_code == t.NOTTINGHAM
         line = {"color": BLACK if is_notts else MAP_LINE, "width": 2.5 if is_notts else 1}
         rank = f"<br>rank {row.rank} of {row.of} in England" if pd.notna(row.rank) else ""
@@ -648,20 +744,21 @@ def ta_map_figure(
         else:
             style = {"fillcolor": MAP_COLOURS[int(row.bin)]}
             name, group = MAP_BIN_LABELS[int(row.bin)], f"bin{row.bin}"
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                line=line,
-                name=name,
-                legendgroup=group,
-                showlegend=False,
-                hoveron="fills+points",
-                hovertemplate=hover,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "fill": "toself",
+                "line": line,
+                "name": name,
+                "legendgroup": group,
+                "showlegend": False,
+                "hoveron": "fills+points",
+                "hovertemplate": hover,
                 **style,
-            )
+            }
         )
         shown_bins.add(group)
     # the legend shows every bin, in order, even when no council falls in it
@@ -670,19 +767,20 @@ def ta_map_figure(
     ]
     if "none" in shown_bins:
         keys.append((NO_FIGURE, NO_FIGURE_STYLE, "none"))
-    for label, style, group in keys:
-        figure.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                fill="toself",
-                line={"color": MAP_LINE, "width": 1},
-                name=label,
-                legendgroup=group,
-                **style,
-            )
-        )
+    traces += [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "fill": "toself",
+            "line": {"color": MAP_LINE, "width": 1},
+            "name": label,
+            "legendgroup": group,
+            **style,
+        }
+        for label, style, group in keys
+    ]
     points = frame.geometry.representative_point()
     # named: every council beside the map; else only the small ones and Nottingham, whose
     # centred label would cover the council and its neighbours
@@ -691,55 +789,50 @@ def ta_map_figure(
         if named
         else (frame.geometry.area < SMALL_COUNCIL_M2) | (frame["current_area_code"] == t.NOTTINGHAM)
     )
-    sides = _callouts(figure, frame[beside], points[beside], view) if beside.any() else set()
+    annotations, sides = (
+        _callouts(frame[beside], points[beside], view) if beside.any() else ([], set())
+    )
     inside = frame[~beside]
-    figure.add_trace(
-        go.Scatter(
-            x=points[~beside].x,
-            y=points[~beside].y,
-            mode="text",
-            text=[_rate_text(v) for v in inside["value"]],
-            textfont={"size": 12, "color": BLACK, "shadow": HALO},
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": points[~beside].x,
+            "y": points[~beside].y,
+            "mode": "text",
+            "text": [_rate_text(v) for v in inside["value"]],
+            "textfont": {"size": 12, "color": BLACK, "shadow": HALO},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
     )
     subtitle = f"{group_label}, {day_label}"
     if england_rate is not None and pd.notna(england_rate):
         subtitle += f" (England {england_rate:.2f})"
-    _layout(
-        figure,
+    room = (view[3] - view[1]) * 0.42  # for the label columns
+    layout = _layout(
         title="Households in temporary accommodation per 1,000 households",
         subtitle=subtitle,
         x_title="",
         y_title="",
         height=640,
-    )
-    room = (view[3] - view[1]) * 0.42  # for the label columns
-    figure.update_xaxes(
-        visible=False,
-        range=[view[0] - room * ("left" in sides), view[2] + room * ("right" in sides)],
-    )
-    figure.update_yaxes(
-        visible=False,
-        range=[view[1], view[3]],
-        scaleanchor="x",
-        scaleratio=1,
-        rangemode="normal",
-    )
-    figure.update_layout(
-        # below the map, so the map and its label columns keep the width of a narrow column
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "y": 0,
-            "yanchor": "top",
-            "font": {"size": 13},
+        xaxis={
+            "visible": False,
+            "range": [view[0] - room * ("left" in sides), view[2] + room * ("right" in sides)],
         },
+        yaxis={
+            "visible": False,
+            "range": [view[1], view[3]],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "rangemode": "normal",
+        },
+        # below the map, so the map and its label columns keep the width of a narrow column
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "font": {"size": 13}},
         margin={"l": 10, "r": 10, "t": 90, "b": 10},
         dragmode="pan",
+        annotations=annotations,
     )
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 def ta_map_table(frame, not_on_map: pd.DataFrame) -> pd.DataFrame:

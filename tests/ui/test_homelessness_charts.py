@@ -9,15 +9,21 @@ prevention duty Oct-Dec 2019: 34,010) and the autumn 2022 rough sleeping tables 
 England 3,069).
 """
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
 
 from dashboard import settings, store
+from dashboard.ui import data
 from dashboard.ui import homelessness_charts as charts
 from dashboard.ui import homelessness_tables as t
+from dashboard.views import homelessness as view
 
 D = pd.Timestamp
+TIMEOUT_S = 120
 
 
 @pytest.fixture(scope="module")
@@ -259,3 +265,150 @@ def test_ta_map_of_core_cities_and_a_council_without_a_2013_shape(hclic, lads):
     assert list(not_on_map["area"]) == ["Sheffield"] and len(frame) == 7
     assert "Not on the map" in charts.ta_map_notes(frame, not_on_map)[-1]
     assert "Sheffield" in set(charts.ta_map_table(frame, not_on_map)["Council"])
+
+
+def test_map_outlines_are_typed_arrays_broken_by_gaps_and_skip_hidden_districts(hclic, lads):
+    _, day = t.ta_rate_ranking(hclic)
+    projected = charts.projected_lads(lads)
+    assert str(projected.crs) == "EPSG:27700" and charts.projected_lads(projected) is projected
+    frame, _ = charts.ta_map_frame(projected, hclic, t.EAST_MIDLANDS, day)
+    figure = charts.ta_map_figure(frame, projected, day_label="31 Dec 2025", group_label="EM")
+    context = figure.data[0]
+    assert context.name == "Other councils (not compared)"
+    # whole metres as float32 (exact below 16.7 million), NaN between rings: a gap, as None was
+    assert context.x.dtype == np.float32 and np.isnan(context.x).any()
+    assert np.array_equal(
+        context.x[~np.isnan(context.x)], np.round(context.x[~np.isnan(context.x)])
+    )
+    assert '"bdata"' in figure.to_json()  # sent as typed arrays, not lists of numbers
+    # the compared councils' own districts would be hidden under their fills: not sent twice
+    drawn = {code for sources in frame["drawn_from"] for code, _ in sources}
+    hidden = projected[projected["code"].isin(drawn)].geometry.union_all()
+    xs, ys = context.x[~np.isnan(context.x)], context.y[~np.isnan(context.y)]
+    inside = hidden.buffer(-2000).contains(shapely.points(np.column_stack([xs, ys])))
+    assert not inside.any()
+
+
+# --- the page under AppTest: lazy tabs, controls from a link, tiles -----------------------
+
+
+def render_homelessness(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    from dashboard.ui.state import Selection
+    from dashboard.views import homelessness
+
+    homelessness.render(Selection(seat, boundary_set))
+
+
+def page(seat: str = "east", boundary_set: str = "pcon2024", **params) -> AppTest:
+    at = AppTest.from_function(
+        render_homelessness,
+        kwargs={"seat": seat, "boundary_set": boundary_set},
+        default_timeout=TIMEOUT_S,
+    )
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def text(at: AppTest) -> str:
+    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader])
+
+
+def test_default_view_runs_only_the_trend_tab(snapshot):
+    at = page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Homelessness in Nottingham"
+    assert [tab.label for tab in at.tabs] == list(view.TABS)
+    # five tiles, each with its own period text and the data's as-of line
+    assert [m.label for m in at.metric] == [
+        "Owed a duty",
+        "In TA",
+        "In TA, with children",
+        "In B&B",
+        "Sleeping rough",
+    ]
+    assert at.metric[0].value == "692" and at.metric[4].value == "27"
+    captions = [c.value for c in at.caption]
+    assert captions.count(data.as_of_text(t.HCLIC)) == 4
+    assert captions.count(data.as_of_text(t.ROUGH)) == 1
+    shown = text(at)
+    assert "**Oct-Dec 2025**: 5.33 per 1,000 households (England 3.12)" in shown
+    assert "**Autumn 2022**: England 3,069" in shown
+    assert "not Nottingham East" in " ".join(i.value for i in at.info)
+    # the trend and its controls; hidden tabs cost nothing: their sections are not drawn
+    assert at.selectbox(key="homeless_trend_measure").value == "households_owed_duty"
+    assert at.radio(key="homeless_trend_mode").value == "rate"
+    assert "5.33 per 1,000 households" in shown
+    for hidden in (
+        "Temporary accommodation on the map",
+        "Download the figures",
+        "Rough sleeping: Nottingham and the core cities",
+    ):
+        assert hidden not in shown
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 1
+
+
+def test_a_link_sets_the_trend_measure_and_mode(snapshot):
+    at = page(
+        homeless_trend_measure=t.TREND_MEASURES["households_in_temporary_accommodation"][0],
+        homeless_trend_mode=view.MODES["count"],
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning
+    assert at.selectbox(key="homeless_trend_measure").value == (
+        "households_in_temporary_accommodation"
+    )
+    assert at.radio(key="homeless_trend_mode").value == "count"
+    assert "**687 households** on 31 Dec 2025" in text(at)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Quarter", "Nottingham", "Note (Nottingham)"]
+
+
+def test_a_link_opens_the_compare_tab_with_both_groups(snapshot):
+    at = page(
+        homeless_tab="Compare",
+        homeless_compare_group=view.GROUPS["em"],
+        homeless_map_group=view.MAP_GROUPS["core"],
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning
+    assert at.radio(key="homeless_compare_group").value == "em"
+    assert at.radio(key="homeless_map_group").value == "core"
+    shown = text(at)
+    assert "2nd highest of the 34 authorities with a figure shown here" in shown
+    assert "Manchester's (12.38 per 1,000)" in shown and "No figure for Bristol" in shown
+    assert "Sheffield (E08000039) is drawn on its 2013 boundary" in shown
+    assert "Since the Homelessness Reduction Act" not in shown  # the trend tab did not run
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_the_download_tab_exports_the_chosen_areas(snapshot):
+    at = page(homeless_tab="Download")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [at.get("download_button")[0].proto.label]
+    at.radio(key="homeless_export_areas").set_value("core").run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels.append(at.get("download_button")[0].proto.label)
+    rows = [int(label.split()[2].replace(",", "")) for label in labels]
+    assert rows[1] > rows[0] > 0  # the core cities add rows to Nottingham and England
+
+
+def test_a_bad_control_value_in_a_link_falls_back_with_a_notice(snapshot):
+    from dashboard.ui import state
+
+    at = page(homeless_trend_mode="<b>all</b>")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="homeless_trend_mode").value == "rate"
+    notices = at.session_state[state.NOTICES]
+    assert any("homeless\\_trend\\_mode" in n and "<b>" not in n for n in notices)
+
+
+@pytest.mark.parametrize("seat, boundary_set, name", [("south", "pcon2010", "Nottingham South")])
+def test_only_the_coverage_tab_depends_on_the_seat(snapshot, seat, boundary_set, name):
+    at = page(seat, boundary_set, homeless_tab="Coverage and limits")
+    assert not at.exception, [e.value for e in at.exception]
+    shown = text(at)
+    assert f"{name} covers about" in shown
+    assert "What these figures do not show" in shown
+    table = at.dataframe[0].value
+    assert list(table["GSS code"]) == [t.NOTTINGHAM, "E14000867"]
