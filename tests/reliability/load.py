@@ -6,10 +6,10 @@ Run from the repository root::
 
 It starts ``streamlit run dashboard/app.py`` on a free port on 127.0.0.1, launches one Chromium
 (Debian's, as the browser tests do) and opens one Playwright context per session. Every session
-visits the pages of ``dashboard.views.registry.PAGES`` in rotation (``/<url_path>``; the first,
-default page at ``/``, where Streamlit serves it), starting on a different page, until the time is
-up. A page view counts as rendered when the page shows no running indicator (``stStatusWidget``)
-and at least one ``stMainBlockContainer`` with an element in it, still so 0.3 s later.
+visits the pages of ``dashboard.views.registry.PAGES`` in rotation (``/<url_path>``), starting
+on a different page, until the time is up. A page view counts as rendered when the page shows
+no running indicator (``stStatusWidget``) and at least one ``stMainBlockContainer`` with an
+element in it, still so 0.3 s later.
 ``--detect frames`` also waits for the server's ``script_finished`` message on the websocket; it
 is exact, but decoding every frame of 25 sessions (in Playwright's driver and here) overloads a
 two-core machine, so it is the default only for ``--navigate sidebar``, where the previous page
@@ -716,9 +716,8 @@ async def load(plan: Plan, server: Server, hard_deadline: float, summary: Summar
     from dashboard.views import registry
 
     paths = [spec.url_path for spec in registry.PAGES]
-    # app.py makes the first page the default, which Streamlit serves at "/" only: its own
-    # /<url_path> runs the main page behind a "Page not found" dialog.
-    urls = {path: "" if index == 0 else path for index, path in enumerate(paths)}
+    # Every page has its own path (the bare address only forwards to /overview).
+    urls = {path: path for path in paths}
     views: list[View] = []
     sampler: Sampler | None = None
     began = load_end = None
