@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import observations
-from dashboard.geography import outline_xy
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
 
 CITY = "E06000018"
@@ -106,6 +105,62 @@ def denominator_text(denoms: dict, names: dict[str, str]) -> str:
 # --- the monthly series -------------------------------------------------------------------
 
 
+SERIES_COLUMNS = ["series", "dataset", "measure", "area_type", "area_code", "area_name", "unit"]
+
+
+def series_pieces(
+    lad: pd.DataFrame | None, estimate: pd.DataFrame | None, seat_code: str, seat_label: str
+) -> list[pd.DataFrame]:
+    """The rows of each line, unfilled: the city and GB (DWP) and, if it has one, the seat's
+    estimate (named '<seat>, estimate')."""
+    lad = _households(lad)
+    pieces = [
+        lad[lad["area_code"] == CITY].assign(series="Nottingham (city), DWP"),
+        lad[lad["area_code"] == GB].assign(series="Great Britain, DWP"),
+    ]
+    est = _households(estimate)
+    seat = est[est["area_code"] == seat_code]
+    if not seat.empty:
+        pieces.append(seat.assign(series=f"{seat_label}, estimate"))
+    return [piece[EXPORT_COLUMNS] for piece in pieces if not piece.empty]
+
+
+def month_span(*frames: pd.DataFrame) -> pd.DatetimeIndex:
+    """Every month from the first to the last ``period_start`` in any of the frames."""
+    starts = [f["period_start"] for f in frames if not f.empty]
+    if not starts:
+        return pd.DatetimeIndex([])
+    first = min(s.min() for s in starts)
+    last = max(s.max() for s in starts)
+    return pd.date_range(first, last, freq="MS")
+
+
+def fill_gaps(rows: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """One line's rows plus an empty row (status 'not in the export') for each of ``months`` it
+    lacks, so the line breaks there instead of joining across the gap."""
+    missing = months.difference(pd.DatetimeIndex(rows["period_start"]))
+    if rows.empty or missing.empty:
+        return rows
+    template = rows.iloc[0]
+    gap = pd.DataFrame(
+        {
+            **{c: template[c] for c in SERIES_COLUMNS},
+            "period_start": missing,
+            "period_end": missing + pd.offsets.MonthEnd(0),
+            "value": np.nan,
+            "status": MISSING_STATUS,
+        }
+    )
+    return pd.concat([rows, gap], ignore_index=True)
+
+
+def join_series(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    if not pieces:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    out = pd.concat(pieces, ignore_index=True).sort_values(["series", "period_start"])
+    return out.reset_index(drop=True)
+
+
 def monthly_series(
     lad: pd.DataFrame | None,
     estimate: pd.DataFrame | None,
@@ -117,36 +172,9 @@ def monthly_series(
     Months missing from the export (January to October 2023) are added as empty rows with status
     'not in the export', so lines break there instead of joining across the gap.
     """
-    lad = _households(lad)
-    pieces = [
-        lad[lad["area_code"] == CITY].assign(series="Nottingham (city), DWP"),
-        lad[lad["area_code"] == GB].assign(series="Great Britain, DWP"),
-    ]
-    est = _households(estimate)
-    seat = est[est["area_code"] == seat_code]
-    if not seat.empty:
-        pieces.append(seat.assign(series=f"{seat_label}, estimate"))
-    frame = pd.concat(pieces, ignore_index=True)[EXPORT_COLUMNS]
-    if frame.empty:
-        return frame
-    months = pd.date_range(frame["period_start"].min(), frame["period_start"].max(), freq="MS")
-    filled = []
-    for _, rows in frame.groupby("series", sort=False):
-        template = rows.iloc[0]
-        missing = sorted(set(months) - set(rows["period_start"]))
-        gap = pd.DataFrame(
-            {
-                **{c: template[c] for c in ["series", "dataset", "measure", "area_type"]},
-                **{c: template[c] for c in ["area_code", "area_name", "unit"]},
-                "period_start": missing,
-                "period_end": [m + pd.offsets.MonthEnd(0) for m in missing],
-                "value": np.nan,
-                "status": MISSING_STATUS,
-            }
-        )
-        filled.append(pd.concat([rows, gap], ignore_index=True) if missing else rows)
-    out = pd.concat(filled, ignore_index=True).sort_values(["series", "period_start"])
-    return out.reset_index(drop=True)
+    pieces = series_pieces(lad, estimate, seat_code, seat_label)
+    months = month_span(*pieces)
+    return join_series([fill_gaps(piece, months) for piece in pieces])
 
 
 def latest_official(
@@ -236,6 +264,10 @@ def _gap_marks(frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return [shape], [note]
 
 
+def _axis(title: str, **extra) -> dict:
+    return {"title": {"text": title}, "showgrid": True, "gridcolor": "#e5e5e5", **extra}
+
+
 def _marks(y_top: float, gap_frame: pd.DataFrame, extra_shapes=(), extra_notes=()) -> dict:
     shapes, notes = _full_service_marks(y_top)
     gap_shapes, gap_notes = _gap_marks(gap_frame)
@@ -250,74 +282,79 @@ def trend_figure(
 ) -> go.Figure:
     """Households on UC by month (or per 1,000 residents): city, seat estimate, May 2025 points."""
     column = "per_1000_residents" if mode == PER_1000 else "value"
+    # Traces as dicts: go.Figure validates them once, where go.Scatter objects are validated
+    # twice (when made and again when the figure copies them).
     traces = []
     shown = series[~series["series"].str.startswith("Great Britain")]
     for name, rows in shown.groupby("series", sort=False):
         style = _series_style(name)
-        if rows[column].notna().sum() == 0:
+        values = rows[column].to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(values).all():
             continue
         traces.append(
-            go.Scatter(
-                x=rows["period_start"],
-                y=rows[column],
-                mode="lines",
-                name=name,
-                line={"color": style["color"], "dash": style["dash"], "width": 2.5},
-                connectgaps=False,
-                customdata=rows["status"].map(_status_text),
-                hovertemplate="%{x|%B %Y}: %{y:,.1f} %{customdata}<extra>" + name + "</extra>"
+            {
+                "type": "scatter",
+                "x": rows["period_start"].to_numpy(),
+                "y": values,
+                "mode": "lines",
+                "name": name,
+                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "connectgaps": False,
+                "customdata": [_status_text(s) for s in rows["status"]],
+                "hovertemplate": "%{x|%B %Y}: %{y:,.1f} %{customdata}<extra>" + name + "</extra>"
                 if mode == PER_1000
                 else "%{x|%B %Y}: %{y:,.0f} %{customdata}<extra>" + name + "</extra>",
-            )
+            }
         )
     points = official[~official["series"].str.startswith("Great Britain")]
-    for row in points.itertuples():
-        value = getattr(row, column)
+    for label, start, value in zip(
+        points["series"], points["period_start"], points[column], strict=True
+    ):
         if pd.isna(value):
             continue
-        is_city = row.series.startswith("Nottingham (city)")
+        is_city = label.startswith("Nottingham (city)")
         text = f"{value:,.1f}" if mode == PER_1000 else f"{value:,.0f}"
         traces.append(
-            go.Scatter(
-                x=[row.period_start],
-                y=[value],
-                mode="markers+text",
-                name=f"{row.series}, {month_label(row.period_start)} (p)",
-                marker={
+            {
+                "type": "scatter",
+                "x": [start],
+                "y": [float(value)],
+                "mode": "markers+text",
+                "name": f"{label}, {month_label(start)} (p)",
+                "marker": {
                     "color": BLUE if is_city else VERMILLION,
                     "size": 12,
                     "symbol": "diamond" if is_city else "star",
                     "line": {"color": BLACK, "width": 1},
                 },
-                text=[f"{text} (p)"],
-                textposition="middle left",
-                textfont={"size": 12},
-                hovertemplate=f"{row.series}, %{{x|%B %Y}}: {text}, provisional<extra></extra>",
-            )
+                "text": [f"{text} (p)"],
+                "textposition": "middle left",
+                "textfont": {"size": 12},
+                "hovertemplate": f"{label}, %{{x|%B %Y}}: {text}, provisional<extra></extra>",
+            }
         )
     values = pd.concat([shown[column], points[column]]).dropna()
     y_top = float(values.max()) * 1.08 if not values.empty else 1.0
-    figure = go.Figure(data=traces, layout=_marks(y_top, shown))
     unit = "per 1,000 residents" if mode == PER_1000 else "number of households"
-    figure.update_layout(
-        title={"text": f"Households on UC, {seat_label} and the city<br><sup>{unit}</sup>"},
-        font=FONT,
-        height=470,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        hovermode="closest",
-        plot_bgcolor="#ffffff",
-    )
-    figure.update_xaxes(title="Month of the count", showgrid=True, gridcolor="#e5e5e5")
-    figure.update_yaxes(
-        title=f"Households on UC ({unit})" if mode == PER_1000 else "Households on UC",
-        rangemode="tozero",
-        range=[0, y_top * 1.02],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        tickformat=",",
-    )
-    return figure
+    layout = {
+        **_marks(y_top, shown),
+        "title": {"text": f"Households on UC, {seat_label} and the city<br><sup>{unit}</sup>"},
+        "font": FONT,
+        "height": 470,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "hovermode": "closest",
+        "plot_bgcolor": "#ffffff",
+        "xaxis": _axis("Month of the count"),
+        "yaxis": _axis(
+            f"Households on UC ({unit})" if mode == PER_1000 else "Households on UC",
+            rangemode="tozero",
+            range=[0, y_top * 1.02],
+            tickformat=",",
+        ),
+    }
+    # One constructor call: each update_* call would run plotly's validators again.
+    return go.Figure(data=traces, layout=layout)
 
 
 def _column_name(series: str) -> str:
@@ -328,56 +365,66 @@ def _column_name(series: str) -> str:
     return f"{place} ({source})"
 
 
+def _records(frame: pd.DataFrame, column: str = "value") -> list[tuple]:
+    """(series, month, value, status) per row, in the frame's order. Plain tuples, not pandas
+    filters: these run for every seat, and a dozen filters cost more than the rest."""
+    columns = (frame["series"], frame["period_start"], frame[column], frame["status"])
+    return [
+        (name, month, np.nan if pd.isna(value) else float(value), status)
+        for name, month, value, status in zip(*columns, strict=True)
+    ]
+
+
 def trend_table(series: pd.DataFrame, official: pd.DataFrame, *, mode: str) -> pd.DataFrame:
     """The chart's numbers: one row per month, one column per series; statuses in words."""
     column = "per_1000_residents" if mode == PER_1000 else "value"
-    rows = pd.concat(
-        [series[~series["series"].str.startswith("Great Britain")], official], ignore_index=True
-    )
-    rows = rows[~rows["series"].str.startswith("Great Britain")]
-    wide = rows.pivot_table(
-        index="period_start", columns="series", values=column, aggfunc="first", dropna=False
-    )
-    flags = (
-        rows.assign(flag=rows["status"].map(_status_text))
-        .groupby("period_start")["flag"]
-        .agg(lambda s: "; ".join(sorted({p.strip() for f in s for p in f.split(";") if p.strip()})))
-    )
+    wide: dict[str, dict] = {}
+    flags: dict[pd.Timestamp, set] = {}
+    for name, month, value, status in _records(series, column) + _records(official, column):
+        if name.startswith("Great Britain"):
+            continue
+        wide.setdefault(name, {}).setdefault(month, value)
+        parts = {p.strip() for p in _status_text(status).split(";") if p.strip()}
+        flags.setdefault(month, set()).update(parts)
+    names = sorted(wide)
     # Months with no figure at all (the 2023 gap) are named in the flags line, not listed.
-    wide = wide.dropna(how="all").sort_index(ascending=False).rename(columns=_column_name)
-    wide.insert(0, "Month", [month_label(m) for m in wide.index])
-    wide["Flags"] = flags.reindex(wide.index).fillna("").to_numpy()
-    return wide.reset_index(drop=True).rename_axis(None, axis=1)
+    months = sorted(
+        {m for name in names for m, v in wide[name].items() if not np.isnan(v)}, reverse=True
+    )
+    table = {"Month": [month_label(m) for m in months]}
+    for name in names:
+        table[_column_name(name)] = np.array([wide[name].get(m, np.nan) for m in months])
+    table["Flags"] = ["; ".join(sorted(flags.get(m, ()))) for m in months]
+    return pd.DataFrame(table)
 
 
 def trend_summary(series: pd.DataFrame, official: pd.DataFrame, seat_label: str) -> str:
-    city = series[series["series"].str.startswith("Nottingham (city)")].dropna(subset=["value"])
-    if city.empty:
+    rows = [r for r in _records(series) if not np.isnan(r[2])]
+    city = [r for r in rows if r[0].startswith("Nottingham (city)")]
+    if not city:
         return "No monthly figures for Nottingham are in the snapshot."
-    at_start = city[city["period_start"] == FULL_SERVICE_MONTH]["value"]
-    last = city.iloc[-1]
+    _, last_month, last_value, last_status = city[-1]
     text = (
-        f"Nottingham had **{last['value']:,.0f}** households on Universal Credit in "
-        f"{month_label(last['period_start'])} ({_status_text(last['status']) or 'final'})"
+        f"Nottingham had **{last_value:,.0f}** households on Universal Credit in "
+        f"{month_label(last_month)} ({_status_text(last_status) or 'final'})"
     )
-    if not at_start.empty:
-        text += f", up from {at_start.iloc[0]:,.0f} in October 2018, when full service arrived"
-    seat = series[series["series"].str.endswith("estimate")].dropna(subset=["value"])
-    if not seat.empty:
+    at_start = [value for _, month, value, _ in city if month == FULL_SERVICE_MONTH]
+    if at_start:
+        text += f", up from {at_start[0]:,.0f} in October 2018, when full service arrived"
+    seat = [r for r in rows if r[0].endswith("estimate")]
+    if seat:
         text += (
-            f". An estimated **{seat['value'].iloc[-1]:,.0f}** of them lived in {seat_label} "
+            f". An estimated **{seat[-1][2]:,.0f}** of them lived in {seat_label} "
             "(our estimate from neighbourhood counts, not a DWP figure)"
         )
-    city_may = official[official["series"].str.startswith("Nottingham (city)")]
-    if not city_may.empty:
-        row = city_may.iloc[0]
-        text += (
-            f". DWP's provisional figure for {month_label(row['period_start'])} is "
-            f"{row['value']:,.0f} for the city"
-        )
-        seat_may = official[official["series"] == f"{seat_label}, DWP"]
-        if not seat_may.empty:
-            text += f" and {seat_may['value'].iloc[0]:,.0f} for {seat_label}"
+    may = _records(official)
+    city_may = [r for r in may if r[0].startswith("Nottingham (city)")]
+    if city_may:
+        _, month, value, _ = city_may[0]
+        text += f". DWP's provisional figure for {month_label(month)} is {value:,.0f} for the city"
+        seat_may = [r for r in may if r[0] == f"{seat_label}, DWP"]
+        if seat_may:
+            text += f" and {seat_may[0][2]:,.0f} for {seat_label}"
     return text + "."
 
 
@@ -391,6 +438,19 @@ def index_base_months(series: pd.DataFrame) -> list[pd.Timestamp]:
     return sorted(counts[counts == series["series"].nunique()].index)
 
 
+def common_base_months(
+    lad: pd.DataFrame | None, estimate: pd.DataFrame | None
+) -> list[pd.Timestamp]:
+    """Months where the city, GB and every seat's estimate have a positive count: base months
+    that suit any seat's chart, so a chosen month survives a change of seat."""
+    lad = _households(lad)
+    est = _households(estimate)
+    rows = [lad[lad["area_code"] == code] for code in (CITY, GB)]
+    rows += [group for _, group in est.groupby("area_code", observed=True)]
+    months = [set(r.loc[r["value"] > 0, "period_start"]) for r in rows]
+    return sorted(set.intersection(*months)) if months else []
+
+
 def indexed(series: pd.DataFrame, base: pd.Timestamp) -> pd.DataFrame:
     base_values = series[series["period_start"] == base].set_index("series")["value"]
     out = series.copy()
@@ -399,27 +459,32 @@ def indexed(series: pd.DataFrame, base: pd.Timestamp) -> pd.DataFrame:
 
 
 def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
+    lines: dict[str, list[tuple]] = {}
+    for record in _records(frame, "index"):
+        lines.setdefault(record[0], []).append(record)
     traces, labels = [], []
-    for name, rows in frame.groupby("series", sort=False):
+    for name, rows in lines.items():
         style = _series_style(name)
         traces.append(
-            go.Scatter(
-                x=rows["period_start"],
-                y=rows["index"],
-                mode="lines",
-                name=name,
-                line={"color": style["color"], "dash": style["dash"], "width": 2.5},
-                connectgaps=False,
-                hovertemplate="%{x|%B %Y}: %{y:,.0f}<extra>" + name + "</extra>",
-            )
+            {
+                "type": "scatter",
+                "x": [month for _, month, _, _ in rows],
+                "y": np.array([value for _, _, value, _ in rows]),
+                "mode": "lines",
+                "name": name,
+                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "connectgaps": False,
+                "hovertemplate": "%{x|%B %Y}: %{y:,.0f}<extra>" + name + "</extra>",
+            }
         )
-        last = rows.dropna(subset=["index"]).iloc[-1:]
-        if not last.empty:
+        known = [(month, value) for _, month, value, _ in rows if not np.isnan(value)]
+        if known:
+            month, value = known[-1]
             labels.append(
                 {
-                    "x": last["period_start"].iloc[0],
-                    "y": last["index"].iloc[0],
-                    "text": f"{last['index'].iloc[0]:,.0f}",
+                    "x": month,
+                    "y": value,
+                    "text": f"{value:,.0f}",
                     "showarrow": False,
                     "xanchor": "left",
                     "xshift": 6,
@@ -438,39 +503,37 @@ def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
         "line": {"color": BLACK, "width": 1},
     }
     city = frame[frame["series"].str.startswith("Nottingham (city)")]
-    figure = go.Figure(data=traces, layout=_marks(y_top, city, [base_line], labels))
-    figure.update_layout(
-        title={
+    layout = {
+        **_marks(y_top, city, [base_line], labels),
+        "title": {
             "text": f"Growth in households on UC<br><sup>indexed: {month_label(base)} = 100</sup>"
         },
-        font=FONT,
-        height=440,
-        margin={"l": 10, "r": 40, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        plot_bgcolor="#ffffff",
-    )
-    figure.update_xaxes(title="Month of the count", showgrid=True, gridcolor="#e5e5e5")
-    figure.update_yaxes(
-        title=f"Index ({month_label(base)} = 100)",
-        rangemode="tozero",
-        range=[0, y_top * 1.02],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-    )
-    return figure
+        "font": FONT,
+        "height": 440,
+        "margin": {"l": 10, "r": 40, "t": 60, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "plot_bgcolor": "#ffffff",
+        "xaxis": _axis("Month of the count"),
+        "yaxis": _axis(
+            f"Index ({month_label(base)} = 100)", rangemode="tozero", range=[0, y_top * 1.02]
+        ),
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def index_table(frame: pd.DataFrame) -> pd.DataFrame:
-    wide = (
-        frame.pivot_table(
-            index="period_start", columns="series", values="index", aggfunc="first", dropna=False
-        )
-        .dropna(how="all")
-        .sort_index(ascending=False)
-        .rename(columns=_column_name)
+    """The index chart's numbers: one row per month with any figure, one column per series."""
+    wide: dict[str, dict] = {}
+    for name, month, value, _ in _records(frame, "index"):
+        wide.setdefault(name, {}).setdefault(month, value)
+    names = sorted(wide)
+    months = sorted(
+        {m for name in names for m, v in wide[name].items() if not np.isnan(v)}, reverse=True
     )
-    wide.insert(0, "Month", [month_label(m) for m in wide.index])
-    return wide.reset_index(drop=True).rename_axis(None, axis=1)
+    table = {"Month": [month_label(m) for m in months]}
+    for name in names:
+        table[_column_name(name)] = np.array([wide[name].get(m, np.nan) for m in months])
+    return pd.DataFrame(table)
 
 
 def index_summary(frame: pd.DataFrame, base: pd.Timestamp) -> str:
@@ -543,31 +606,32 @@ def _class_of(value: float, classes: list[tuple[float, float]]) -> int:
     return len(classes) - 1
 
 
-def _rings(geometries) -> tuple[list, list]:
-    xs: list = []
-    ys: list = []
-    for geometry in geometries:
-        x, y = outline_xy(geometry)
-        xs.extend(x)
-        ys.extend(y)
-    return xs, ys
+GAP = np.full((1, 2), np.nan)  # breaks a line trace between rings
 
 
-def msoa_map_figure(
-    shapes: gpd.GeoDataFrame,
-    month_rows: pd.DataFrame,
-    *,
-    month: pd.Timestamp,
-    vmax: float,
-    seat: gpd.GeoDataFrame,
-    seat_label: str,
-    other_seats: gpd.GeoDataFrame | None = None,
-) -> go.Figure:
-    """Households on UC by MSOA in classes fixed across months, each area labelled with its count.
+def _rings(geometries) -> tuple[np.ndarray, np.ndarray]:
+    """Exterior rings as x/y arrays broken by NaN, rounded to the metre.
 
-    One filled trace per class (not per area) keeps the figure small and quick to build; the
-    labels carry each area's hover text.
+    Numpy arrays, not lists: plotly validates and serialises them (as typed arrays) an order of
+    magnitude faster, which matters for a map redrawn per seat and month.
     """
+    pieces = []
+    for geometry in geometries:
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            pieces.append(np.asarray(polygon.exterior.coords)[:, :2])
+            pieces.append(GAP)
+    if not pieces:
+        return np.empty(0, np.float32), np.empty(0, np.float32)
+    xy = np.round(np.concatenate(pieces)).astype(np.float32)
+    return xy[:, 0], xy[:, 1]
+
+
+def msoa_month_traces(
+    shapes: gpd.GeoDataFrame, month_rows: pd.DataFrame, *, vmax: float
+) -> tuple[go.Scatter, ...]:
+    """The seat-independent layer of the map: one filled trace per class (not per area, which
+    keeps the figure small and quick to build), the nil/no-figure areas, and count labels that
+    carry each area's hover text. Classes are fixed across months by ``vmax``."""
     values = month_rows.set_index("area_name")
     value = shapes["msoa_name"].map(values["value"])
     status = shapes["msoa_name"].map(values["status"]).map(_status_text)
@@ -620,12 +684,14 @@ def msoa_map_figure(
     ]
     labels = ["" if pd.isna(v) else f"{v:,.0f}" for v in value]
     dark = np.array([k is not None and (k + 0.5) / len(classes) > 0.55 for k in klass])
+    centre_x = np.round(centres.x.to_numpy()).astype(np.float32)
+    centre_y = np.round(centres.y.to_numpy()).astype(np.float32)
     for is_dark in (False, True):
         mask = dark == is_dark
         traces.append(
             go.Scatter(
-                x=centres.x[mask],
-                y=centres.y[mask],
+                x=centre_x[mask],
+                y=centre_y[mask],
                 mode="markers+text",
                 marker={"size": 14, "opacity": 0},
                 text=[t for t, m in zip(labels, mask, strict=True) if m],
@@ -635,6 +701,14 @@ def msoa_map_figure(
                 showlegend=False,
             )
         )
+    return tuple(traces)
+
+
+def seat_traces(
+    seat: gpd.GeoDataFrame, seat_label: str, other_seats: gpd.GeoDataFrame | None = None
+) -> tuple[go.Scatter, ...]:
+    """The selected seat's outline (and the city's other seats, dotted) over the map."""
+    traces = []
     if other_seats is not None and not other_seats.empty:
         xs, ys = _rings(other_seats.geometry)
         traces.append(
@@ -660,15 +734,18 @@ def msoa_map_figure(
             hoverinfo="skip",
         )
     )
-    figure = go.Figure(data=traces)
-    minx, miny, maxx, maxy = shapes.total_bounds
+    return tuple(traces)
+
+
+def msoa_map_layout(shapes: gpd.GeoDataFrame, month: pd.Timestamp) -> dict:
+    minx, miny, maxx, maxy = (float(v) for v in shapes.total_bounds)
     pad = 400
-    figure.update_layout(
-        title={"text": f"Households on UC by MSOA<br><sup>{month_label(month)}</sup>"},
-        font=FONT,
-        height=760,
-        margin={"l": 0, "r": 0, "t": 60, "b": 10},
-        legend={
+    return {
+        "title": {"text": f"Households on UC by MSOA<br><sup>{month_label(month)}</sup>"},
+        "font": FONT,
+        "height": 760,
+        "margin": {"l": 0, "r": 0, "t": 60, "b": 10},
+        "legend": {
             "title": {"text": "Households on UC: "},
             "orientation": "h",
             "x": 0,
@@ -676,15 +753,38 @@ def msoa_map_figure(
             "yanchor": "top",
             "font": {"size": 12},
         },
-        plot_bgcolor="#ffffff",
-        dragmode="pan",
-        hovermode="closest",
+        "plot_bgcolor": "#ffffff",
+        "dragmode": "pan",
+        "hovermode": "closest",
+        "xaxis": {"visible": False, "range": [minx - pad, maxx + pad]},
+        "yaxis": {
+            "visible": False,
+            "range": [miny - pad, maxy + pad],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
+    }
+
+
+def msoa_map_figure(
+    shapes: gpd.GeoDataFrame,
+    month_rows: pd.DataFrame,
+    *,
+    month: pd.Timestamp,
+    vmax: float,
+    seat: gpd.GeoDataFrame,
+    seat_label: str,
+    other_seats: gpd.GeoDataFrame | None = None,
+) -> go.Figure:
+    """Households on UC by MSOA in classes fixed across months, each area labelled with its count,
+    under the selected seat's outline."""
+    return go.Figure(
+        data=[
+            *msoa_month_traces(shapes, month_rows, vmax=vmax),
+            *seat_traces(seat, seat_label, other_seats),
+        ],
+        layout=msoa_map_layout(shapes, month),
     )
-    figure.update_xaxes(visible=False, range=[minx - pad, maxx + pad])
-    figure.update_yaxes(
-        visible=False, range=[miny - pad, maxy + pad], scaleanchor="x", scaleratio=1
-    )
-    return figure
 
 
 def msoa_table(month_rows: pd.DataFrame, weights: pd.DataFrame | None, seat_code: str):
@@ -708,6 +808,12 @@ def msoa_table(month_rows: pd.DataFrame, weights: pd.DataFrame | None, seat_code
 
 def msoa_summary(month_rows: pd.DataFrame, weights, seat_code: str, seat_label: str) -> str:
     known = month_rows.dropna(subset=["value"])
+    nil = (month_rows["status"] == NIL_STATUS).sum()
+    if known.empty and nil:
+        return (
+            f"In {month_label(month_rows['period_start'].iloc[0])}, no neighbourhood (MSOA) had "
+            f"a count: {nil} of the {len(month_rows)} showed '..' (nil or negligible, not zero)."
+        )
     if known.empty:
         return "No neighbourhood figures for this month."
     top = known.sort_values("value").iloc[-1]
@@ -716,7 +822,6 @@ def msoa_summary(month_rows: pd.DataFrame, weights, seat_code: str, seat_label: 
         f"{len(month_rows)} neighbourhoods (MSOAs) had a figure; the most households on UC were "
         f"in {top['area_name']} ({top['value']:,.0f})"
     )
-    nil = (month_rows["status"] == NIL_STATUS).sum()
     if nil:
         text += f"; {nil} showed '..' (nil or negligible, not zero)"
     if weights is not None:
@@ -798,60 +903,58 @@ def comparison_figure(
         for c, g in zip(ordered["area_code"], ordered["group"], strict=True)
     ]
     fmt = "{:,.1f}" if mode == PER_1000 else "{:,.0f}"
-    figure = go.Figure(
-        go.Bar(
-            x=ordered[column],
-            y=labels,
-            orientation="h",
-            marker={"color": colours},
-            text=[fmt.format(v) if pd.notna(v) else "n/a" for v in ordered[column]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
-            showlegend=False,
-        )
+    bar = go.Bar(
+        x=ordered[column].to_numpy(dtype=float),
+        y=labels,
+        orientation="h",
+        marker={"color": colours},
+        text=[fmt.format(v) if pd.notna(v) else "n/a" for v in ordered[column]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
+        showlegend=False,
     )
     reference = median[column]
-    figure.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=reference,
-        x1=reference,
-        y0=0,
-        y1=1,
-        line={"color": BLACK, "width": 1.5, "dash": "dash"},
-    )
-    figure.add_annotation(
-        x=reference,
-        y=1.0,
-        yref="paper",
-        text=f"Median GB seat: {fmt.format(reference)}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"size": 12},
-    )
+    median_line = {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": reference,
+        "x1": reference,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": BLACK, "width": 1.5, "dash": "dash"},
+    }
+    median_note = {
+        "x": reference,
+        "y": 1.0,
+        "yref": "paper",
+        "text": f"Median GB seat: {fmt.format(reference)}",
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": 12},
+    }
     unit = "households on UC per 1,000 residents" if mode == PER_1000 else "households on UC"
     month = month_label(frame["period_start"].iloc[0]) if not frame.empty else ""
-    figure.update_layout(
-        title={
+    layout = {
+        "title": {
             "text": f"Nottingham's seats and similar city seats, {month} (provisional)<br><sup>"
             "▶ vermillion: the selected seat · blue: other Nottingham seats · grey: Leicester "
             "and Derby</sup>"
         },
-        font=FONT,
-        height=460,
-        margin={"l": 10, "r": 60, "t": 80, "b": 10},
-        plot_bgcolor="#ffffff",
-    )
-    figure.update_xaxes(
-        title=unit[0].upper() + unit[1:] + " (July 2024 constituencies)",
-        tickformat=",",
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        range=[0, float(ordered[column].max()) * 1.18 if not ordered.empty else 1],
-    )
-    return figure
+        "shapes": [median_line],
+        "annotations": [median_note],
+        "font": FONT,
+        "height": 460,
+        "margin": {"l": 10, "r": 60, "t": 80, "b": 10},
+        "plot_bgcolor": "#ffffff",
+        "xaxis": _axis(
+            unit[0].upper() + unit[1:] + " (July 2024 constituencies)",
+            tickformat=",",
+            range=[0, float(ordered[column].max()) * 1.18 if not ordered.empty else 1],
+        ),
+    }
+    return go.Figure(data=[bar], layout=layout)
 
 
 def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,65 +1,97 @@
-"""What a person sees on the Universal Credit page: charts, estimate label, May 2025 check."""
+"""What a person sees on the Universal Credit page: tiles with their dates, the labelled estimate,
+tabs and controls opened from a link, the neighbourhood map, and the page on a phone."""
+
+import urllib.parse
 
 import pytest
 
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
+TIMEOUT_MS = 180000
 
 
-def _tall_screenshot(page, name: str) -> None:
-    # Streamlit scrolls inside its main block, so a full-page shot needs a tall viewport.
-    page.set_viewport_size({"width": 1400, "height": 6500})
+def open_page(page, app_url, *, chart: bool = True, **params) -> None:
+    query = urllib.parse.urlencode(params)
+    page.goto(f"{app_url}/universal-credit?{query}")
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    if chart:
+        page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
     page.wait_for_timeout(1500)
-    screenshot(page, name)
 
 
-def _no_errors(page) -> None:
+def selected_tab(page) -> str:
+    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
+
+
+def no_errors(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
 
 
-def test_universal_credit_page_for_nottingham_east_2024(page, app_url):
-    page.goto(f"{app_url}/universal-credit?area=E14001410")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=60000)
-    page.wait_for_timeout(1500)
+def test_default_tab_shows_tiles_the_labelled_estimate_and_the_trend(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    open_page(page, app_url, area="E14001410")
     assert page.get_by_text("Nottingham East: Universal Credit").is_visible()
-    assert page.get_by_text("Estimate, not a DWP figure.").is_visible()
-    # 4 charts: trend, index, neighbourhood map, comparison.
-    assert page.locator(".js-plotly-plot").count() == 4
-    # The estimate-against-official sentence, with the numbers checked in tests/ui.
-    assert page.get_by_text("18,224").first.is_visible()
-    assert page.get_by_text("296 (1.6%) below").first.is_visible()
-    assert page.get_by_text("UC full service").first.count() == 1
-    assert page.get_by_text("What this page does not show yet").is_visible()
+    assert selected_tab(page) == "Trend"
+    for value in ("18,520", "14,176", "47,824"):
+        assert page.get_by_test_id("stMetricValue").get_by_text(value).is_visible()
+    assert page.get_by_text("Data as of").count() == 3  # one under each tile
+    assert page.get_by_text("Derived by this dashboard from DWP's neighbourhood").is_visible()
+    assert page.get_by_text("Estimate, not a DWP figure.", exact=True).is_visible()
+    # Only the open tab is drawn: the trend, with full service marked and the 2023 gap named.
+    assert page.locator(".js-plotly-plot").count() == 1
+    chart = page.locator(".js-plotly-plot")
+    assert chart.get_by_text("UC full service").count() == 1
+    assert chart.get_by_text("not in the").count() == 1
     assert page.get_by_role("button", name="Download the monthly series").count() == 1
-    _no_errors(page)
-    _tall_screenshot(page, "uc-east-2024")
+    no_errors(page)
+    screenshot(page, "uc-east-2024")
 
-    page.set_viewport_size({"width": 375, "height": 9000})
+    page.set_viewport_size({"width": 375, "height": 3000})
     page.wait_for_timeout(1500)
-    _no_errors(page)
+    no_errors(page)
     screenshot(page, "uc-east-2024-375px")
 
 
-def test_per_1000_and_north_and_kimberley_has_no_estimate(page, app_url):
-    page.goto(f"{app_url}/universal-credit?area=E14001411")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+def test_a_link_opens_the_map_at_a_month(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    open_page(page, app_url, area="E14000865", uc_tab="Map", uc_map_month="January 2019")
+    assert selected_tab(page) == "Map"
+    slider = page.get_by_role("slider")
+    assert slider.count() == 1 and slider.get_attribute("aria-valuetext") == "January 2019"
+    summary = "In January 2019, 38 of Nottingham's 38 neighbourhoods (MSOAs) had a figure"
+    assert page.get_by_text(summary).is_visible()
+    assert page.locator(".js-plotly-plot").count() == 1
+    chart = page.locator(".js-plotly-plot")
+    assert chart.get_by_text("January 2019").count() >= 1  # the map's subtitle
+    assert chart.get_by_text("Nottingham East (2010-2024 boundaries)").count() == 1
+    # Every neighbourhood had under 250 households then: one colour class, filled.
+    assert chart.get_by_text("0 to 249").count() == 1
+    assert chart.locator("path.js-fill").count() >= 1
+    assert page.get_by_role("button", name="Download January 2019 by MSOA").count() == 1
+    no_errors(page)
+    screenshot(page, "uc-east-2010-map-jan-2019")
+
+    # Moving to another tab runs it and puts it in the link; the month stays in the link.
+    page.get_by_role("tab", name="Estimate check").click()
+    page.get_by_text("cannot be checked directly").wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    assert "uc_tab=Estimate+check" in page.url or "uc_tab=Estimate%20check" in page.url
+    no_errors(page)
+
+
+def test_per_1000_from_a_link_and_north_and_kimberley_has_no_estimate(page, app_url):
+    open_page(page, app_url, area="E14001411", uc_trend_mode="Per 1,000 residents")
+    assert page.get_by_role("radio", name="Per 1,000 residents").is_checked()
     assert page.get_by_text("has no monthly estimate").first.is_visible()
-    page.get_by_text("Per 1,000 residents").first.click()
-    # The rerun may not have started when the click returns: wait for its text, not the spinner.
-    page.get_by_text("One denominator for every month").wait_for(timeout=60000)
-    wait_for_app(page)
-    _no_errors(page)
-    _tall_screenshot(page, "uc-north-kimberley-2024-per1000")
+    assert page.get_by_text("One denominator for every month").is_visible()
+    no_errors(page)
 
 
 def test_2010_boundaries_explain_the_missing_official_figure(page, app_url):
-    page.goto(f"{app_url}/universal-credit?area=E14000867")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    open_page(page, app_url, area="E14000867", uc_tab="Compare", uc_compare_mode="Households")
+    assert selected_tab(page) == "Compare"
     assert page.get_by_text("has no official figure").first.is_visible()
-    assert page.get_by_text("cannot be checked directly").first.is_visible()
-    _no_errors(page)
-    _tall_screenshot(page, "uc-south-2010")
+    assert page.get_by_role("radio", name="Households").is_checked()
+    no_errors(page)

@@ -199,3 +199,156 @@ def test_monthly_export_has_codes_flags_and_provenance(snapshot, t):
     assert "derived by this dashboard, not an official figure" in text  # the estimate is ours
     assert "E14001410,Nottingham East,2025-05-01" in text and "18520" in text
     assert "estimate; provisional" in text and charts.MISSING_STATUS in text
+
+
+def test_base_months_are_the_same_for_every_seat(t):
+    common = charts.common_base_months(t["lad"], t["est"])
+    assert M("2019-01-01") in common
+    for code in (EAST_2024, EAST_2010, NK_2024, SOUTH_2024):
+        series = charts.monthly_series(t["lad"], t["est"], code, "Seat")
+        assert set(common) <= set(charts.index_base_months(series))
+    # Before March 2016 some seats' estimates are 0 (every MSOA '..'): no base for all of them.
+    assert min(common) == M("2016-03-01")
+
+
+def test_gap_rows_from_pieces_match_the_whole_series(t):
+    pieces = charts.series_pieces(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    months = charts.month_span(*pieces)
+    assert (months[0], months[-1], len(months)) == (M("2015-08-01"), M("2023-11-01"), 100)
+    joined = charts.join_series([charts.fill_gaps(piece, months) for piece in pieces])
+    whole = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
+    pd.testing.assert_frame_equal(joined, whole)
+
+
+def test_map_layers_use_typed_arrays_and_an_all_nil_month_says_so(snapshot, t):
+    msoa = t["msoa"]
+    codes = msoa[msoa["area_type"] == "msoa"][["area_code", "area_name"]]
+    shapes = charts.msoa_shapes(snapshot.table("ons_local_boundaries_2013", "lsoa2011"), codes)
+    early = charts.msoa_month(msoa, M("2015-08-01"))
+    traces = charts.msoa_month_traces(shapes, early, vmax=2000)
+    fills = [tr for tr in traces if tr.fill == "toself"]
+    assert [tr.name for tr in fills] == ["'..' nil or negligible (not zero)"]
+    # Rings are numpy arrays broken by NaN: plotly sends them as compact typed arrays.
+    assert fills[0].x.dtype == "float32" and pd.isna(fills[0].x).any()
+    summary = charts.msoa_summary(early, None, EAST_2024, "East")
+    assert summary == (
+        "In August 2015, no neighbourhood (MSOA) had a count: 38 of the 38 showed '..' "
+        "(nil or negligible, not zero)."
+    )
+
+
+# --- the page under AppTest: lazy tabs, controls read from a link ---------------------------
+
+TIMEOUT_S = 120
+
+
+def render_uc(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    import streamlit as st
+
+    from dashboard.ui import state
+    from dashboard.ui.state import Selection
+    from dashboard.views import universal_credit
+
+    slot = st.container()
+    seat = st.session_state.get("test_seat", seat)
+    boundary_set = st.session_state.get("test_set", boundary_set)
+    universal_credit.render(Selection(seat, boundary_set))
+    state.show_url_notices(slot)
+
+
+def page(seat: str = "east", boundary_set: str = "pcon2024", **params):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(
+        render_uc, kwargs={"seat": seat, "boundary_set": boundary_set}, default_timeout=TIMEOUT_S
+    )
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at) -> str:
+    parts = [*at.markdown, *at.caption, *at.subheader, *at.warning, *at.info]
+    return " ".join(str(p.value) for p in parts)
+
+
+def test_default_view_runs_only_the_trend_tab():
+    from dashboard.views import universal_credit as view
+
+    at = page()
+    assert at.title[0].value == "Nottingham East: Universal Credit"
+    assert [tab.label for tab in at.tabs] == list(view.TABS)
+    # Three tiles, each keeping its own period and with the data's as-of line under it.
+    assert [m.label for m in at.metric] == [
+        "DWP, May 2025 (p)",
+        "Our estimate, Nov 2023",
+        "Nottingham city, May 2025 (p)",
+    ]
+    assert [m.value for m in at.metric] == ["18,520", "14,176", "47,824"]
+    assert sum(c.value.startswith("Data as of") for c in at.caption) == 3
+    text = shown(at)
+    assert "Derived by this dashboard from DWP's neighbourhood (MSOA) counts" in text
+    assert "Estimate, not a DWP figure." in text
+    assert "households on Universal Credit in November 2023" in text
+    assert at.radio(key="uc_trend_mode").value == charts.COUNT
+    # Hidden tabs cost nothing: their controls and charts are not drawn.
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.select_slider and "How good is the monthly estimate?" not in text
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 91
+
+
+def test_a_link_opens_the_map_at_a_month():
+    at = page(uc_tab="Map", uc_map_month="January 2019")
+    assert at.select_slider(key="uc_map_month").value == M("2019-01-01")
+    text = shown(at)
+    assert "In January 2019, 38 of Nottingham's 38 neighbourhoods (MSOAs) had a figure" in text
+    assert "17 of them lie wholly or partly in Nottingham East" in text
+    assert "derived by this dashboard" in text  # the share-in-seat column is ours
+    table = at.dataframe[0].value.set_index("MSOA")
+    assert table.loc["Nottingham 001", "Households on UC"] == "41"
+    assert len(at.get("plotly_chart")) == 1 and not at.radio
+    assert at.query_params["uc_map_month"] == "January 2019"
+
+
+def test_a_link_sets_growth_base_and_per_1000_residents():
+    at = page(uc_tab="Growth", uc_index_base="June 2020")
+    assert at.select_slider(key="uc_index_base").value == M("2020-06-01")
+    text = shown(at)
+    assert "From June 2020 to November 2023" in text
+    assert "line is an estimate derived by this dashboard" in text
+    at = page(uc_trend_mode="Per 1,000 residents")
+    assert at.radio(key="uc_trend_mode").value == charts.PER_1000
+    assert "One denominator for every month" in shown(at)
+    at = page(uc_tab="Compare", uc_compare_mode="Per 1,000 residents")
+    assert at.radio(key="uc_compare_mode").value == charts.PER_1000
+
+
+def test_a_bad_control_value_is_ignored_with_a_notice():
+    at = page(uc_tab="Map", uc_map_month="<b>Smarch 2019</b>")
+    assert at.select_slider(key="uc_map_month").value == M("2023-11-01")
+    notices = [w.value for w in at.warning if "not one of the choices" in w.value]
+    assert notices and "<b>" not in notices[0] and "Month" in notices[0]
+
+
+def test_chosen_base_month_survives_seat_and_boundary_changes():
+    at = page(uc_tab="Growth", uc_index_base="March 2016")
+    for seat, boundary_set in [("north", "pcon2024"), ("south", "pcon2010"), ("east", "pcon2024")]:
+        at.session_state["test_seat"] = seat
+        at.session_state["test_set"] = boundary_set
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.select_slider(key="uc_index_base").value == M("2016-03-01")
+        assert "From March 2016 to November 2023" in shown(at)
+
+
+def test_seats_without_an_estimate_or_an_official_figure_say_why():
+    at = page("north", "pcon2024")
+    assert at.metric[1].value == "no figure"
+    assert "has no monthly estimate" in shown(at)
+    at = page("south", "pcon2010", uc_tab="Estimate check")
+    text = shown(at)
+    assert "cannot be checked directly" in text and "derived by this dashboard" in text
+    at = page("south", "pcon2010", uc_tab="Compare")
+    assert "has no official figure" in shown(at)
