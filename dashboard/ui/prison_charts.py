@@ -30,19 +30,67 @@ SCORE_COLOURS = {1: VERMILLION, 2: ORANGE, 3: SKY, 4: GREEN}
 LABEL_LEVELS = (0.99, 0.91, 0.83)
 
 
-def _layout(figure: go.Figure, title: str, height: int = 480, **extra) -> go.Figure:
-    settings = {"margin": {"l": 60, "r": 20, "t": 85, "b": 60}, **extra}
-    figure.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        font=FONT,
-        height=height,
-        plot_bgcolor="#ffffff",
-        hoverlabel={"font_size": 13},
-        **settings,
-    )
-    figure.update_xaxes(showline=True, linecolor="#444", gridcolor="#e6e6e6")
-    figure.update_yaxes(showline=True, linecolor="#444", gridcolor="#e6e6e6")
-    return figure
+AXIS = {"showline": True, "linecolor": "#444", "gridcolor": "#e6e6e6"}
+NOTE_BACKGROUND = "rgba(255,255,255,0.85)"
+
+
+def _axis(title: str = "", **settings) -> dict:
+    return {**AXIS, "title": {"text": title}, **settings}
+
+
+def _figure(
+    traces: list[dict],
+    title: str,
+    *,
+    height: int = 480,
+    xaxis: dict,
+    yaxis: dict,
+    legend_y: float,
+    **extra,
+) -> go.Figure:
+    """One validated constructor call: every add_*/update_* call re-runs plotly's validators,
+    which made these figures several times slower to build than to draw."""
+    layout = {
+        "title": {"text": title, "font": {"size": 16}},
+        "font": FONT,
+        "height": height,
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"size": 13}},
+        "margin": {"l": 60, "r": 20, "t": 85, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "top", "y": legend_y, "x": 0},
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        **extra,
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def _reference_line(y: float, dash: str, text: str = "", where: str = "top right"):
+    """A horizontal line across the plot and its label: add_hline's shape and note, built as
+    plain dicts (add_hline costs ~16 ms a call)."""
+    line = {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "y0": y,
+        "y1": y,
+        "line": {"color": BLACK, "dash": dash, "width": 1.5},
+    }
+    if not text:
+        return line, None
+    note = {
+        "xref": "x domain",
+        "x": 1,
+        "y": y,
+        "text": text,
+        "showarrow": False,
+        "xanchor": "right",
+        "yanchor": "bottom" if where.startswith("top") else "top",
+        "font": {"size": 12},
+        "bgcolor": NOTE_BACKGROUND,
+    }
+    return line, note
 
 
 def _chart_label(event) -> str:
@@ -55,32 +103,11 @@ def _chart_label(event) -> str:
     return event.label.replace(", ", "<br>", 1)
 
 
-def population_chart(series: pd.DataFrame, events: pd.DataFrame, first: int, last: int):
-    """Population against operational capacity and CNA, monthly, gaps kept, events marked."""
-    figure = go.Figure()
-    for measure, style in CAPACITY_STYLE.items():
-        figure.add_trace(
-            go.Scatter(
-                x=series["date"],
-                y=series[measure],
-                mode="lines+markers",
-                name=pdata.CAPACITY_MEASURES[measure],
-                line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
-                marker={"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
-                connectgaps=False,
-                customdata=series[["status"]].fillna("").to_numpy(),
-                hovertemplate=f"{pdata.CAPACITY_MEASURES[measure]}: %{{y:,.0f}}<br>"
-                "%{x|%-d %b %Y}<extra></extra>",
-            )
-        )
-    x_start = pd.Timestamp(year=first, month=1, day=1)
-    x_end = pd.Timestamp(year=last, month=12, day=31)
-    held = series["date"].dropna()
-    if not events.empty and not held.empty and first <= held.min().year:
-        # Show inspections just before the first figure too (HMP Nottingham: 2010).
-        x_start = min(x_start, events["start"].min())
+def _event_marks(events: pd.DataFrame, x_start, x_end) -> tuple[list[dict], list[dict]]:
+    """Inspections as dotted lines (or shaded years when the month is not stated), the Urgent
+    Notification as a thick vermillion line, each labelled at one of three heights."""
     shown = events[(events["end"] >= x_start) & (events["start"] <= x_end)]
-    shapes, notes = [], []  # set in one layout update: add_vline etc. validate on every call
+    shapes, notes = [], []
     for index, event in enumerate(shown.itertuples()):
         urgent = event.kind == "urgent_notification"
         if event.year_only:
@@ -124,69 +151,110 @@ def population_chart(series: pd.DataFrame, events: pd.DataFrame, first: int, las
                 "text": _chart_label(event),
                 "showarrow": False,
                 "font": {"size": 11, "color": VERMILLION if urgent else "#222"},
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "bgcolor": NOTE_BACKGROUND,
                 "xanchor": "center",
                 "yanchor": "top",
             }
         )
-    figure.update_layout(shapes=shapes, annotations=notes)
+    return shapes, notes
+
+
+def population_chart(series: pd.DataFrame, events: pd.DataFrame, first: int, last: int):
+    """Population against operational capacity and CNA, monthly, gaps kept, events marked."""
+    traces = [
+        {
+            "type": "scatter",
+            "x": series["date"],
+            "y": series[measure],
+            "mode": "lines+markers",
+            "name": pdata.CAPACITY_MEASURES[measure],
+            "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
+            "marker": {"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
+            "connectgaps": False,
+            "hovertemplate": f"{pdata.CAPACITY_MEASURES[measure]}: %{{y:,.0f}}<br>"
+            "%{x|%-d %b %Y}<extra></extra>",
+        }
+        for measure, style in CAPACITY_STYLE.items()
+    ]
+    x_start = pd.Timestamp(year=first, month=1, day=1)
+    x_end = pd.Timestamp(year=last, month=12, day=31)
+    held = series["date"].dropna()
+    if not events.empty and not held.empty and first <= held.min().year:
+        # Show inspections just before the first figure too (HMP Nottingham: 2010).
+        x_start = min(x_start, events["start"].min())
+    shapes, notes = _event_marks(events, x_start, x_end)
     gap = pdata.between_sources_gap(pdata.filter_years(series, first, last))
     if gap is not None:
-        figure.add_annotation(
-            x=gap[0] + (gap[1] - gap[0]) / 2,
-            y=0.35,
-            yref="paper",
-            text="No figures<br>in our sources<br>"
-            f"{gap[0].strftime('%b %Y')}-<br>{gap[1].strftime('%b %Y')}",
-            showarrow=False,
-            font={"size": 11, "color": "#444"},
+        notes.append(
+            {
+                "x": gap[0] + (gap[1] - gap[0]) / 2,
+                "y": 0.35,
+                "yref": "paper",
+                "text": "No figures<br>in our sources<br>"
+                f"{gap[0].strftime('%b %Y')}-<br>{gap[1].strftime('%b %Y')}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#444"},
+            }
         )
     top = series[list(CAPACITY_STYLE)].max().max()
-    figure.update_yaxes(
-        title="Prisoners or places (count)",
-        range=[0, (top if pd.notna(top) else 1000) * 1.45],
-        tickformat=",",
-    )
-    figure.update_xaxes(title="Bulletin date", range=[x_start, x_end])
-    _layout(
-        figure,
+    return _figure(
+        traces,
         "HMP Nottingham: population and capacity<br>"
         "<sup>inspections and the Urgent Notification marked</sup>",
         height=540,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        xaxis=_axis("Bulletin date", range=[x_start, x_end]),
+        yaxis=_axis(
+            "Prisoners or places (count)",
+            range=[0, (top if pd.notna(top) else 1000) * 1.45],
+            tickformat=",",
+        ),
+        legend_y=-0.15,
         hovermode="x unified",
+        shapes=shapes,
+        annotations=notes,
     )
-    return figure
 
 
 def national_population_chart(series: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
     styles = {
         "Monthly bulletin total": {"color": BLUE, "dash": "solid", "symbol": "circle"},
         "Weekly population figures": {"color": BLACK, "dash": "dot", "symbol": None},
     }
+    traces = []
     for label, rows in series.groupby("series", sort=False):
         style = styles.get(label, {"color": GREY, "dash": "solid", "symbol": None})
-        figure.add_trace(
-            go.Scatter(
-                x=rows["date"],
-                y=rows["population"],
-                name=label,
-                mode="lines+markers" if style["symbol"] else "lines",
-                line={"color": style["color"], "dash": style["dash"], "width": 2},
-                marker={"symbol": style["symbol"] or "circle", "size": 5},
-                connectgaps=False,
-                hovertemplate=f"{label}: %{{y:,.0f}}<br>%{{x|%-d %b %Y}}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["date"],
+                "y": rows["population"],
+                "name": label,
+                "mode": "lines+markers" if style["symbol"] else "lines",
+                "line": {"color": style["color"], "dash": style["dash"], "width": 2},
+                "marker": {"symbol": style["symbol"] or "circle", "size": 5},
+                "connectgaps": False,
+                "hovertemplate": f"{label}: %{{y:,.0f}}<br>%{{x|%-d %b %Y}}<extra></extra>",
+            }
         )
-    figure.update_yaxes(title="Prisoners (count)", tickformat=",")
-    figure.update_xaxes(title="Date")
-    return _layout(
-        figure,
+    return _figure(
+        traces,
         "England and Wales: prison population",
         height=400,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        xaxis=_axis("Date"),
+        yaxis=_axis("Prisoners (count)", tickformat=","),
+        legend_y=-0.2,
     )
+
+
+def _legend_square(name: str, colour: str) -> dict:
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"symbol": "square", "size": 14, "color": colour},
+        "name": name,
+    }
 
 
 def judgement_grid_chart(grid: pd.DataFrame) -> go.Figure:
@@ -209,127 +277,111 @@ def judgement_grid_chart(grid: pd.DataFrame) -> go.Figure:
     for score in range(1, 5):
         low, high = (score - 1) / 4, score / 4
         scale += [[low, SCORE_COLOURS[score]], [high, SCORE_COLOURS[score]]]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Heatmap(
-            z=wide.to_numpy(dtype=float),
-            x=x_labels,
-            y=inspections,
-            zmin=0.5,
-            zmax=4.5,
-            colorscale=scale,
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            opacity=0.6,
-            hoverinfo="skip",
-        )
-    )
     missing = wide.isna().to_numpy()
-    figure.add_trace(
-        go.Heatmap(
-            z=[[1.0 if m else None for m in row] for row in missing],
-            x=x_labels,
-            y=inspections,
-            colorscale=[[0, "#E4E4E4"], [1, "#E4E4E4"]],
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            hoverinfo="skip",
-        )
-    )
-    # One layout update, not 32 add_annotation calls: plotly validates each call separately.
-    figure.update_layout(
-        annotations=[
-            {
-                "x": x_labels[column_index],
-                "y": inspection,
-                "text": str(text.iloc[row_index, column_index]).replace(" ", "<br>", 1),
-                "showarrow": False,
-                "font": {"size": 10.5, "color": "#111"},
-            }
-            for row_index, inspection in enumerate(inspections)
-            for column_index in range(len(tests))
-        ]
-    )
-    for score in (4, 3, 2, 1):
-        figure.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 14, "color": SCORE_COLOURS[score]},
-                name=f"{pdata.SCORE_LABELS[score]} ({score})",
-            )
-        )
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={"symbol": "square", "size": 14, "color": "#E4E4E4"},
-            name="No grade in our sources",
-        )
-    )
-    figure.update_xaxes(
-        side="top", showgrid=False, showline=False, tickfont={"size": 11}, tickangle=0
-    )
-    # Row names such as "2010" or "Sep 2014" would otherwise turn the axis into dates.
-    figure.update_yaxes(
-        type="category",
-        autorange="reversed",
-        showgrid=False,
-        showline=False,
-        title="",
-        tickfont={"size": 11},
-    )
-    return _layout(
-        figure,
+    cells = {"x": x_labels, "y": inspections, "xgap": 3, "ygap": 3, "hoverinfo": "skip"}
+    traces = [
+        {
+            "type": "heatmap",
+            "z": wide.to_numpy(dtype=float),
+            "zmin": 0.5,
+            "zmax": 4.5,
+            "colorscale": scale,
+            "showscale": False,
+            "opacity": 0.6,
+            **cells,
+        },
+        {
+            "type": "heatmap",
+            "z": [[1.0 if m else None for m in row] for row in missing],
+            "colorscale": [[0, "#E4E4E4"], [1, "#E4E4E4"]],
+            "showscale": False,
+            **cells,
+        },
+        *(
+            _legend_square(f"{pdata.SCORE_LABELS[score]} ({score})", SCORE_COLOURS[score])
+            for score in (4, 3, 2, 1)
+        ),
+        _legend_square("No grade in our sources", "#E4E4E4"),
+    ]
+    notes = [
+        {
+            "x": x_labels[column_index],
+            "y": inspection,
+            "text": str(text.iloc[row_index, column_index]).replace(" ", "<br>", 1),
+            "showarrow": False,
+            "font": {"size": 10.5, "color": "#111"},
+        }
+        for row_index, inspection in enumerate(inspections)
+        for column_index in range(len(tests))
+    ]
+    return _figure(
+        traces,
         "HMIP judgements on HMP Nottingham",
         height=140 + 52 * len(inspections),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+        xaxis=_axis(side="top", showgrid=False, showline=False, tickfont={"size": 11}, tickangle=0),
+        # Row names such as "2010" or "Sep 2014" would otherwise turn the axis into dates.
+        yaxis=_axis(
+            type="category",
+            autorange="reversed",
+            showgrid=False,
+            showline=False,
+            tickfont={"size": 11},
+        ),
+        legend_y=-0.02,
         margin={"l": 10, "r": 10, "t": 120, "b": 70},
+        annotations=notes,
     )
 
 
 def standards_chart(series: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
     styles = {
         "pct_prisons_good_safety": (VERMILLION, "solid", "circle"),
         "pct_prisons_good_respect": (BLUE, "dash", "square"),
         "pct_prisons_good_purposeful_activity": (GREEN, "dot", "diamond"),
         "pct_prisons_good_rehabilitation_release": (PURPLE, "dashdot", "triangle-up"),
     }
+    traces = []
     for measure, rows in series.groupby("measure", sort=False):
         colour, dash, symbol = styles[measure]
-        figure.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=rows["value"],
-                name=pdata.STANDARDS_MEASURES[measure],
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 2.5 if "safety" in measure else 2},
-                marker={"symbol": symbol, "size": 7},
-                connectgaps=False,
-                hovertemplate="%{x}: %{y:.0f}%<extra>"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["year"],
+                "y": rows["value"],
+                "name": pdata.STANDARDS_MEASURES[measure],
+                "mode": "lines+markers",
+                "line": {
+                    "color": colour,
+                    "dash": dash,
+                    "width": 2.5 if "safety" in measure else 2,
+                },
+                "marker": {"symbol": symbol, "size": 7},
+                "connectgaps": False,
+                "hovertemplate": "%{x}: %{y:.0f}%<extra>"
                 + pdata.STANDARDS_MEASURES[measure]
                 + "</extra>",
-            )
+            }
         )
-    missing = series[series["value"].isna()]["year"].unique()
-    for year in missing:
-        figure.add_annotation(
-            x=year, y=92, text=f"No figure<br>{year}", showarrow=False, font={"size": 11}
-        )
-    figure.update_yaxes(title="Judged good or reasonably good (%)", range=[0, 100])
-    figure.update_xaxes(title="Financial year of inspection", type="category", tickangle=-45)
-    return _layout(
-        figure,
+    notes = [
+        {
+            "x": year,
+            "y": 92,
+            "text": f"No figure<br>{year}",
+            "showarrow": False,
+            "font": {"size": 11},
+        }
+        for year in series[series["value"].isna()]["year"].unique()
+    ]
+    return _figure(
+        traces,
         "England and Wales: prisons inspected<br>"
         "<sup>share judged good or reasonably good, by healthy prison test</sup>",
         height=440,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.32, "x": 0},
+        xaxis=_axis("Financial year of inspection", type="category", tickangle=-45),
+        yaxis=_axis("Judged good or reasonably good (%)", range=[0, 100]),
+        legend_y=-0.32,
         margin={"l": 60, "r": 20, "t": 85, "b": 130},
+        annotations=notes,
     )
 
 
@@ -341,18 +393,21 @@ def _ranked_bars(
     order_ascending: bool,
     label_format: str = "{:,.0f}",
     label_below: bool = False,
-) -> go.Figure:
+) -> tuple[list[dict], list[dict]]:
+    """Bars ranked by ``value``, one trace per group, and an arrow naming HMP Nottingham."""
     rows = table.sort_values(value, ascending=order_ascending, ignore_index=True)
-    rows["position"] = range(1, len(rows) + 1)
-    figure = go.Figure()
+    position = pd.Series(range(1, len(rows) + 1))
+    traces = []
     for group, style in GROUP_STYLE.items():
-        cells = rows[rows["group"] == group]
-        figure.add_trace(
-            go.Bar(
-                x=cells["position"],
-                y=cells[value],
-                name=group,
-                marker={
+        mask = (rows["group"] == group).to_numpy()
+        cells = rows[mask]
+        traces.append(
+            {
+                "type": "bar",
+                "x": position[mask].to_numpy(),
+                "y": cells[value].to_numpy(dtype=float),
+                "name": group,
+                "marker": {
                     "color": style["color"],
                     "pattern": {
                         "shape": style["pattern"],
@@ -362,37 +417,42 @@ def _ranked_bars(
                     },
                     "line": {"width": 0},
                 },
-                customdata=cells[["area_name", "area_code"]],
-                hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+                "customdata": cells[["area_name", "area_code"]].to_numpy(),
+                "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
                 + hover_value
                 + "<extra></extra>",
-            )
+            }
         )
-    home = rows[rows["area_code"] == pdata.PRISON]
-    if not home.empty:
-        home = home.iloc[0]
-        figure.add_annotation(
-            x=home["position"],
-            y=home[value],
-            text=f"<b>HMP Nottingham</b><br>{label_format.format(home[value])}",
-            showarrow=True,
-            arrowhead=2,
-            arrowcolor=VERMILLION,
-            ax=50,
-            ay=60 if label_below else -60,
-            font={"size": 13, "color": VERMILLION},
-            bgcolor="rgba(255,255,255,0.9)",
+    notes = []
+    home = (rows["area_code"] == pdata.PRISON).to_numpy()
+    if home.any():
+        at = int(home.argmax())
+        y = float(rows[value].iloc[at])
+        notes.append(
+            {
+                "x": at + 1,
+                "y": y,
+                "text": f"<b>HMP Nottingham</b><br>{label_format.format(y)}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowcolor": VERMILLION,
+                "ax": 50,
+                "ay": 60 if label_below else -60,
+                "font": {"size": 13, "color": VERMILLION},
+                "bgcolor": "rgba(255,255,255,0.9)",
+            }
         )
-    figure.update_layout(bargap=0.1, barmode="overlay")
-    figure.update_xaxes(range=[0, len(rows) + 1])
-    return figure
+    return traces, notes
 
 
 def safety_distribution_chart(table: pd.DataFrame, rate: str) -> go.Figure:
     label = pdata.SAFETY_MEASURES[rate][1]
-    figure = _ranked_bars(table, rate, hover_value=f"{label}: %{{y:,.1f}}", order_ascending=False)
+    traces, notes = _ranked_bars(
+        table, rate, hover_value=f"{label}: %{{y:,.1f}}", order_ascending=False
+    )
     median, pooled = table[rate].median(), pdata.pooled_rate(table, rate)
     # The two lines can be close: label the higher above its line, the lower below its line.
+    shapes = []
     for y, text, dash, where in (
         (median, "Median prison", "dash", "top right" if median >= pooled else "bottom right"),
         (
@@ -402,73 +462,88 @@ def safety_distribution_chart(table: pd.DataFrame, rate: str) -> go.Figure:
             "top right" if pooled > median else "bottom right",
         ),
     ):
-        figure.add_hline(
-            y=y,
-            line={"color": BLACK, "dash": dash, "width": 1.5},
-            annotation_text=f"{text}: {y:,.0f}",
-            annotation_position=where,
-            annotation_font_size=12,
-            annotation_bgcolor="rgba(255,255,255,0.85)",
-        )
-    figure.update_yaxes(title="Incidents per 1,000 prisoners", tickformat=",")
-    figure.update_xaxes(title=f"Prisons ranked from highest rate (1) to lowest ({len(table)})")
-    return _layout(
-        figure,
+        line, note = _reference_line(y, dash, f"{text}: {y:,.0f}", where)
+        shapes.append(line)
+        notes.append(note)
+    return _figure(
+        traces,
         f"{pdata.SAFETY_SHORT[rate]}, by prison<br>"
         f"<sup>Apr 2025-Mar 2026; {len(table)} prisons; compiled by a third party</sup>",
         height=500,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        xaxis=_axis(
+            f"Prisons ranked from highest rate (1) to lowest ({len(table)})",
+            range=[0, len(table) + 1],
+        ),
+        yaxis=_axis("Incidents per 1,000 prisoners", tickformat=","),
+        legend_y=-0.18,
+        bargap=0.1,
+        barmode="overlay",
+        shapes=shapes,
+        annotations=notes,
     )
 
 
 def national_safety_chart(series: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
     styles = {
         "assault_rate": (BLUE, "solid", "circle"),
         "serious_assault_rate": (ORANGE, "dash", "diamond"),
         "self_harm_rate": (VERMILLION, "dot", "square"),
     }
+    traces = []
     for measure, rows in series.groupby("measure", sort=False):
         colour, dash, symbol = styles[measure]
-        figure.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=rows["value"],
-                name=pdata.NATIONAL_SAFETY_MEASURES[measure],
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 2.5},
-                marker={"symbol": symbol, "size": 7},
-                connectgaps=False,
-                customdata=rows[["status"]].fillna(""),
-                hovertemplate="%{x}: %{y:,.0f}<br>%{customdata[0]}<extra>"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["year"],
+                "y": rows["value"],
+                "name": pdata.NATIONAL_SAFETY_MEASURES[measure],
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 2.5},
+                "marker": {"symbol": symbol, "size": 7},
+                "connectgaps": False,
+                "customdata": rows[["status"]].fillna("").to_numpy(),
+                "hovertemplate": "%{x}: %{y:,.0f}<br>%{customdata[0]}<extra>"
                 + pdata.NATIONAL_SAFETY_MEASURES[measure]
                 + "</extra>",
-            )
+            }
         )
-    figure.add_vline(x=2019, line={"color": "#555", "dash": "dot", "width": 1})
-    figure.add_annotation(
-        x=2019,
-        y=1,
-        yref="paper",
-        text="Assault definition<br>changed in 2019",
-        showarrow=False,
-        xanchor="left",
-        font={"size": 11},
-    )
-    figure.update_yaxes(title="Incidents per 1,000 prisoners", tickformat=",", rangemode="tozero")
-    figure.update_xaxes(title="Calendar year", dtick=2)
-    return _layout(
-        figure,
+    return _figure(
+        traces,
         "England and Wales: assaults and<br>self-harm per 1,000 prisoners",
         height=440,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        xaxis=_axis("Calendar year", dtick=2),
+        yaxis=_axis("Incidents per 1,000 prisoners", tickformat=",", rangemode="tozero"),
+        legend_y=-0.2,
+        shapes=[
+            {
+                "type": "line",
+                "x0": 2019,
+                "x1": 2019,
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#555", "dash": "dot", "width": 1},
+            }
+        ],
+        annotations=[
+            {
+                "x": 2019,
+                "y": 1,
+                "yref": "paper",
+                "text": "Assault definition<br>changed in 2019",
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 11},
+            }
+        ],
     )
 
 
 def staffing_chart(prisons: pd.DataFrame, national: pd.DataFrame, group: str) -> go.Figure:
     """Each prison's staff in post above or below its benchmark, in percent (bars from zero)."""
     label = pdata.STAFF_MEASURES[group]
-    figure = _ranked_bars(
+    traces, notes = _ranked_bars(
         prisons,
         "pct_vs_benchmark",
         hover_value="%{y:+.1f}% against benchmark",
@@ -476,29 +551,28 @@ def staffing_chart(prisons: pd.DataFrame, national: pd.DataFrame, group: str) ->
         label_format="{:+.1f}%",
         label_below=True,
     )
-    figure.add_hline(y=0, line={"color": BLACK, "width": 1.5})
+    zero, _ = _reference_line(0, "solid")
+    shapes = [zero]
     if not national.empty:
         value = national.iloc[0]["pct_vs_benchmark"]
-        figure.add_hline(
-            y=value,
-            line={"color": BLACK, "dash": "dot", "width": 1.5},
-            annotation_text=f"All public sector prisons: {value:+.1f}%",
-            annotation_position="top right",
-            annotation_font_size=12,
-            annotation_bgcolor="rgba(255,255,255,0.85)",
-        )
-    figure.update_yaxes(
-        title="Staff in post against benchmark (%, FTE)", ticksuffix="%", zeroline=False
-    )
-    figure.update_xaxes(
-        title=f"Prisons ranked from furthest below benchmark (1) to most staffed ({len(prisons)})"
-    )
-    return _layout(
-        figure,
+        line, note = _reference_line(value, "dot", f"All public sector prisons: {value:+.1f}%")
+        shapes.append(line)
+        notes.append(note)
+    return _figure(
+        traces,
         f"{label}: staff in post<br>against benchmark, 30 June 2016<br>"
         f"<sup>{len(prisons)} public sector prisons; below zero = short of benchmark</sup>",
         height=500,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        xaxis=_axis(
+            f"Prisons ranked from furthest below benchmark (1) to most staffed ({len(prisons)})",
+            range=[0, len(prisons) + 1],
+        ),
+        yaxis=_axis("Staff in post against benchmark (%, FTE)", ticksuffix="%", zeroline=False),
+        legend_y=-0.18,
+        bargap=0.1,
+        barmode="overlay",
+        shapes=shapes,
+        annotations=notes,
     )
 
 
@@ -507,20 +581,21 @@ def highlight_site(figure: go.Figure, sites: pd.DataFrame, site_id: str) -> go.F
     site = sites[sites["site_id"] == site_id]
     if site.empty:
         return figure
+    name, postcode = site.iloc[0]["name"], site.iloc[0]["postcode"]
     figure.add_trace(
-        go.Scatter(
-            x=site["easting"],
-            y=site["northing"],
-            mode="markers",
-            marker={
+        {
+            "type": "scatter",
+            "x": site["easting"].to_numpy(),
+            "y": site["northing"].to_numpy(),
+            "mode": "markers",
+            "marker": {
                 "symbol": "circle-open",
                 "size": 30,
                 "color": VERMILLION,
                 "line": {"width": 4, "color": VERMILLION},
             },
-            name=f"{site.iloc[0]['name']} (ringed)",
-            hovertemplate=f"<b>{site.iloc[0]['name']}</b><br>{site.iloc[0]['postcode']}"
-            "<extra></extra>",
-        )
+            "name": f"{name} (ringed)",
+            "hovertemplate": f"<b>{name}</b><br>{postcode}<extra></extra>",
+        }
     )
     return figure

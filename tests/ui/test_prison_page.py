@@ -1,6 +1,11 @@
-"""The HMP Nottingham page in AppTest: widgets change what is shown, with no exception."""
+"""The HMP Nottingham page in AppTest: lazy tabs and controls opened from a link, widgets change
+what is shown, with no exception."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from dashboard.ui import data
+from dashboard.views import prison
 
 
 def render_page():
@@ -8,6 +13,15 @@ def render_page():
     from dashboard.views import prison
 
     prison.render(Selection("east", "pcon2024"))
+
+
+def _open(**params) -> AppTest:
+    at = AppTest.from_function(render_page, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def _table_with(at, column):
@@ -18,21 +32,102 @@ def _markdown(at, needle):
     return [m.value for m in at.markdown if needle in m.value]
 
 
-def test_widgets_switch_measure_group_and_years():
-    at = AppTest.from_function(render_page, default_timeout=120).run()
-    assert not at.exception
+def test_tiles_and_intro_sit_above_the_tabs_with_the_data_date():
+    at = _open()
     assert at.title[0].value == "HMP Nottingham"
-    assert _markdown(at, "**457 assault incidents**")
-    assert any("Compiled by a third party from MoJ tables" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    # monthly_establishments_nottingham_extract.csv, month 2026-07: 939 held, 131% of CNA
+    assert metrics["Population, 27 Jul 2026"] == "939"
+    assert metrics["% of in-use CNA"] == "131%"
+    as_of = data.as_of_text("moj_population_bulletin_nottingham_2018_2026")
+    assert [c.value for c in at.caption].count(as_of) == len(at.metric) == 4
+    # The default tab is the crowding chart; hidden tabs' code does not run.
+    assert [h.value for h in at.header] == ["Population and crowding"]
+    assert _markdown(at, "HMP Nottingham held **939** men")
+    assert not _markdown(at, "assault incidents")
 
+
+def test_every_tab_has_its_content_and_labels():
+    expected = {
+        "Crowding": "Population and crowding",
+        "Inspections": "What inspectors found",
+        "Assaults and self-harm": "Violence and self-harm, April 2025 to March 2026",
+        "Staffing": "Staffing against benchmark, 30 June 2016",
+        "Map": "Where it is",
+    }
+    assert set(expected) | {"Gaps in the record"} == set(prison.TABS)
+    for tab, header in expected.items():
+        at = _open(prison_tab=tab)
+        assert [h.value for h in at.header] == [header], tab
+    at = _open(prison_tab="Assaults and self-harm")
+    assert any("Compiled by a third party from MoJ tables" in w.value for w in at.warning)
+    assert _markdown(at, ":orange-badge[Third-party compilation]")
+    at = _open(prison_tab="Gaps in the record")
+    assert at.subheader[0].value == "What the published record does not tell us"
+    assert _markdown(at, "No official safety series by prison")
+
+
+def test_widgets_switch_measure_group_and_years():
+    at = _open(prison_tab="Assaults and self-harm")
+    assert _markdown(at, "**457 assault incidents**")
     at.radio(key="prison_safety_measure").set_value("self_harm_rate").run()
     assert _markdown(at, "**628 self-harm incidents**")
     at.toggle(key="prison_safety_only_group").set_value(True).run()
     assert len(_table_with(at, "Rank of 108")) == 21
 
+    at = _open(prison_tab="Staffing")
     at.radio(key="prison_staff_group").set_value("band_3_5").run()
     assert _markdown(at, "**210.1 FTE prison officers (bands 3-5)**")
 
+    at = _open()
     at.select_slider(key="prison_years").set_value((2018, 2026)).run()
     assert len(_table_with(at, "Bulletin date")) == 15
     assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "params, widget, key, value, shown",
+    [
+        (
+            {
+                "prison_tab": "Assaults and self-harm",
+                "prison_safety_measure": "Self-harm incidents per 1,000 prisoners",
+                "prison_safety_only_group": "true",
+            },
+            "radio",
+            "prison_safety_measure",
+            "self_harm_rate",
+            "**628 self-harm incidents**",
+        ),
+        (
+            {"prison_tab": "Staffing", "prison_staff_group": "Operational support grades"},
+            "radio",
+            "prison_staff_group",
+            "osg",
+            "FTE operational support grades**",
+        ),
+        (
+            {"prison_years": ["2018", "2026"]},
+            "select_slider",
+            "prison_years",
+            (2018, 2026),
+            "On 27 July 2026 HMP Nottingham held **939**",
+        ),
+    ],
+    ids=["safety", "staffing", "years"],
+)
+def test_a_link_reproduces_the_view(params, widget, key, value, shown):
+    at = _open(**params)
+    assert getattr(at, widget)(key=key).value == value
+    assert _markdown(at, shown)
+    if "prison_safety_only_group" in params:
+        assert at.toggle(key="prison_safety_only_group").value is True
+        assert len(_table_with(at, "Rank of 108")) == 21
+    if key == "prison_years":
+        assert len(_table_with(at, "Bulletin date")) == 15
+
+
+def test_the_map_follows_the_seat():
+    at = _open(prison_tab="Map")
+    assert _markdown(at, "lies in **Nottingham East** (E14001410")
+    assert not _markdown(at, "It is outside")
