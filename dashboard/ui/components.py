@@ -1,5 +1,7 @@
 """Small Streamlit building blocks shared by pages: source captions, chart beside its table."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -20,6 +22,27 @@ def as_of_caption(*dataset_ids: str) -> None:
 
 def no_data(what: str, why: str) -> None:
     st.info(f"**No data for {what}.** {why}", icon="ℹ️")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's view model: the figure, the table beside it and its one-line summary.
+    Pages cache these (data.memo) and share them between sessions: never mutate one."""
+
+    figure: go.Figure
+    table: pd.DataFrame
+    summary: str
+
+
+def draw(chart: Chart, *, key: str, sources: tuple[str, ...], chart_width: int = 3) -> None:
+    chart_with_table(
+        chart.figure,
+        chart.table,
+        summary=chart.summary,
+        key=key,
+        sources=sources,
+        chart_width=chart_width,
+    )
 
 
 def chart_with_table(

@@ -9,7 +9,6 @@ change redraws the page from cache.
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import catalogue, geography
@@ -54,15 +53,6 @@ def month_label(month: pd.Timestamp) -> str:
 
 
 # --- view models: cached per process, read-only -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    """What ``components.chart_with_table`` draws: a figure, its table and its summary."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -162,7 +152,7 @@ def _peers(choice: str) -> Peers:
 
 @dataclass(frozen=True)
 class Trend:
-    chart: Chart
+    chart: components.Chart
     notes: tuple[str, ...]
 
 
@@ -190,28 +180,30 @@ def _trend_model(measure: str, choice: str, start: pd.Timestamp, end: pd.Timesta
         if measure == "pct_within_4h_type1"
         else "",
     ]
-    chart = Chart(figure, ad.trend_table(frame, peers.legend), ad.trend_sentence(frame, measure))
+    chart = components.Chart(
+        figure, ad.trend_table(frame, peers.legend), ad.trend_sentence(frame, measure)
+    )
     return Trend(chart, tuple(filter(None, notes)))
 
 
 @data.memo
-def _waits_model(per_admission: bool, start: pd.Timestamp, end: pd.Timestamp) -> Chart:
+def _waits_model(per_admission: bool, start: pd.Timestamp, end: pd.Timestamp) -> components.Chart:
     base = _base()
     waits = ad.waits_frame(base.cut.local, start, end)
     figure = charts.waits_figure(
         waits, per_admission=per_admission, gap=base.gap, start=start, end=end
     )
-    return Chart(figure, ad.waits_table(waits), ad.waits_sentence(waits))
+    return components.Chart(figure, ad.waits_table(waits), ad.waits_sentence(waits))
 
 
 @data.memo
-def _attendances_model(start: pd.Timestamp, end: pd.Timestamp) -> Chart:
+def _attendances_model(start: pd.Timestamp, end: pd.Timestamp) -> components.Chart:
     local = _base().cut.local
     frame = ad.attendances_frame(local, start, end)
     figure = charts.attendances_figure(
         frame, episodes=ad.other_episodes(local), start=start, end=end
     )
-    return Chart(figure, ad.attendances_table(frame), ad.attendances_sentence(frame))
+    return components.Chart(figure, ad.attendances_table(frame), ad.attendances_sentence(frame))
 
 
 @data.memo
@@ -220,9 +212,9 @@ def _other_sentence() -> str:
 
 
 @data.memo
-def _seasonal_model(measure: str) -> Chart:
+def _seasonal_model(measure: str) -> components.Chart:
     wide = ad.seasonal_frame(_base().cut.local, measure)
-    return Chart(
+    return components.Chart(
         charts.seasonal_figure(wide, measure),
         ad.seasonal_table(wide, measure),
         ad.seasonal_sentence(wide, measure),
@@ -230,7 +222,7 @@ def _seasonal_model(measure: str) -> Chart:
 
 
 @data.memo
-def _rank_model(month: pd.Timestamp, measure: str, choice: str) -> Chart | None:
+def _rank_model(month: pd.Timestamp, measure: str, choice: str) -> components.Chart | None:
     base = _base()
     obs = base.cut.ranked
     ranked = ad.rank_frame(obs, base.trusts, month, measure)
@@ -247,11 +239,11 @@ def _rank_model(month: pd.Timestamp, measure: str, choice: str) -> Chart | None:
         england=None if england is None or pd.isna(england) else float(england),
     )
     summary = ad.rank_sentence(ranked, month, measure, None if pd.isna(status) else status)
-    return Chart(figure, ad.rank_table(ranked), summary)
+    return components.Chart(figure, ad.rank_table(ranked), summary)
 
 
 @data.memo
-def _map_model(seat: str, boundary_set: str) -> Chart | None:
+def _map_model(seat: str, boundary_set: str) -> components.Chart | None:
     selection = Selection(seat, boundary_set)
     sites = data.table("named_sites", "sites")
     south = geography.SEATS["south"].codes[boundary_set]
@@ -288,7 +280,7 @@ def _map_model(seat: str, boundary_set: str) -> Chart | None:
         f"{places}. QMC runs the trust's type 1 emergency department: it lies in "
         "Nottingham South, but it is the A&E Nottingham East residents use."
     )
-    return Chart(figure, table, summary)
+    return components.Chart(figure, table, summary)
 
 
 @dataclass(frozen=True)
@@ -314,7 +306,7 @@ def _export_model(
 
 
 @data.memo
-def _history_model() -> Chart | None:
+def _history_model() -> components.Chart | None:
     history = data.observations(ad.HISTORY_DATASET)
     if history is None:
         return None
@@ -327,21 +319,10 @@ def _history_model() -> Chart | None:
             "Monthly files %": frame["monthly"].round(1),
         }
     ).iloc[::-1]
-    return Chart(charts.history_figure(frame), table, ad.history_sentence(frame))
+    return components.Chart(charts.history_figure(frame), table, ad.history_sentence(frame))
 
 
 # --- drawing ----------------------------------------------------------------------------------
-
-
-def _draw(chart: Chart, *, key: str, sources: tuple[str, ...], chart_width: int = 3) -> None:
-    components.chart_with_table(
-        chart.figure,
-        chart.table,
-        summary=chart.summary,
-        key=key,
-        sources=sources,
-        chart_width=chart_width,
-    )
 
 
 def _tiles() -> None:
@@ -377,7 +358,7 @@ def _trend(choice: str, start, end) -> None:
         key="ae_measure",
     )
     model = _trend_model(measure, choice, start, end)
-    _draw(model.chart, key="ae_trend", sources=(ad.DATASET,), chart_width=4)
+    components.draw(model.chart, key="ae_trend", sources=(ad.DATASET,), chart_width=4)
     for note in model.notes:
         st.caption(note)
     peers = _peers(choice)
@@ -403,13 +384,15 @@ def _waits_and_attendances(start, end) -> None:
         horizontal=True,
         key="ae_waits_view",
     )
-    _draw(_waits_model(view == "per_admission", start, end), key="ae_waits", sources=(ad.DATASET,))
+    components.draw(
+        _waits_model(view == "per_admission", start, end), key="ae_waits", sources=(ad.DATASET,)
+    )
     st.caption(
         "A 12-hour wait is counted from the decision to admit a patient to their admission (a "
         "'trolley wait'), not from arrival. The rate per 100 admissions is calculated here, not "
         "published by NHS England."
     )
-    _draw(_attendances_model(start, end), key="ae_attendances", sources=(ad.DATASET,))
+    components.draw(_attendances_model(start, end), key="ae_attendances", sources=(ad.DATASET,))
     sentence = _other_sentence()
     if sentence:
         st.caption(sentence)
@@ -424,7 +407,7 @@ def _seasonal() -> None:
         format_func=ad.MEASURE_LABELS.get,
         key="ae_season_measure",
     )
-    _draw(_seasonal_model(measure), key="ae_season", sources=(ad.DATASET,))
+    components.draw(_seasonal_model(measure), key="ae_season", sources=(ad.DATASET,))
     st.caption(
         "Years run April to March, as NHS years do, so each winter is one line. Older years are "
         "grey (hover for the year); years with no 4-hour figures (the field test) have no line."
@@ -453,7 +436,7 @@ def _rank(months, choice: str) -> None:
     if model is None:
         components.no_data("the ranking", f"No trust reported {measure} for {month:%B %Y}.")
         return
-    _draw(model, key="ae_rank", sources=(ad.DATASET,), chart_width=4)
+    components.draw(model, key="ae_rank", sources=(ad.DATASET,), chart_width=4)
     st.caption(
         "Ranked: every provider with type 1 (major emergency department) attendances that "
         "month and a 4-hour figure. All-types figures depend on which walk-in and urgent "
@@ -467,7 +450,7 @@ def _map(selection: Selection) -> None:
     if model is None:
         components.no_data("the map", "The snapshot has no boundaries or sites; rebuild it.")
         return
-    _draw(
+    components.draw(
         model,
         key="ae_map",
         sources=("named_sites", "ons_pcon_boundaries", "ons_local_boundaries_2013"),
@@ -515,7 +498,7 @@ def _notes() -> None:
     model = _history_model()
     if model is not None:
         st.subheader("England's longer record, since 2010")
-        _draw(model, key="ae_history", sources=(ad.HISTORY_DATASET, ad.DATASET))
+        components.draw(model, key="ae_history", sources=(ad.HISTORY_DATASET, ad.DATASET))
         st.caption(
             "November 2010 to May 2015 are estimated from weekly data; from May 2019 to May 2023 "
             "England's figure leaves out the field-test trusts."

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import catalogue, geography
@@ -53,15 +52,6 @@ SHARES = (
     ),
     (t.HOUSEHOLD_TYPE_PREFIX, "household type", "Household type", "homeless_household_types"),
 )
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart's view model: what `components.chart_with_table` draws. Read-only, shared."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -149,9 +139,9 @@ def _tiles() -> tuple[Tile, ...]:
 
 
 @data.memo
-def _trend_chart(measure: str, mode: str) -> Chart:
+def _trend_chart(measure: str, mode: str) -> components.Chart:
     frame = t.trend_frame(_hclic(), measure, mode)
-    return Chart(
+    return components.Chart(
         charts.trend_figure(frame, measure, mode),
         t.trend_table(frame, mode),
         t.trend_summary(frame, measure, mode),
@@ -159,18 +149,20 @@ def _trend_chart(measure: str, mode: str) -> Chart:
 
 
 @data.memo
-def _ta_charts() -> tuple[Chart, Chart]:
+def _ta_charts() -> tuple[components.Chart, components.Chart]:
     hclic = _hclic()
     counts = charts.ta_counts_frame(hclic)
     total = t.trend_frame(hclic, "households_in_temporary_accommodation", "count")
     types = t.ta_types_frame(hclic)
     return (
-        Chart(
+        components.Chart(
             charts.ta_counts_figure(counts),
             charts.ta_counts_table(counts),
             t.trend_summary(total, "households_in_temporary_accommodation", "count"),
         ),
-        Chart(charts.ta_types_figure(types), t.ta_types_table(types), t.ta_types_summary(types)),
+        components.Chart(
+            charts.ta_types_figure(types), t.ta_types_table(types), t.ta_types_summary(types)
+        ),
     )
 
 
@@ -180,14 +172,14 @@ def _ta_ranking() -> tuple[pd.DataFrame, pd.Timestamp]:
 
 
 @data.memo
-def _comparison_chart(group: str) -> Chart:
+def _comparison_chart(group: str) -> components.Chart:
     hclic = _hclic()
     ranking, day = _ta_ranking()
     frame = t.comparator_frame(ranking, hclic, group, day)
     figure = charts.comparator_figure(
         frame, day_label=t.quarter_label(day, True), group_label=GROUPS[group]
     )
-    return Chart(figure, t.comparator_table(frame), t.rank_sentence(ranking, day, frame))
+    return components.Chart(figure, t.comparator_table(frame), t.rank_sentence(ranking, day, frame))
 
 
 @data.memo
@@ -198,7 +190,7 @@ def _lads():
 
 
 @data.memo
-def _ta_map(group: str) -> tuple[Chart, tuple[str, ...]] | None:
+def _ta_map(group: str) -> tuple[components.Chart, tuple[str, ...]] | None:
     lads = _lads()
     if lads is None:
         return None
@@ -221,7 +213,7 @@ def _ta_map(group: str) -> tuple[Chart, tuple[str, ...]] | None:
         england_rate=england_rate,
         named=group == "core",
     )
-    chart = Chart(
+    chart = components.Chart(
         figure,
         charts.ta_map_table(frame, not_on_map),
         charts.ta_map_summary(frame, not_on_map, day_label=day_label, england_rate=england_rate),
@@ -230,7 +222,7 @@ def _ta_map(group: str) -> tuple[Chart, tuple[str, ...]] | None:
 
 
 @data.memo
-def _share_chart(prefix: str, what: str, title: str) -> tuple[Chart, str] | None:
+def _share_chart(prefix: str, what: str, title: str) -> tuple[components.Chart, str] | None:
     hclic = _hclic()
     labels = t.REASON_LABELS if prefix == t.REASON_PREFIX else t.HOUSEHOLD_TYPE_LABELS
     quarters = t.latest_quarters(hclic, prefix)
@@ -244,7 +236,7 @@ def _share_chart(prefix: str, what: str, title: str) -> tuple[Chart, str] | None
         if len(covered) < len(quarters)
         else ""
     )
-    chart = Chart(
+    chart = components.Chart(
         charts.shares_figure(table, title=title, span=span),
         table.drop(columns="measure"),
         t.shares_summary(table, what, span),
@@ -253,13 +245,13 @@ def _share_chart(prefix: str, what: str, title: str) -> tuple[Chart, str] | None
 
 
 @data.memo
-def _rough_chart() -> tuple[Chart, int, pd.DataFrame] | None:
+def _rough_chart() -> tuple[components.Chart, int, pd.DataFrame] | None:
     rough = data.observations(ROUGH)
     if rough is None:
         return None
     frame = t.rough_sleeping_frame(rough)
     last = int(frame["year"].max())
-    chart = Chart(
+    chart = components.Chart(
         charts.rough_sleeping_figure(frame),
         t.rough_sleeping_table(frame),
         t.rough_sleeping_summary(frame),
@@ -278,7 +270,7 @@ def _export_frame(choice: str) -> pd.DataFrame:
 
 
 @data.memo
-def _coverage_chart(seat: str, boundary_set: str) -> Chart | None:
+def _coverage_chart(seat: str, boundary_set: str) -> components.Chart | None:
     """The one seat-dependent view: the council's area with the chosen seat outlined."""
     city = data.table("ons_local_boundaries_2013", "city_boundary")
     seats = data.table("ons_pcon_boundaries", boundary_set)
@@ -307,18 +299,7 @@ def _coverage_chart(seat: str, boundary_set: str) -> Chart | None:
     figure = charts.city_map_figure(
         city_shape, seat_shape, seat_label=f"{name} ({selection.boundary_label})"
     )
-    return Chart(figure, table, summary)
-
-
-def _draw(chart: Chart, *, key: str, sources: tuple[str, ...], chart_width: int = 3) -> None:
-    components.chart_with_table(
-        chart.figure,
-        chart.table,
-        summary=chart.summary,
-        key=key,
-        sources=sources,
-        chart_width=chart_width,
-    )
+    return components.Chart(figure, table, summary)
 
 
 def _headlines() -> None:
@@ -358,7 +339,7 @@ def _trends() -> None:
         horizontal=True,
         help="Counts are not comparable between a city and England: compare rates.",
     )
-    _draw(_trend_chart(measure, mode), key="homeless_trend", sources=(HCLIC,))
+    components.draw(_trend_chart(measure, mode), key="homeless_trend", sources=(HCLIC,))
     st.caption(
         "Rates per 1,000 households are printed for temporary accommodation throughout and for "
         "duties from April-June 2019; earlier duty rates, and all rates for TA with children and "
@@ -371,7 +352,7 @@ def _trends() -> None:
 def _temporary_accommodation() -> None:
     st.subheader("Temporary accommodation")
     for chart, key in zip(_ta_charts(), ("homeless_ta_counts", "homeless_ta_types"), strict=True):
-        _draw(chart, key=key, sources=(HCLIC,))
+        components.draw(chart, key=key, sources=(HCLIC,))
     st.caption(
         "The breakdown by type comes from the official workbooks only: quarters filled from the "
         "derived CSV, and 31 December 2018 (Nottingham's return was missing), have none. "
@@ -389,7 +370,7 @@ def _comparison() -> None:
         format_func=GROUPS.get,
         horizontal=True,
     )
-    _draw(_comparison_chart(group), key="homeless_compare", sources=(HCLIC,))
+    components.draw(_comparison_chart(group), key="homeless_compare", sources=(HCLIC,))
     st.caption(
         (
             t.CORE_CITIES_REASON
@@ -416,7 +397,7 @@ def _ta_map_section() -> None:
         components.no_data("the council map", "The snapshot has no local authority boundaries.")
         return
     chart, notes = parts
-    _draw(chart, key="homeless_ta_map", sources=(HCLIC, LAD_BOUNDARIES), chart_width=4)
+    components.draw(chart, key="homeless_ta_map", sources=(HCLIC, LAD_BOUNDARIES), chart_width=4)
     for note in notes:
         st.caption(note)
     st.caption(
@@ -437,7 +418,7 @@ def _shares() -> None:
             components.no_data(title.lower(), "No quarter in the last year has this breakdown.")
             continue
         chart, note = parts
-        _draw(chart, key=key, sources=(HCLIC,))
+        components.draw(chart, key=key, sources=(HCLIC,))
         if note:
             st.caption(note)
     st.caption(
@@ -455,7 +436,7 @@ def _rough_sleeping() -> None:
         components.no_data("rough sleeping", "The snapshot has no rough sleeping tables.")
         return
     chart, last, rates = parts
-    _draw(chart, key="homeless_rough", sources=(ROUGH,))
+    components.draw(chart, key="homeless_rough", sources=(ROUGH,))
     if not rates.empty:
         st.markdown(
             f"Cities differ in size, so for autumn {last} the counts are also shown per 10,000 "
@@ -497,7 +478,9 @@ def _coverage(selection: Selection) -> None:
     if chart is None:
         components.no_data("the coverage map", "The snapshot has no city or seat boundary.")
         return
-    _draw(chart, key="homeless_map", sources=("ons_local_boundaries_2013", "ons_pcon_boundaries"))
+    components.draw(
+        chart, key="homeless_map", sources=("ons_local_boundaries_2013", "ons_pcon_boundaries")
+    )
 
 
 def _limits() -> None:
