@@ -1112,18 +1112,20 @@ def _load_snapshot(tables: list[tuple[str, str]]) -> dict[str, dict]:
 
 
 def tables_read(url_path: str) -> list[tuple[str, str]]:
-    """The snapshot tables a page reads, recorded around one run with the loaders' cache empty."""
+    """The snapshot tables a page reads, recorded around one run with the process caches empty."""
+    import streamlit as st
+
     from dashboard import store
-    from dashboard.ui import data
 
     seen: set[tuple[str, str]] = set()
     original = store.Snapshot.table
 
-    def recording(snapshot, dataset_id, name):
+    def recording(snapshot, dataset_id, name, *args, **kwargs):
         seen.add((dataset_id, name))
-        return original(snapshot, dataset_id, name)
+        return original(snapshot, dataset_id, name, *args, **kwargs)
 
-    data.table.clear()
+    # Every per-process cache, view models included: a cached model would hide its reads.
+    st.cache_resource.clear()
     store.Snapshot.table = recording
     try:
         _run_clean(_apptest_page(url_path))

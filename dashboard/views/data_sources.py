@@ -55,7 +55,6 @@ def _release_calendar(manifest: dict) -> None:
 
     from dashboard import releases
 
-    st.subheader("Release calendar")
     today = dt.date.today()
     table = releases.calendar(manifest, today)
     behind = int((table["Snapshot"] != "").sum()) if not table.empty else 0
@@ -71,7 +70,6 @@ def _release_calendar(manifest: dict) -> None:
 def _downloads(manifest: dict) -> None:
     from dashboard import exports, settings
 
-    st.subheader("Download the data")
     with_observations = [d for d in sorted(manifest) if "observations" in manifest[d]["tables"]]
     chosen = state.url_choice(
         st.selectbox,
@@ -110,15 +108,17 @@ def _downloads(manifest: dict) -> None:
     )
 
 
-def render(selection=None) -> None:  # same signature as every page; unused here
-    st.title("Data & sources")
-    st.markdown(
-        "Every figure in this dashboard comes from the publications below. The snapshot the app "
-        "reads is built from them by `python -m dashboard build`; each file's SHA-256 checksum "
-        "is recorded so that anyone can check our copy against the publisher's."
-    )
-    manifest = data.snapshot().manifest["datasets"]
-    table = catalogue_table(manifest)
+TAB_KEY = "sources_tab"
+TABS = ("Publications", "Files and caveats", "Release calendar", "Download the data")
+
+
+@data.memo
+def _catalogue_table() -> pd.DataFrame:
+    return catalogue_table(data.snapshot().manifest["datasets"])
+
+
+def _publications() -> None:
+    table = _catalogue_table()
     st.dataframe(
         table,
         hide_index=True,
@@ -127,31 +127,59 @@ def render(selection=None) -> None:  # same signature as every page; unused here
     )
     st.download_button(
         "Download this table (CSV)",
-        table.to_csv(index=False).encode("utf-8"),
+        lambda: table.to_csv(index=False).encode("utf-8"),
         file_name="nottingham-east-dashboard-sources.csv",
         mime="text/csv",
         key="sources_download",
         on_click="ignore",
     )
-    _release_calendar(manifest)
-    _downloads(manifest)
-    st.subheader("Files, checksums and caveats")
-    for publication in catalogue.CATALOGUE:
-        entry = manifest.get(publication.id)
-        with st.expander(f"{publication.title} ({publication.id})"):
-            st.markdown(
-                f"**Publisher:** {publication.publisher}  \n**Licence:** {publication.licence}"
-            )
-            if publication.attribution:
-                st.markdown(f"**Attribution:** {publication.attribution}")
-            if publication.mirror_note:
-                st.markdown(f"**Our copy:** {publication.mirror_note}")
-            for caveat in publication.caveats:
-                st.markdown(f"- {caveat}")
-            if entry is None:
-                st.info("Not in the current snapshot: its build has not run or did not pass.")
-            else:
-                st.dataframe(files_table(entry), hide_index=True, key=f"files_{publication.id}")
-                st.caption(
-                    f"Built {entry.get('built_at', 'unknown')} by parser `{entry['parser']}`."
-                )
+
+
+def _files_and_caveats(manifest: dict) -> None:
+    """One publication at a time, chosen in the URL (?sources_publication=<id>)."""
+    publication = catalogue.get(
+        state.url_choice(
+            st.selectbox,
+            "Publication",
+            [p.id for p in catalogue.CATALOGUE],
+            key="sources_publication",
+        )
+    )
+    entry = manifest.get(publication.id)
+    st.markdown(f"**{publication.title}**")
+    st.markdown(f"**Publisher:** {publication.publisher}  \n**Licence:** {publication.licence}")
+    st.markdown(f"**Official page:** {publication.landing_url}")
+    if publication.attribution:
+        st.markdown(f"**Attribution:** {publication.attribution}")
+    if publication.mirror_note:
+        st.markdown(f"**Our copy:** {publication.mirror_note}")
+    for caveat in publication.caveats:
+        st.markdown(f"- {caveat}")
+    if entry is None:
+        st.info("Not in the current snapshot: its build has not run or did not pass.")
+        return
+    st.dataframe(files_table(entry), hide_index=True, key="sources_files")
+    st.caption(f"Built {entry.get('built_at', 'unknown')} by parser `{entry['parser']}`.")
+
+
+def render(selection=None) -> None:  # same signature as every page; unused here
+    st.title("Data & sources")
+    st.markdown(
+        "Every figure in this dashboard comes from the publications below. The snapshot the app "
+        "reads is built from them by `python -m dashboard build`; each file's SHA-256 checksum "
+        "is recorded so that anyone can check our copy against the publisher's."
+    )
+    manifest = data.snapshot().manifest["datasets"]
+    tabs = state.url_tabs(TABS, key=TAB_KEY)
+    if tabs[0].open:
+        with tabs[0]:
+            _publications()
+    if tabs[1].open:
+        with tabs[1]:
+            _files_and_caveats(manifest)
+    if tabs[2].open:
+        with tabs[2]:
+            _release_calendar(manifest)
+    if tabs[3].open:
+        with tabs[3]:
+            _downloads(manifest)

@@ -53,9 +53,19 @@ def test_a_link_reproduces_the_view_and_a_bad_link_shows_a_notice(page, app_url)
 def test_data_and_sources_page_lists_checksums(page, app_url):
     page.goto(f"{app_url}/data-and-sources")
     wait_for_app(page)
-    assert page.get_by_text("Data & sources").first.is_visible()
-    page.get_by_text("Westminster Parliamentary Constituencies (December 2022").first.click()
-    page.wait_for_timeout(500)
+    page.get_by_role("heading", name="Data & sources").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()  # the publications table
+    # A link opens one publication's files, checksums and caveats.
+    page.goto(
+        f"{app_url}/data-and-sources?sources_tab=Files+and+caveats"
+        "&sources_publication=ons_pcon_boundaries"
+    )
+    wait_for_app(page)
+    page.get_by_text("Westminster Parliamentary Constituencies (December 2022").first.wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()  # files and checksums
+    assert page.get_by_role("tab", name="Files and caveats").get_attribute("aria-selected") == (
+        "true"
+    )
     screenshot(page, "data-and-sources")
     assert page.locator("[data-testid='stException']").count() == 0
 
