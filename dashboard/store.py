@@ -15,6 +15,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard import memory
+
+memory.arrow_uses_system_malloc()  # before the first table is read (see dashboard.memory)
+
 MANIFEST = "manifest.json"
 OBSERVATIONS = "observations"
 
@@ -51,10 +55,9 @@ def read_table(path: Path, categories: frozenset[str] = frozenset()) -> pd.DataF
             frame[name] = frame[name].cat.set_categories(sorted(frame[name].cat.categories))
     else:
         frame = pd.read_parquet(path)
-    # Arrow's allocator keeps the buffers it used while decoding (about 130 MB for the two big
-    # tables) unless asked to hand them back; the app reads every table once and keeps only the
-    # pandas frames, so return that memory to the system now.
-    pa.default_memory_pool().release_unused()
+    # The decoding's temporary buffers are freed now; hand the pages back to the system, as the
+    # app reads every table once and keeps only the frames.
+    memory.trim()
     return frame
 
 

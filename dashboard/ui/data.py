@@ -27,11 +27,13 @@ def manifest_entry(dataset_id: str) -> dict | None:
         return None
 
 
-# The two tables that hold most of the snapshot's memory (about 155 of 177 MB as text).
-LARGE_DATASETS = {"nhse_ae_monthly", "mhclg_hclic_detailed_la"}
+# Observation tables at least this long hold their identifier columns as categories: about a quarter to a
+# sixth of the memory as text (A&E 368,836 rows, H-CLIC 310,250, UC by council and prison
+# bulletins about 31,600 each), which matters on Community Cloud (690 MB) with every table
+# shared by all sessions.
+CATEGORY_MIN_ROWS = 30000
 # Identifier columns only: pages fill and edit free-text columns such as status, which a
-# category column would refuse. As categories the big tables take about a sixth of the memory,
-# which matters on Community Cloud (690 MB) with every table shared by all sessions.
+# category column would refuse.
 CATEGORY_COLUMNS = frozenset(
     {
         "dataset",
@@ -51,7 +53,9 @@ CATEGORY_COLUMNS = frozenset(
 def table(dataset_id: str, name: str) -> pd.DataFrame | None:
     """A snapshot table, or None when the snapshot lacks it. Shared: never mutate the result."""
     try:
-        categories = CATEGORY_COLUMNS if dataset_id in LARGE_DATASETS else frozenset()
+        entry = snapshot().manifest["datasets"].get(dataset_id) or {}
+        rows = entry.get("tables", {}).get(name, {}).get("rows", 0)
+        categories = CATEGORY_COLUMNS if rows >= CATEGORY_MIN_ROWS else frozenset()
         return snapshot().table(dataset_id, name, categories)
     except (KeyError, store.SnapshotMissing, FileNotFoundError):
         return None
