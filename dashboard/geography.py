@@ -193,8 +193,8 @@ class MapLayers:
     """Every outline the seat maps draw, projected and simplified once per process, so a seat
     change only picks rows (projecting all 650 seats per change cost ~150 ms)."""
 
-    projected: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, as published (neighbours)
     drawn: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, simplified; finer 2013 for 2010
+    neighbours: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, simplified, as published
     wards_2013: gpd.GeoDataFrame | None  # BNG, simplified
 
 
@@ -203,12 +203,15 @@ def map_layers(
     detailed_2010: gpd.GeoDataFrame | None,
     wards_2013: gpd.GeoDataFrame | None,
 ) -> MapLayers:
-    projected = {key: frame.to_crs(BRITISH_NATIONAL_GRID) for key, frame in boundaries.items()}
-    drawn = {key: to_map_frame(frame) for key, frame in projected.items()}
+    # Neighbours are found on the published outlines, simplified as drawn (25 m is far below
+    # the 500 m margin used); one projected copy per set is all the memory this needs.
+    published = {key: to_map_frame(frame) for key, frame in boundaries.items()}
+    drawn = dict(published)
     # The 2010-2024 seats around Nottingham have finer 2013 outlines: use them wherever drawn.
-    drawn["pcon2010"] = to_map_frame(prefer_detailed(projected["pcon2010"], detailed_2010))
+    finer = None if detailed_2010 is None else to_map_frame(detailed_2010)
+    drawn["pcon2010"] = prefer_detailed(published["pcon2010"], finer)
     wards = None if wards_2013 is None else to_map_frame(wards_2013)
-    return MapLayers(projected=projected, drawn=drawn, wards_2013=wards)
+    return MapLayers(drawn=drawn, neighbours=published, wards_2013=wards)
 
 
 def _near(projected: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
@@ -226,7 +229,7 @@ def seat_map_frames(
     set, and its 2013 wards on the 2010-2024 set; all rows picked from ``layers``."""
     code = SEATS[seat].codes[boundary_set]
     other_set = "pcon2010" if boundary_set == "pcon2024" else "pcon2024"
-    near = {code, *_near(layers.projected[boundary_set], code), *extra_codes}
+    near = {code, *_near(layers.neighbours[boundary_set], code), *extra_codes}
     current = layers.drawn[boundary_set]
     other = layers.drawn[other_set]
     wards = None
