@@ -27,8 +27,8 @@ def manifest_entry(dataset_id: str) -> dict | None:
         return None
 
 
-# Observation tables at least this long hold their identifier columns as categories: about a quarter to a
-# sixth of the memory as text (A&E 368,836 rows, H-CLIC 310,250, UC by council and prison
+# Observation tables at least this long hold their identifier columns as categories: a quarter
+# to a sixth of the memory as text (A&E 368,836 rows, H-CLIC 310,250, UC by council and prison
 # bulletins about 31,600 each), which matters on Community Cloud (690 MB) with every table
 # shared by all sessions.
 CATEGORY_MIN_ROWS = 30000
