@@ -829,41 +829,44 @@ def bench_interaction(ctx: Context) -> list[Row]:
         except Exception as error:  # one broken page is one ERROR row
             rows.append(error_row("interaction", name, error))
             continue
-        value = median(values)
         rows.append(
-            Row(
-                "interaction",
+            _interaction_row(
                 name,
-                value,
-                "s",
-                len(values),
-                reference=f"budget {format_value(INTERACTION_S, 's')}",
-                ratio=ratio(value, INTERACTION_S),
-                budget=Budget(INTERACTION_S),
-                note=(
-                    f"slowest {format_value(max(values), 's')}; selections new to the process: "
-                    f"{_median_text(first_seen)}; seen before: {_median_text(repeats)}"
-                ),
+                values,
+                f"slowest {format_value(max(values), 's')}; selections new to the process: "
+                f"{_median_text(first_seen)}; seen before: {_median_text(repeats)}",
             )
         )
-        _log(f"interaction {name}: {value * 1000:.0f} ms")
     rows += _tab_switches(ctx)
     return rows
 
 
+def _interaction_row(name: str, values: list[float], note: str) -> Row:
+    value = median(values)
+    _log(f"interaction {name}: {value * 1000:.0f} ms")
+    return Row(
+        "interaction",
+        name,
+        value,
+        "s",
+        len(values),
+        reference=f"budget {format_value(INTERACTION_S, 's')}",
+        ratio=ratio(value, INTERACTION_S),
+        budget=Budget(INTERACTION_S),
+        note=note,
+    )
+
+
 def _tab_switches(ctx: Context) -> list[Row]:
     """A page's own control: open each of its tabs in turn (server time per switch)."""
-    import sys
-
     from streamlit.testing.v1 import AppTest
 
     from dashboard.views import registry
 
     rows = []
     for spec in registry.PAGES:
-        module = sys.modules[spec.render.__module__]
-        key, labels = getattr(module, "TAB_KEY", ""), list(getattr(module, "TABS", ()))
-        if not key or len(labels) < 2:
+        key, labels = spec.tabs
+        if len(labels) < 2:
             continue
         name = f"/{spec.url_path}: open each tab"
         try:
@@ -880,22 +883,11 @@ def _tab_switches(ctx: Context) -> list[Row]:
         except Exception as error:  # one broken page is one ERROR row
             rows.append(error_row("interaction", name, error))
             continue
-        value = median(values)
-        rows.append(
-            Row(
-                "interaction",
-                name,
-                value,
-                "s",
-                len(values),
-                reference=f"budget {format_value(INTERACTION_S, 's')}",
-                ratio=ratio(value, INTERACTION_S),
-                budget=Budget(INTERACTION_S),
-                note=f"{len(labels)} tabs, each opened once (first time in the process); "
-                f"slowest {format_value(max(values), 's')}",
-            )
+        note = (
+            f"{len(labels)} tabs, each opened once (first time in the process); "
+            f"slowest {format_value(max(values), 's')}"
         )
-        _log(f"interaction {name}: {value * 1000:.0f} ms")
+        rows.append(_interaction_row(name, values, note))
     return rows
 
 

@@ -86,15 +86,10 @@ def build(
 
 
 def _comparison(figure: headlines.Figure) -> str:
-    fmt = figure.headline.value_format
-    parts = []
-    if figure.previous is not None:
-        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
-    if figure.year_ago is not None:
-        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
+    parts = [headlines.earlier_values_text(figure)]
     if figure.record:
         parts.append(f"{figure.record} (series from {figure.first_period})")
-    return "; ".join(parts)
+    return "; ".join(filter(None, parts))
 
 
 def to_markdown(brief: Brief) -> str:

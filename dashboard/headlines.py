@@ -246,3 +246,15 @@ def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Fi
         first_period=period_label(present.iloc[0]["period_start"], present.iloc[0]["period_end"]),
         sentence=sentence,
     )
+
+
+def earlier_values_text(figure: Figure) -> str:
+    """The figure's previous period and the same period a year earlier, in words: what the
+    Overview's "What's new" and the briefing pack both print beside the latest value."""
+    fmt = figure.headline.value_format
+    parts = []
+    if figure.previous is not None:
+        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
+    if figure.year_ago is not None:
+        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
+    return "; ".join(parts)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import settings
+from dashboard import settings, store
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +16,12 @@ def sources() -> Path:
             f"{settings.DEFAULT_SOURCES}"
         )
     return folder
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> store.Snapshot:
+    """The committed snapshot under data/ (or $DASHBOARD_DATA), read in place."""
+    try:
+        return store.Snapshot(settings.data_dir())
+    except store.SnapshotMissing:
+        pytest.skip("no snapshot in data/: run the build first")

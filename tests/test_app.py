@@ -1,7 +1,5 @@
 """AppTest smoke tests: every page, every seat and boundary set, no exception tolerated."""
 
-import sys
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -119,13 +117,7 @@ def test_changing_seat_and_boundary_set_in_one_session(spec):
         assert not at.exception, (spec.url_path, seat, boundary_set, at.exception)
 
 
-def _tabs(spec) -> tuple[str, tuple[str, ...]]:
-    """A page's lazy tabs: ``TAB_KEY`` (its URL parameter) and ``TABS`` (labels) in its module."""
-    module = sys.modules[spec.render.__module__]
-    return getattr(module, "TAB_KEY", ""), tuple(getattr(module, "TABS", ()))
-
-
-TABBED = [(spec, label) for spec in registry.PAGES for label in _tabs(spec)[1]]
+TABBED = [(spec, label) for spec in registry.PAGES for label in spec.tabs[1]]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +126,7 @@ TABBED = [(spec, label) for spec in registry.PAGES for label in _tabs(spec)[1]]
 @pytest.mark.parametrize("boundary_set", sorted(geography.BOUNDARY_SETS))
 def test_every_tab_renders_from_a_link(spec, label, boundary_set):
     """Only the open tab's code runs, so each tab is opened by its link and checked on its own."""
-    key, _ = _tabs(spec)
+    key, _ = spec.tabs
     at = AppTest.from_function(
         render_page,
         kwargs={"url_path": spec.url_path, "seat": "east", "boundary_set": boundary_set},
@@ -146,9 +138,9 @@ def test_every_tab_renders_from_a_link(spec, label, boundary_set):
     assert not at.warning or all("not one of the choices" not in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("spec", [s for s in registry.PAGES if _tabs(s)[1]], ids=str)
+@pytest.mark.parametrize("spec", [s for s in registry.PAGES if s.tabs[1]], ids=str)
 def test_a_bad_tab_in_a_link_is_ignored_with_a_notice(spec):
-    key, labels = _tabs(spec)
+    key, labels = spec.tabs
     at = AppTest.from_function(
         render_page_with_notices, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
     )

@@ -7,13 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import briefing, headlines, query, settings, store
+from dashboard import briefing, headlines, query
 from dashboard.cli import main
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return store.Snapshot(settings.data_dir())
 
 
 @pytest.fixture(scope="module")

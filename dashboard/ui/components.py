@@ -26,23 +26,35 @@ def no_data(what: str, why: str) -> None:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart's view model: the figure, the table beside it and its one-line summary.
-    Pages cache these (data.memo) and share them between sessions: never mutate one."""
+    """A chart's view model: the figure, the table beside it, its one-line summary, the
+    datasets it shows and any notes to caption under it. Pages cache these (data.memo) and
+    share them between sessions: never mutate one."""
 
     figure: go.Figure
     table: pd.DataFrame
     summary: str
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
-def draw(chart: Chart, *, key: str, sources: tuple[str, ...], chart_width: int = 3) -> None:
+def draw(
+    chart: Chart,
+    *,
+    key: str,
+    sources: tuple[str, ...] | None = None,
+    chart_width: int = 3,
+) -> None:
+    """The chart beside its table, its sources (the chart's own unless given), its notes."""
     chart_with_table(
         chart.figure,
         chart.table,
         summary=chart.summary,
         key=key,
-        sources=sources,
+        sources=chart.sources if sources is None else sources,
         chart_width=chart_width,
     )
+    for note in chart.notes:
+        st.caption(note)
 
 
 def chart_with_table(

@@ -17,6 +17,21 @@ VIEW_MARGIN = 0.35  # of the seat's larger side, so the neighbours show around i
 SITE_SYMBOLS = {"qmc": "cross", "city_hospital": "cross-open", "hmp_nottingham": "square"}
 
 
+def metre_axes(bounds: tuple[float, float, float, float], pad: float) -> dict:
+    """Hidden x/y axes over ``bounds`` (BNG metres) plus ``pad``, at one metre to one metre,
+    so shapes keep their true proportions without a tile server."""
+    minx, miny, maxx, maxy = bounds
+    return {
+        "xaxis": {"visible": False, "range": [minx - pad, maxx + pad]},
+        "yaxis": {
+            "visible": False,
+            "range": [miny - pad, maxy + pad],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
+    }
+
+
 def _outlines(frame: gpd.GeoDataFrame, label, **trace) -> dict:
     """One line trace for every outline in ``frame``; hover names the area under the pointer."""
     xs, ys, labels = outlines_xy(frame, label)
@@ -146,12 +161,6 @@ def constituency_map(
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         "plot_bgcolor": "#ffffff",
         "dragmode": "pan",
-        "xaxis": {"visible": False, "range": [minx - pad, maxx + pad]},
-        "yaxis": {
-            "visible": False,
-            "range": [miny - pad, maxy + pad],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-        },
+        **metre_axes((minx, miny, maxx, maxy), pad),
     }
     return go.Figure(data=traces, layout=layout)

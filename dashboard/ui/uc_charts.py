@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard import observations
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
+from dashboard.ui import maps
 
 CITY = "E06000018"
 GB = "K03000001"
@@ -756,13 +757,7 @@ def msoa_map_layout(shapes: gpd.GeoDataFrame, month: pd.Timestamp) -> dict:
         "plot_bgcolor": "#ffffff",
         "dragmode": "pan",
         "hovermode": "closest",
-        "xaxis": {"visible": False, "range": [minx - pad, maxx + pad]},
-        "yaxis": {
-            "visible": False,
-            "range": [miny - pad, maxy + pad],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-        },
+        **maps.metre_axes((minx, miny, maxx, maxy), pad),
     }
 
 

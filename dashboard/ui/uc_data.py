@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import geography
-from dashboard.ui import data
+from dashboard.ui import components, data
 from dashboard.ui import uc_charts as charts
 from dashboard.ui.state import Selection
 
@@ -28,17 +28,6 @@ DERIVED_NOTE = (
     "Derived by this dashboard from DWP's neighbourhood (MSOA) counts: an estimate, not a DWP "
     "figure."
 )
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A chart, its one-line summary, its data as a table, and the lines under them."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
-    sources: tuple[str, ...]
-    notes: tuple[str, ...] = ()  # captions under the chart, in order
 
 
 @dataclass(frozen=True)
@@ -58,7 +47,7 @@ class Headline:
 
 @dataclass(frozen=True)
 class Trend:
-    panel: Panel | None
+    panel: components.Chart | None
     has_estimate: bool
     denominator_note: str  # per 1,000 residents only
     export: pd.DataFrame | None
@@ -67,13 +56,13 @@ class Trend:
 
 @dataclass(frozen=True)
 class MapView:
-    panel: Panel
+    panel: components.Chart
     rows: pd.DataFrame  # the month's MSOA rows, for the download
 
 
 @dataclass(frozen=True)
 class Comparison:
-    panel: Panel
+    panel: components.Chart
     export: pd.DataFrame
 
 
@@ -283,7 +272,7 @@ def trend(seat: str, boundary_set: str, mode: str) -> Trend:
         "'..' (nil or negligible), which the estimate counts as 0, so it runs slightly low then. "
         "Counts are households on UC in each month's count, not new claims.",
     )
-    panel = Panel(
+    panel = components.Chart(
         figure=charts.trend_figure(series, official, mode=mode, seat_label=selection.name),
         table=styled(
             charts.trend_table(series, official, mode=mode), 1 if mode == charts.PER_1000 else 0
@@ -313,13 +302,13 @@ def index_base_options() -> tuple[pd.Timestamp, ...]:
 
 
 @data.memo
-def growth(seat: str, boundary_set: str, base: pd.Timestamp) -> Panel | None:
+def growth(seat: str, boundary_set: str, base: pd.Timestamp) -> components.Chart | None:
     series, _, _ = _series(seat, boundary_set)
     if series.empty:
         return None
     has_estimate = bool(series["series"].str.endswith("estimate").any())
     frame = charts.indexed(series, base)
-    return Panel(
+    return components.Chart(
         figure=charts.index_figure(frame, base),
         table=styled(charts.index_table(frame), 1),
         summary=charts.index_summary(frame, base),
@@ -415,7 +404,7 @@ def msoa_map(seat: str, boundary_set: str, month: pd.Timestamp) -> MapView | Non
     rows, month_traces, layout = _msoa_layer(month)
     seat_traces, outline_note = _seat_layer(seat, boundary_set)
     weights = data.table(ESTIMATE, "uc_msoa_pcon_weights")
-    panel = Panel(
+    panel = components.Chart(
         figure=go.Figure(data=[*month_traces, *seat_traces], layout=layout),
         table=styled(
             charts.msoa_table(rows, weights, selection.code),
@@ -459,7 +448,7 @@ def comparison(highlight: str, mode: str) -> Comparison | None:
     frame, median, table = _comparison_base()
     if frame.empty:
         return None
-    panel = Panel(
+    panel = components.Chart(
         figure=charts.comparison_figure(frame, highlight=highlight, mode=mode, median=median),
         table=table,
         summary=charts.comparison_summary(frame, median),

@@ -269,16 +269,6 @@ def _postcode_finder() -> None:
     )
 
 
-def _change_text(figure: headlines.Figure) -> str:
-    fmt = figure.headline.value_format
-    parts = []
-    if figure.previous is not None:
-        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
-    if figure.year_ago is not None:
-        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
-    return "; ".join(parts)
-
-
 def _whats_new(selection: Selection) -> None:
     """The latest figure of each issue, what it moved from, and whether it is a record."""
     st.subheader("What's new")
@@ -318,7 +308,7 @@ def _whats_new_row(key: str, area: str) -> dict:
         "Issue": headline.key,
         "Latest": headline.value_format.format(found.value),
         "Period": headlines.period_label(found.period_start, found.period_end),
-        "Before": _change_text(found),
+        "Before": headlines.earlier_values_text(found),
         "Record": found.record or "",
         "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
         "Source": data.source_line(headline.dataset),

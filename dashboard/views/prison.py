@@ -40,16 +40,6 @@ LINK_TEXT = r"https?://(?:www\.)?([^/]+)/.*"
 
 
 @dataclass(frozen=True)
-class ChartView:
-    """What ``components.chart_with_table`` draws: a figure, its table, summary and sources."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Population:
     datasets: tuple[str, ...]
     series: pd.DataFrame
@@ -60,7 +50,7 @@ class Population:
 
 @dataclass(frozen=True)
 class PopulationView:
-    chart: ChartView
+    chart: components.Chart
     export: pd.DataFrame
 
 
@@ -73,12 +63,12 @@ class Inspections:
     citations: pd.DataFrame
     figures: pd.DataFrame | None
     export: pd.DataFrame
-    standards: ChartView | None
+    standards: components.Chart | None
 
 
 @dataclass(frozen=True)
 class Staffing:
-    chart: ChartView
+    chart: components.Chart
     excluded: str
     export: pd.DataFrame
 
@@ -152,7 +142,7 @@ def _population() -> Population | None:
 def _population_view(first: int, last: int) -> PopulationView:
     population = _population()
     shown = pdata.filter_years(population.series, first, last)
-    chart = ChartView(
+    chart = components.Chart(
         charts.population_chart(shown, _events(), first, last),
         pdata.population_table(shown),
         pdata.population_summary(shown)
@@ -164,7 +154,7 @@ def _population_view(first: int, last: int) -> PopulationView:
 
 
 @data.memo
-def _national_population() -> ChartView | None:
+def _national_population() -> components.Chart | None:
     bulletin = data.observations(pdata.POPULATION_DATASETS[0])
     national = pdata.national_population_series(data.observations(WEEKLY_ID), bulletin)
     if national.empty:
@@ -183,7 +173,7 @@ def _national_population() -> ChartView | None:
         )
         .assign(Date=lambda f: f["Date"].dt.date)
     )
-    return ChartView(
+    return components.Chart(
         charts.national_population_chart(national),
         table,
         f"For context, England and Wales held **{latest['population']:,.0f}** prisoners on "
@@ -223,7 +213,7 @@ def _inspections() -> Inspections | None:
     observations = data.observations(STANDARDS_ID)
     if observations is not None:
         series = pdata.standards_series(observations)
-        standards = ChartView(
+        standards = components.Chart(
             charts.standards_chart(series),
             pdata.standards_table(series),
             pdata.standards_summary(series, inspections),
@@ -253,9 +243,9 @@ def _safety_figure(rate: str) -> go.Figure:
 
 
 @data.memo
-def _safety_view(rate: str, only_group: bool) -> ChartView:
+def _safety_view(rate: str, only_group: bool) -> components.Chart:
     table = _safety_by_prison()
-    return ChartView(
+    return components.Chart(
         _safety_figure(rate),
         pdata.safety_table(table, rate, only_group),
         pdata.safety_summary(table, rate),
@@ -269,12 +259,12 @@ def _safety_export(only_group: bool) -> pd.DataFrame:
 
 
 @data.memo
-def _national_safety() -> ChartView | None:
+def _national_safety() -> components.Chart | None:
     observations = data.observations(NATIONAL_SAFETY_ID)
     if observations is None:
         return None
     series = pdata.national_safety_series(observations)
-    return ChartView(
+    return components.Chart(
         charts.national_safety_chart(series),
         pdata.national_safety_table(series),
         pdata.national_safety_summary(series),
@@ -288,7 +278,7 @@ def _staffing(group: str) -> Staffing | None:
     if observations is None:
         return None
     prisons, national, excluded = pdata.staffing_by_prison(observations, group)
-    chart = ChartView(
+    chart = components.Chart(
         charts.staffing_chart(prisons, national, group),
         pdata.staffing_table(prisons),
         pdata.staffing_summary(prisons, national, group)
@@ -317,7 +307,7 @@ def _gaps() -> tuple[str, ...]:
 
 
 @data.memo
-def _map(seat: str, boundary_set: str) -> ChartView | None:
+def _map(seat: str, boundary_set: str) -> components.Chart | None:
     selection = Selection(seat, boundary_set)
     sites = data.table("named_sites", "sites")
     prison = sites[sites["site_id"] == SITE_ID] if sites is not None else None
@@ -356,7 +346,7 @@ def _map(seat: str, boundary_set: str) -> ChartView | None:
         )
         if row[f"{boundary_set}_code"] != selection.code:
             summary += f" It is outside {selection.name}, the seat selected in the sidebar."
-    return ChartView(figure, table, summary, ("ons_pcon_boundaries", "named_sites"))
+    return components.Chart(figure, table, summary, ("ons_pcon_boundaries", "named_sites"))
 
 
 # --- drawing ----------------------------------------------------------------------------------
@@ -371,12 +361,6 @@ def _third_party(*dataset_ids: str) -> None:
 def _caveats(dataset_id: str, label: str = "Caveats on this source") -> None:
     with st.expander(label):
         st.markdown("\n".join(f"- {caveat}" for caveat in catalogue.get(dataset_id).caveats))
-
-
-def _chart(view: ChartView, key: str, **kwargs) -> None:
-    components.chart_with_table(
-        view.figure, view.table, summary=view.summary, key=key, sources=view.sources, **kwargs
-    )
 
 
 def _tiles(population: Population | None) -> None:
@@ -406,7 +390,7 @@ def _crowding_tab(population: Population | None) -> None:
     )
     view = _population_view(first, last)
     _third_party(*population.datasets)
-    _chart(view.chart, "prison_population", chart_width=4)
+    components.draw(view.chart, key="prison_population", chart_width=4)
     st.caption(
         "Gaps in the lines are months with no figure in our sources, not zero: the 2011-2016 "
         "bulletins skip 12 months, nothing is held from June 2016 to February 2018, and from "
@@ -424,7 +408,7 @@ def _crowding_tab(population: Population | None) -> None:
     national = _national_population()
     if national is not None:
         _third_party(*national.sources)
-        _chart(national, "prison_national_population")
+        components.draw(national, key="prison_national_population")
 
 
 def _inspections_tab() -> None:
@@ -473,7 +457,7 @@ def _inspections_tab() -> None:
         components.no_data("national inspection results", "Not in the snapshot.")
         return
     _third_party(STANDARDS_ID)
-    _chart(view.standards, "prison_standards")
+    components.draw(view.standards, key="prison_standards")
 
 
 def _safety_tab() -> None:
@@ -502,7 +486,7 @@ def _safety_tab() -> None:
         key="prison_safety_only_group",
         value=False,
     )
-    _chart(_safety_view(rate, only), "prison_safety")
+    components.draw(_safety_view(rate, only), key="prison_safety")
     st.caption(
         f"Highlighted: {pdata.COMPARATOR_SOURCE} Hatched blue bars are that group; HMP "
         "Nottingham is vermillion and labelled."
@@ -519,7 +503,7 @@ def _safety_tab() -> None:
         components.no_data("the national trend", "Not in the snapshot.")
         return
     _third_party(NATIONAL_SAFETY_ID)
-    _chart(national, "prison_national_safety")
+    components.draw(national, key="prison_national_safety")
     _caveats(NATIONAL_SAFETY_ID)
 
 
@@ -537,7 +521,7 @@ def _staffing_tab() -> None:
         horizontal=True,
     )
     view = _staffing(group)
-    _chart(view.chart, "prison_staffing")
+    components.draw(view.chart, key="prison_staffing")
     if view.excluded:
         st.caption(view.excluded)
     _caveats(STAFF_ID)
@@ -565,7 +549,7 @@ def _map_tab(selection: Selection) -> None:
     if view is None:
         components.no_data("the map", "The snapshot has no boundaries or named sites.")
         return
-    _chart(view, "prison_map")
+    components.draw(view, key="prison_map")
 
 
 def render(selection: Selection) -> None:

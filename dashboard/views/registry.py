@@ -1,5 +1,6 @@
 """The pages, in menu order: one line each, so adding a topic page is one line here."""
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,13 @@ class PageSpec:
     title: str
     render: Callable  # render(selection) draws the page
     icon: str | None = None
+
+    @property
+    def tabs(self) -> tuple[str, tuple[str, ...]]:
+        """The page's lazy tabs as its module declares them: ``TAB_KEY`` (the URL parameter)
+        and ``TABS`` (the labels, the first open by default); ("", ()) for a page without."""
+        module = sys.modules[self.render.__module__]
+        return getattr(module, "TAB_KEY", ""), tuple(getattr(module, "TABS", ()))
 
 
 PAGES: tuple[PageSpec, ...] = (

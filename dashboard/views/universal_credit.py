@@ -29,15 +29,6 @@ ESTIMATE_LABEL = (
 )
 
 
-def _panel(panel: models.Panel, key: str, *, extra: tuple[str, ...] = ()) -> None:
-    """A chart beside its table with summary and sources, then its notes (``extra`` first)."""
-    components.chart_with_table(
-        panel.figure, panel.table, summary=panel.summary, key=key, sources=panel.sources
-    )
-    for note in (*extra, *panel.notes):
-        st.caption(note)
-
-
 def _mode(key: str) -> str:
     return state.url_choice(
         st.radio,
@@ -120,7 +111,7 @@ def _growth_tab(selection: Selection) -> None:
             f"The {selection.name} line is an estimate derived by this dashboard from DWP's "
             "neighbourhood (MSOA) counts, not a DWP figure."
         )
-    _panel(panel, "uc_index")
+    components.draw(panel, key="uc_index")
 
 
 def _map_tab(selection: Selection) -> None:
@@ -147,7 +138,7 @@ def _map_tab(selection: Selection) -> None:
             "the neighbourhood map", "The snapshot lacks the MSOA counts or the LSOA outlines."
         )
         return
-    _panel(view.panel, "uc_map")
+    components.draw(view.panel, key="uc_map")
     components.download_csv(
         view.rows,
         dataset_ids=[models.MSOA],
@@ -172,7 +163,7 @@ def _compare_tab(selection: Selection) -> None:
     if view is None:
         components.no_data("the comparison", "The snapshot has no DWP constituency table.")
         return
-    _panel(view.panel, "uc_compare")
+    components.draw(view.panel, key="uc_compare")
     components.download_csv(
         view.export,
         dataset_ids=[models.PCON, models.POPULATION],

@@ -114,3 +114,34 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_app_page(page, url: str, *, charts: int = 1, timeout_ms: int = 180000) -> None:
+    """Go to ``url`` and wait for the run to end and for ``charts`` plotly charts (a cold
+    start builds the figures once, so this can take a while on a busy machine)."""
+    page.goto(url)
+    wait_for_app(page, timeout_ms=timeout_ms)
+    if charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
+            timeout=timeout_ms,
+        )
+    page.wait_for_timeout(1500)
+
+
+def selected_tab(page) -> str:
+    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
+
+
+def no_errors(page) -> None:
+    """No exception on the page and no notice that a link's value was refused."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
+
+
+def close_sidebar(page) -> None:
+    """A sidebar left open covers a phone screen: close it if it is showing."""
+    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
+    if collapse.count() and collapse.first.is_visible():
+        collapse.first.click()
+        page.wait_for_timeout(1000)

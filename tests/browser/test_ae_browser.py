@@ -9,7 +9,13 @@ import pytest
 
 from dashboard.ui import ae_data as ad
 from dashboard.ui import data
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import (
+    close_sidebar,
+    open_app_page,
+    screenshot,
+    selected_tab,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 180000
@@ -17,15 +23,7 @@ TIMEOUT_MS = 180000
 
 def open_page(page, app_url, *, chart: bool = True, **params) -> None:
     query = urllib.parse.urlencode(params, doseq=True)
-    page.goto(f"{app_url}/ae" + (f"?{query}" if query else ""))
-    wait_for_app(page, timeout_ms=TIMEOUT_MS)
-    if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1500)
-
-
-def selected_tab(page) -> str:
-    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
+    open_app_page(page, f"{app_url}/ae" + (f"?{query}" if query else ""), charts=int(chart))
 
 
 def test_ae_default_tab_shows_tiles_and_the_trend(page, app_url):
@@ -111,9 +109,7 @@ def test_the_download_is_the_filtered_rows(page, app_url):
 def test_ae_page_on_a_phone(page, app_url):
     page.set_viewport_size({"width": 375, "height": 7000})  # the whole page in one picture
     open_page(page, app_url)
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count() and collapse.first.is_visible():
-        collapse.first.click()  # the app opens with the sidebar expanded, even on a phone
+    close_sidebar(page)
     page.wait_for_timeout(1500)
     assert page.locator("[data-testid='stException']").count() == 0
     width = page.evaluate("() => document.documentElement.scrollWidth")

@@ -10,7 +10,15 @@ import pytest
 
 from dashboard.ui import homelessness_tables as t
 from dashboard.views import homelessness as view
-from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    close_sidebar,
+    no_errors,
+    open_app_page,
+    screenshot,
+    selected_tab,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 180000
@@ -18,23 +26,7 @@ TIMEOUT_MS = 180000
 
 def open_page(page, app_url, *, charts: int = 1, **params) -> None:
     query = urllib.parse.urlencode(params)
-    page.goto(f"{app_url}/homelessness" + (f"?{query}" if query else ""))
-    wait_for_app(page, timeout_ms=TIMEOUT_MS)
-    if charts:  # a cold start builds the figures once: wait for all of the tab's charts
-        page.wait_for_function(
-            f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
-            timeout=TIMEOUT_MS,
-        )
-    page.wait_for_timeout(1500)
-
-
-def selected_tab(page) -> str:
-    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
-
-
-def no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
+    open_app_page(page, f"{app_url}/homelessness" + (f"?{query}" if query else ""), charts=charts)
 
 
 def test_default_tab_shows_tiles_and_the_trend(page, app_url):
@@ -138,9 +130,7 @@ def test_the_download_is_the_chosen_areas(page, app_url):
 def test_homelessness_page_on_a_phone(page, app_url):
     page.set_viewport_size({"width": 375, "height": 5000})  # the whole page in one picture
     open_page(page, app_url)
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count() and collapse.first.is_visible():
-        collapse.first.click()  # the app opens with the sidebar expanded, even on a phone
+    close_sidebar(page)
     page.wait_for_timeout(1500)
     no_errors(page)
     width = page.evaluate("() => document.documentElement.scrollWidth")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 from dashboard.ui import data
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import close_sidebar, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -129,10 +129,7 @@ def test_prison_download_has_provenance(page, app_url):
 def test_prison_page_on_a_phone(page, app_url):
     page.set_viewport_size({"width": 375, "height": 2000})
     open_page(page, app_url)
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count():  # the sidebar covers a phone screen until closed
-        collapse.first.click()
-        page.wait_for_timeout(1000)
+    close_sidebar(page)
     assert page.get_by_text("Population and crowding").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     assert _clipped_tile_labels(page) == []

@@ -7,7 +7,14 @@ import pytest
 
 from dashboard.ui import data
 from dashboard.views.schools import ABSENCE, CENSUS, KS4, OFSTED, SPINE
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import (
+    close_sidebar,
+    no_errors,
+    open_app_page,
+    screenshot,
+    selected_tab,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 180000
@@ -15,19 +22,7 @@ TIMEOUT_MS = 180000
 
 def open_page(page, app_url, **params) -> None:
     query = urllib.parse.urlencode({"area": "E14001410", **params}, doseq=True)
-    page.goto(f"{app_url}/schools?{query}")
-    wait_for_app(page, timeout_ms=TIMEOUT_MS)
-    page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1500)
-
-
-def selected_tab(page) -> str:
-    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
-
-
-def no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
+    open_app_page(page, f"{app_url}/schools?{query}")
 
 
 def test_schools_default_tab_shows_tiles_and_the_map(page, app_url):
@@ -80,9 +75,7 @@ def test_a_link_follows_one_school_on_the_trends_tab(page, app_url):
 def test_schools_page_on_a_phone(page, app_url):
     page.set_viewport_size({"width": 375, "height": 5000})
     open_page(page, app_url)
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count() and collapse.first.is_visible():
-        collapse.first.click()  # the app opens with the sidebar expanded, even on a phone
+    close_sidebar(page)
     page.wait_for_timeout(1500)
     no_errors(page)
     width = page.evaluate("() => document.documentElement.scrollWidth")

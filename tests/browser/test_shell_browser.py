@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import close_sidebar, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +79,7 @@ def test_shell_pages_on_a_phone(page, app_url, path, title):
     page.set_viewport_size({"width": 375, "height": 1800})
     page.goto(f"{app_url}/{path}?area=E14001410")
     wait_for_app(page)
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if collapse.count() and collapse.first.is_visible():  # a sidebar left open covers a phone
-        collapse.first.click()
-        page.wait_for_timeout(800)
+    close_sidebar(page)
     heading = page.get_by_role("heading", name=title).first
     heading.wait_for(timeout=60000)
     wait_for_app(page)  # the heading comes first; let the widgets and tables arrive

@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import no_errors, open_app_page, screenshot, selected_tab, wait_for_app
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 180000
@@ -13,20 +13,7 @@ TIMEOUT_MS = 180000
 
 def open_page(page, app_url, *, chart: bool = True, **params) -> None:
     query = urllib.parse.urlencode(params)
-    page.goto(f"{app_url}/universal-credit?{query}")
-    wait_for_app(page, timeout_ms=TIMEOUT_MS)
-    if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1500)
-
-
-def selected_tab(page) -> str:
-    return page.locator("[role='tab'][aria-selected='true']").inner_text().strip()
-
-
-def no_errors(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stAlert']", has_text="not one of the choices").count() == 0
+    open_app_page(page, f"{app_url}/universal-credit?{query}", charts=int(chart))
 
 
 def test_default_tab_shows_tiles_the_labelled_estimate_and_the_trend(page, app_url):

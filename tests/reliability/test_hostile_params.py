@@ -114,9 +114,7 @@ def test_full_app_with_hostile_area(area):
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
 def test_hostile_page_parameters_are_ignored_with_a_notice(spec, value):
     """A page's own parameters (its tab) and unknown ones: ignored, said so, never markup."""
-    import sys
-
-    tab_key = getattr(sys.modules[spec.render.__module__], "TAB_KEY", "")
+    tab_key, _ = spec.tabs
     at = AppTest.from_function(
         render_page, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
     )

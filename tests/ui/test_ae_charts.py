@@ -9,19 +9,11 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import geography, settings, store
+from dashboard import geography
 from dashboard.ui import ae_charts as charts
 from dashboard.ui import ae_data as ad
 
 M = pd.Timestamp
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    try:
-        return store.Snapshot(settings.data_dir())
-    except store.SnapshotMissing:
-        pytest.skip("no snapshot in data/: run the build first")
 
 
 @pytest.fixture(scope="module")

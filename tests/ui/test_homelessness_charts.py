@@ -16,7 +16,6 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings, store
 from dashboard.ui import data
 from dashboard.ui import homelessness_charts as charts
 from dashboard.ui import homelessness_tables as t
@@ -24,14 +23,6 @@ from dashboard.views import homelessness as view
 
 D = pd.Timestamp
 TIMEOUT_S = 120
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    try:
-        return store.Snapshot(settings.data_dir())
-    except store.SnapshotMissing:
-        pytest.skip("no snapshot in data/: run the build first")
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import settings, store
 from dashboard.ui import prison_charts as charts
 from dashboard.ui import prison_data as pdata
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return store.Snapshot(settings.data_dir())
 
 
 @pytest.fixture(scope="module")

@@ -17,21 +17,12 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings, store
 from dashboard.ui import data
 from dashboard.ui import schools_charts as charts
 from dashboard.ui import schools_data as sd
 from dashboard.views import schools
 
 EAST_2010, EAST_2024 = "E14000865", "E14001410"
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    try:
-        return store.Snapshot(settings.data_dir())
-    except store.SnapshotMissing:
-        pytest.skip("no snapshot in data/: run the build first")
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import catalogue, settings, store
+from dashboard import catalogue
 from dashboard.ui import uc_charts as charts
 
 M = pd.Timestamp
 EAST_2024, EAST_2010, NK_2024, SOUTH_2024 = "E14001410", "E14000865", "E14001411", "E14001412"
-
-
-@pytest.fixture(scope="module")
-def snapshot():
-    try:
-        return store.Snapshot(settings.data_dir())
-    except store.SnapshotMissing:
-        pytest.skip("no snapshot in data/: run the build first")
 
 
 @pytest.fixture(scope="module")
