@@ -8,12 +8,9 @@ import streamlit as st
 # Streamlit runs this file as a script; make the package importable from a fresh clone.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import memory, store  # noqa: E402
+from dashboard import store  # noqa: E402
 from dashboard.ui import data, state  # noqa: E402
 from dashboard.views import registry  # noqa: E402
-
-# Fewer malloc arenas for Streamlit's per-session threads: less memory held back (see module).
-memory.limit_arenas()
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",

@@ -57,17 +57,7 @@ NAIVE_MIN_SPEEDUP = 50.0
 SESSIONS = 20
 
 APP = settings.REPO_ROOT / "dashboard" / "app.py"
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/browser/conftest.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, CHROMIUM_ARGS = settings.CHROMIUM, settings.CHROMIUM_ARGS
 APPTEST_TIMEOUT_S = 120
 SERVER_START_TIMEOUT_S = 90
 VISIT_TIMEOUT_S = 90

@@ -22,3 +22,17 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     """The snapshot folder the app reads; the committed ``data/`` unless told otherwise."""
     chosen = override or os.environ.get(DATA_ENV)
     return Path(chosen).expanduser().resolve() if chosen else REPO_ROOT / "data"
+
+
+# Debian's Chromium, headless, for the browser tests, the benchmark and the load test alike.
+CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

@@ -282,18 +282,23 @@ def trend_figure(
     return go.Figure(data=traces, layout=layout)
 
 
+def _monthly_line(frame: pd.DataFrame, column: str, name: str, style: dict, value: str):
+    """One series over ``frame["month"]``; a missing month is a gap, never joined across."""
+    return go.Scatter(
+        x=frame["month"],
+        y=frame[column],
+        mode="lines",
+        line=style,
+        name=name,
+        connectgaps=False,
+        hovertemplate=value + "<extra>" + name + "</extra>",
+    )
+
+
 def waits_figure(frame: pd.DataFrame, *, per_admission: bool, gap, start, end) -> go.Figure:
     if per_admission:
         traces = [
-            go.Scatter(
-                x=frame["month"],
-                y=frame[column],
-                mode="lines",
-                line=style,
-                name=name,
-                connectgaps=False,
-                hovertemplate="%{y:.1f}<extra>" + name + "</extra>",
-            )
+            _monthly_line(frame, column, name, style, "%{y:.1f}")
             for column, name, style in (
                 ("nuh_per_100", f"{ad.SHORT_NAME} (RX1)", {"color": BLUE, "width": 3}),
                 ("england_per_100", "England", {"color": BLACK, "width": 2, "dash": "dash"}),
@@ -330,15 +335,7 @@ def waits_figure(frame: pd.DataFrame, *, per_admission: bool, gap, start, end) -
 
 def attendances_figure(frame: pd.DataFrame, *, episodes, start, end) -> go.Figure:
     traces = [
-        go.Scatter(
-            x=frame["month"],
-            y=frame[column],
-            mode="lines",
-            line=style,
-            name=name,
-            connectgaps=False,
-            hovertemplate="%{y:,.0f}<extra>" + name + "</extra>",
-        )
+        _monthly_line(frame, column, name, style, "%{y:,.0f}")
         for column, name, style in (
             ("attendances_all", "All types", {"color": BLACK, "width": 2, "dash": "dash"}),
             ("attendances_type1", "Type 1 (QMC emergency department)", {"color": BLUE, "width": 3}),

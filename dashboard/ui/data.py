@@ -5,11 +5,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import catalogue, geography, provenance, releases, settings, store
+from dashboard import catalogue, geography, memory, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)
 def snapshot() -> store.Snapshot:
+    # Once per process: fewer malloc arenas for Streamlit's per-session script threads, so
+    # less freed memory is held back (see dashboard.memory).
+    memory.limit_arenas()
     return store.Snapshot(settings.data_dir())
 
 

@@ -1,6 +1,5 @@
 """Start the app with `streamlit run` and drive it with Playwright in Debian's Chromium."""
 
-import os
 import re
 import shutil
 import socket
@@ -15,17 +14,7 @@ import pytest
 
 from dashboard import settings
 
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, CHROMIUM_ARGS = settings.CHROMIUM, settings.CHROMIUM_ARGS
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts"
 
 

@@ -49,17 +49,7 @@ from pathlib import Path
 
 from dashboard import settings
 
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/browser/conftest.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, CHROMIUM_ARGS = settings.CHROMIUM, settings.CHROMIUM_ARGS
 HOST = "127.0.0.1"
 HARD_LIMIT_EXTRA_S = 120  # the whole run never takes longer than --seconds plus this
 SERVER_START_TIMEOUT_S = 45
