@@ -16,8 +16,9 @@ def source_caption(*dataset_ids: str) -> None:
 
 def as_of_caption(*dataset_ids: str) -> None:
     """Under a tile: the data's release date and when the next release is due."""
-    for dataset_id in dataset_ids:
-        st.caption(data.as_of_text(dataset_id))
+    # Several datasets behind one tile often read the same: say it once.
+    for line in dict.fromkeys(data.as_of_text(dataset_id) for dataset_id in dataset_ids):
+        st.caption(line)
 
 
 def no_data(what: str, why: str) -> None:
