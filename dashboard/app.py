@@ -14,7 +14,7 @@ from dashboard.views import registry  # noqa: E402
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",
-    page_icon="📊",
+    page_icon=":material/bar_chart:",  # not an emoji: see components.INFO_ICON
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on phones, open on desktops
 )

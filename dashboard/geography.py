@@ -1,12 +1,15 @@
-"""Constituency codes, boundary sets and map geometry; pure functions, no streamlit."""
+"""Constituency codes, boundary sets and map geometry; pure functions, no streamlit.
+
+Boundary frames are plain DataFrames whose ``geometry`` column holds shapely shapes in British
+National Grid metres, as the snapshot stores them (``store.read_geometry_table``): the app never
+reprojects, so it never imports geopandas or pyproj.
+"""
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
+import shapely
 
 ENGLAND = "E92000001"
 EAST_MIDLANDS = "E12000004"
@@ -63,19 +66,31 @@ def seat_for_code(code: str) -> tuple[str, str] | None:
     return None
 
 
-def neighbours(boundaries: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
+def neighbours(boundaries: pd.DataFrame, code: str, within_m: float = 500) -> list[str]:
     """Codes of the seats touching (or within ``within_m`` of) the seat ``code``."""
-    return _near(boundaries.to_crs(BRITISH_NATIONAL_GRID), code, within_m)
+    return _near(boundaries, code, within_m)
 
 
-def to_map_frame(boundaries: gpd.GeoDataFrame, tolerance_m: float = 25) -> gpd.GeoDataFrame:
-    """Project to British National Grid (metres) and simplify for the browser.
+def to_map_frame(boundaries: pd.DataFrame, tolerance_m: float = 25) -> pd.DataFrame:
+    """A simplified copy for the browser (the input is shared between sessions: not changed).
 
     Plotting in metres on equal axes keeps shapes true without a tile server or world map.
     """
-    projected = boundaries.to_crs(BRITISH_NATIONAL_GRID)
-    projected["geometry"] = projected.geometry.simplify(tolerance_m, preserve_topology=True)
-    return projected
+    shapes = shapely.simplify(
+        boundaries["geometry"].to_numpy(), tolerance_m, preserve_topology=True
+    )
+    return boundaries.assign(geometry=shapes)
+
+
+def bounds(frame: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(min x, min y, max x, max y) of every shape in ``frame``."""
+    return tuple(shapely.total_bounds(frame["geometry"].to_numpy()).tolist())
+
+
+def label_points(geometries) -> tuple[np.ndarray, np.ndarray]:
+    """A point inside each shape, for its label: x and y arrays."""
+    points = shapely.point_on_surface(np.asarray(geometries, dtype=object))
+    return shapely.get_x(points), shapely.get_y(points)
 
 
 def outline_xy(geometry) -> tuple[list[float | None], list[float | None]]:
@@ -90,7 +105,7 @@ def outline_xy(geometry) -> tuple[list[float | None], list[float | None]]:
     return xs, ys
 
 
-def outlines_xy(frame: gpd.GeoDataFrame, label) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def outlines_xy(frame: pd.DataFrame, label) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Every outline in ``frame`` as one pair of float arrays broken by NaN (plotly draws a gap
     there), with ``label(row)`` repeated for each point so one trace still names each area on
     hover. One numeric-array trace is many times faster to build and send than one list-based
@@ -115,17 +130,23 @@ def population_table(observations: pd.DataFrame, codes: list[str]) -> pd.DataFra
     return latest.set_index("area_code").reindex(codes).reset_index()
 
 
-def prefer_detailed(coarse: gpd.GeoDataFrame, detailed: gpd.GeoDataFrame | None):
+def prefer_detailed(coarse: pd.DataFrame, detailed: pd.DataFrame | None):
     """Swap in a finer outline wherever one exists for the same code; mark which was used."""
     out = coarse.copy()
     out["outline"] = "ONS ultra-generalised (BUC)"
     if detailed is None or detailed.empty:
         return out
-    finer = detailed.set_index("code").geometry.to_crs(out.crs)
+    finer = detailed.set_index("code")["geometry"]
     has = out["code"].isin(finer.index)
     out.loc[has, "geometry"] = out.loc[has, "code"].map(finer).values
     out.loc[has, "outline"] = "2013 generalised clipped"
     return out
+
+
+def normalise_postcode(text: str) -> str:
+    """'ng72uh' or ' NG7  2UH ' -> 'NG7 2UH' (outward code, one space, inward code)."""
+    compact = "".join(str(text).split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
@@ -134,16 +155,14 @@ POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 def locate_postcode(
     text: str,
     postcodes: pd.DataFrame,
-    seats_2010: gpd.GeoDataFrame,
-    seats_2024: gpd.GeoDataFrame,
-    wards_2013: gpd.GeoDataFrame | None = None,
+    seats_2010: pd.DataFrame,
+    seats_2024: pd.DataFrame,
+    wards_2013: pd.DataFrame | None = None,
 ) -> dict:
     """Where a postcode's centroid lies: seat in both sets, 2013 ward, distance to seat edges.
 
     Returns {"error": ...} for text that is not a postcode or not in the extract.
     """
-    from dashboard.sources.os_codepoint_open import normalise_postcode
-
     cleaned = normalise_postcode(text[:20])
     if not pd.Series([cleaned]).str.fullmatch(POSTCODE_PATTERN).iloc[0]:
         return {"error": "That does not look like a UK postcode (for example NG3 1AA)."}
@@ -154,13 +173,10 @@ def locate_postcode(
             "about 2023): it may be newer, retired, or outside the NG area."
         }
     row = match.iloc[0]
-    point = gpd.GeoSeries(
-        gpd.points_from_xy([row["easting"]], [row["northing"]]), crs=BRITISH_NATIONAL_GRID
-    ).iloc[0]
+    x, y = float(row["easting"]), float(row["northing"])
     found = {"postcode": cleaned, "easting": int(row["easting"]), "northing": int(row["northing"])}
     for key, seats in (("pcon2010", seats_2010), ("pcon2024", seats_2024)):
-        projected = seats.to_crs(BRITISH_NATIONAL_GRID)
-        inside = projected[projected.contains(point)]
+        inside = seats[_contains(seats, x, y)]
         if inside.empty:
             found[key] = None
             continue
@@ -168,40 +184,44 @@ def locate_postcode(
         found[key] = {
             "code": seat["code"],
             "name": seat["name"],
-            "edge_distance_m": round(seat.geometry.boundary.distance(point)),
+            "edge_distance_m": round(seat["geometry"].boundary.distance(shapely.Point(x, y))),
         }
     if wards_2013 is not None:
-        projected = wards_2013.to_crs(BRITISH_NATIONAL_GRID)
-        inside = projected[projected.contains(point)]
+        inside = wards_2013[_contains(wards_2013, x, y)]
         found["ward2013"] = None if inside.empty else inside.iloc[0]["name"]
     found["ward2019_code"] = row["ward_code"] or None
     return found
+
+
+def _contains(frame: pd.DataFrame, x: float, y: float) -> np.ndarray:
+    """Which shapes hold the point (x, y); a point on an edge counts for neither side."""
+    return shapely.contains_xy(frame["geometry"].to_numpy(), x, y)
 
 
 @dataclass(frozen=True)
 class SeatMapFrames:
     """What every constituency map draws, in British National Grid metres."""
 
-    seats: gpd.GeoDataFrame  # the seat, its neighbours and any extra seats asked for
-    other_outline: gpd.GeoDataFrame  # the same seat on the other boundary set
+    seats: pd.DataFrame  # the seat, its neighbours and any extra seats asked for
+    other_outline: pd.DataFrame  # the same seat on the other boundary set
     other_label: str
-    wards: gpd.GeoDataFrame | None  # 2013 wards of the seat (2010-2024 set only)
+    wards: pd.DataFrame | None  # 2013 wards of the seat (2010-2024 set only)
 
 
 @dataclass(frozen=True)
 class MapLayers:
-    """Every outline the seat maps draw, projected and simplified once per process, so a seat
-    change only picks rows (projecting all 650 seats per change cost ~150 ms)."""
+    """Every outline the seat maps draw, simplified once per process, so a seat change only
+    picks rows (simplifying all 650 seats per change cost tens of milliseconds)."""
 
-    drawn: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, simplified; finer 2013 for 2010
-    neighbours: dict[str, gpd.GeoDataFrame]  # per boundary set, BNG, simplified, as published
-    wards_2013: gpd.GeoDataFrame | None  # BNG, simplified
+    drawn: dict[str, pd.DataFrame]  # per boundary set, simplified; finer 2013 for 2010
+    neighbours: dict[str, pd.DataFrame]  # per boundary set, simplified, as published
+    wards_2013: pd.DataFrame | None  # simplified
 
 
 def map_layers(
-    boundaries: dict[str, gpd.GeoDataFrame],
-    detailed_2010: gpd.GeoDataFrame | None,
-    wards_2013: gpd.GeoDataFrame | None,
+    boundaries: dict[str, pd.DataFrame],
+    detailed_2010: pd.DataFrame | None,
+    wards_2013: pd.DataFrame | None,
 ) -> MapLayers:
     # Neighbours are found on the published outlines, simplified as drawn (25 m is far below
     # the 500 m margin used); one projected copy per set is all the memory this needs.
@@ -214,11 +234,11 @@ def map_layers(
     return MapLayers(drawn=drawn, neighbours=published, wards_2013=wards)
 
 
-def _near(projected: gpd.GeoDataFrame, code: str, within_m: float = 500) -> list[str]:
-    shape = projected.loc[projected["code"] == code, "geometry"]
+def _near(seats: pd.DataFrame, code: str, within_m: float = 500) -> list[str]:
+    shape = seats.loc[seats["code"] == code, "geometry"]
     if shape.empty:
         raise KeyError(f"no boundary for {code}")
-    near = projected[projected.intersects(shape.iloc[0].buffer(within_m))]
+    near = seats[shapely.intersects(seats["geometry"].to_numpy(), shape.iloc[0].buffer(within_m))]
     return sorted(c for c in near["code"] if c != code)
 
 

@@ -41,9 +41,7 @@ def read_table(path: Path, categories: frozenset[str] = frozenset()) -> pd.DataF
     string per row, which for the big tables cost about 120 MB of peak memory)."""
     schema = pq.read_schema(path)
     if b"geo" in (schema.metadata or {}):
-        import geopandas as gpd  # only for geometry tables: it is slow to import
-
-        frame = gpd.read_parquet(path)
+        frame = read_geometry_table(path)
     elif categories:
         text = [
             name
@@ -58,6 +56,19 @@ def read_table(path: Path, categories: frozenset[str] = frozenset()) -> pd.DataF
     # The decoding's temporary buffers are freed now; hand the pages back to the system, as the
     # app reads every table once and keeps only the frames.
     memory.trim()
+    return frame
+
+
+def read_geometry_table(path: Path) -> pd.DataFrame:
+    """A boundary table as a plain DataFrame whose ``geometry`` column holds shapely shapes in
+    the stored grid (British National Grid metres, see ``geo_common.STORED_CRS``).
+
+    Not a GeoDataFrame on purpose: geopandas brings pyproj, and the two cost the server about
+    20 MB of memory and a second of cold start for nothing, as the app never reprojects."""
+    import shapely
+
+    frame = pq.read_table(path).to_pandas()
+    frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
     return frame
 
 

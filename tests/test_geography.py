@@ -71,4 +71,9 @@ def test_seat_map_frames_prefer_finer_2010_outlines():
     east_2024 = geography.seat_map_frames("east", "pcon2024", layers, ("E14001457",))
     assert east_2024.wards is None and "E14001457" in set(east_2024.seats["code"])
     assert east_2024.other_outline["outline"].iloc[0] == "2013 generalised clipped"
-    assert east_2024.seats.crs.to_epsg() == 27700
+    # British National Grid metres, as stored: Nottingham East is about 5 km across
+    minx, miny, maxx, maxy = geography.bounds(
+        east_2024.seats[east_2024.seats["code"] == "E14001410"]
+    )
+    assert 450_000 < minx < maxx < 465_000 and 335_000 < miny < maxy < 350_000
+    assert 3_000 < maxx - minx < 10_000

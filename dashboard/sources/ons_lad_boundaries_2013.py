@@ -12,7 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name
+from dashboard.sources.geo_common import STORED_CRS, WGS84, by_name
 
 LAD_FILE = "topo_lad_england.json"
 LAYER = "lad"
@@ -54,12 +54,11 @@ def read_lads(path: Path) -> gpd.GeoDataFrame:
 
 def parse(paths: Sequence[Path]) -> dict[str, gpd.GeoDataFrame]:
     path = by_name(paths, LAD_FILE)
-    frame = read_lads(path).to_crs(BRITISH_NATIONAL_GRID)
+    frame = read_lads(path).to_crs(STORED_CRS)
     repaired = _repair(frame.geometry)
     frame["geometry"] = repaired.simplify(SIMPLIFY_M, preserve_topology=True)
-    frame = frame.to_crs(WGS84)
-    frame["geometry"] = _repair(frame.geometry)  # simplifying and reprojecting can pinch rings
+    frame["geometry"] = _repair(frame.geometry)  # simplifying can pinch rings
     if not frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
         raise ValueError(f"{path.name}: shapes that are not polygons after repair")
     frame = frame.sort_values("code").reset_index(drop=True)
-    return {"lad2013": gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)}
+    return {"lad2013": gpd.GeoDataFrame(frame, geometry="geometry", crs=STORED_CRS)}

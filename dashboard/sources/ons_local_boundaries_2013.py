@@ -6,7 +6,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name, read_boundaries
+from dashboard.sources.geo_common import STORED_CRS, by_name, read_boundaries
 
 CITY_LAD = "E06000018"
 CITY_LAD_NAME = "Nottingham"
@@ -35,13 +35,13 @@ def _wards(paths: Sequence[Path]) -> gpd.GeoDataFrame:
         raise ValueError(
             f"{WARD_FILE_PREFIX}{CITY_LAD}.json: {len(city)} wards, expected {EXPECTED_CITY_WARDS}"
         )
-    return gpd.GeoDataFrame(wards, geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(wards, geometry="geometry", crs=STORED_CRS)
 
 
 def _assign_city_wards(wards: gpd.GeoDataFrame, constituencies: gpd.GeoDataFrame):
     """Each city ward goes to the 2010-set constituency holding most of its area."""
-    wards_bng = wards.to_crs(BRITISH_NATIONAL_GRID)
-    pcon_bng = constituencies.to_crs(BRITISH_NATIONAL_GRID)
+    wards_bng = wards  # stored in metres already: areas need no projection
+    pcon_bng = constituencies
     pieces = gpd.overlay(
         wards_bng[wards_bng["lad_code"] == CITY_LAD][["code", "geometry"]],
         pcon_bng.rename(columns={"code": "pcon2010_code", "name": "pcon2010_name"}),
@@ -67,7 +67,7 @@ def _constituencies(paths: Sequence[Path]) -> gpd.GeoDataFrame:
         if path.name.startswith(PCON_FILE_PREFIX)
     ]
     seats = pd.concat(frames, ignore_index=True).drop_duplicates("code")
-    return gpd.GeoDataFrame(seats, geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(seats, geometry="geometry", crs=STORED_CRS)
 
 
 def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
@@ -77,9 +77,9 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
     city = wards[wards["lad_code"] == CITY_LAD]
     boundary = gpd.GeoDataFrame(
         {"code": [CITY_LAD], "name": [CITY_LAD_NAME]},
-        geometry=[city.to_crs(BRITISH_NATIONAL_GRID).union_all()],
-        crs=BRITISH_NATIONAL_GRID,
-    ).to_crs(WGS84)
+        geometry=[city.union_all()],
+        crs=STORED_CRS,
+    )
     lsoas = read_boundaries(by_name(paths, LSOA_FILE), LSOA_COLUMNS)
     return {
         "wards2013": wards.sort_values(["lad_code", "code"]).reset_index(drop=True),

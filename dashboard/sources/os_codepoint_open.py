@@ -6,6 +6,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.geography import normalise_postcode  # shared with the app's postcode finder
 from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84, by_name
 
 HEADER_FILE = "header.csv"
@@ -29,12 +30,6 @@ KEEP = {
     "Admin_district_code": "lad_code",
     "Admin_ward_code": "ward_code",
 }
-
-
-def normalise_postcode(text: str) -> str:
-    """'ng72uh' or ' NG7  2UH ' -> 'NG7 2UH' (outward code, one space, inward code)."""
-    compact = "".join(str(text).split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 def read_postcodes(header_path: Path, data_path: Path) -> pd.DataFrame:

@@ -5,10 +5,10 @@ bands and labels as plain ``layout.shapes``/``annotations`` entries: plotly vali
 that way, where ``add_hline``/``update_*`` calls validate it again on every call.
 """
 
-import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import geography
 from dashboard.ui import ae_data as ad
 from dashboard.ui import maps
 
@@ -511,10 +511,10 @@ def rank_figure(
 def sites_map(
     *,
     seat_code: str,
-    seats: gpd.GeoDataFrame,
+    seats: pd.DataFrame,
     boundary_label: str,
     sites: pd.DataFrame,
-    other_outline: gpd.GeoDataFrame | None = None,
+    other_outline: pd.DataFrame | None = None,
     other_label: str = "",
 ) -> go.Figure:
     """The shared constituency map, widened so both hospital sites are always in view."""
@@ -526,7 +526,7 @@ def sites_map(
         other_outline=other_outline,
         other_label=other_label,
     )
-    minx, miny, maxx, maxy = seats[seats["code"] == seat_code].total_bounds
+    minx, miny, maxx, maxy = geography.bounds(seats[seats["code"] == seat_code])
     minx, maxx = min(minx, sites["easting"].min()), max(maxx, sites["easting"].max())
     miny, maxy = min(miny, sites["northing"].min()), max(maxy, sites["northing"].max())
     pad = max(maxx - minx, maxy - miny) * 0.15

@@ -4,14 +4,12 @@ Each figure is made in one ``go.Figure(data=[...], layout={...})`` call: plotly 
 update, so one pass is far cheaper than many ``update_*``/``add_*`` calls.
 """
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from shapely.geometry import box
+import shapely
 
-from dashboard.geography import outline_xy, to_map_frame
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
+from dashboard.geography import outline_xy
 from dashboard.ui import homelessness_tables as t
 
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -483,9 +481,9 @@ def rough_sleeping_figure(frame: pd.DataFrame) -> go.Figure:
     return go.Figure(data=traces, layout={**base, **grid})
 
 
-def city_map_figure(city, seat, *, seat_label: str) -> go.Figure:
+def city_map_figure(city: pd.DataFrame, seat: pd.DataFrame | None, *, seat_label: str) -> go.Figure:
     """Nottingham City Council's area filled, the chosen constituency outlined (BNG metres)."""
-    xs, ys = outline_xy(city.geometry.iloc[0])
+    xs, ys = outline_xy(city["geometry"].iloc[0])
     traces = [
         {
             "type": "scatter",
@@ -500,7 +498,7 @@ def city_map_figure(city, seat, *, seat_label: str) -> go.Figure:
         }
     ]
     if seat is not None and not seat.empty:
-        xs, ys = outline_xy(seat.geometry.iloc[0])
+        xs, ys = outline_xy(seat["geometry"].iloc[0])
         traces.append(
             {
                 "type": "scatter",
@@ -551,61 +549,57 @@ def map_bin(value) -> int | None:
 
 def _code_lookup(observations: pd.DataFrame) -> dict[str, str]:
     """Older GSS code -> the council's current code, from the H-CLIC `current_area_code` column."""
-    pairs = observations[["area_code", "current_area_code"]].astype(str).drop_duplicates()
+    pairs = observations[["area_code", "current_area_code"]].drop_duplicates().astype(str)
     changed = pairs[pairs["area_code"] != pairs["current_area_code"]]
     return dict(zip(changed["area_code"], changed["current_area_code"], strict=True))
 
 
-def projected_lads(lads) -> gpd.GeoDataFrame:
-    """The 2013 districts in British National Grid metres, unsimplified. Pass the result to
-    :func:`ta_map_frame` and :func:`ta_map_figure` to project once for many maps."""
-    if lads.crs is not None and lads.crs.equals(BRITISH_NATIONAL_GRID):
-        return lads
-    return to_map_frame(lads, tolerance_m=0)
-
-
-def _current_shapes(lads, lookup: dict[str, str], wanted: set[str]):
-    """The ``wanted`` councils' shapes (BNG), by current code: a merged council is its old
-    districts."""
-    projected = projected_lads(lads)[["code", "name", "geometry"]]
-    current = pd.Series([lookup.get(c, c) for c in projected["code"]], index=projected.index)
-    projected = projected[current.isin(wanted)].assign(current_code=current)
+def _current_shapes(lads: pd.DataFrame, lookup: dict[str, str], wanted: set[str]) -> pd.DataFrame:
+    """The ``wanted`` councils' shapes (BNG metres), by current code: a merged council is its
+    old districts."""
+    rows_of: dict[str, list[int]] = {}
+    for row, code in enumerate(lads["code"]):
+        current = lookup.get(code, code)
+        if current in wanted:
+            rows_of.setdefault(current, []).append(row)
+    codes, names = lads["code"].to_numpy(), lads["name"].to_numpy()
+    geometries = lads["geometry"].to_numpy()
     groups = []
-    for code, rows in projected.groupby("current_code", sort=True):
-        shape = rows.geometry.union_all()
+    for current, rows in sorted(rows_of.items()):
+        shape = geometries[rows[0]]
         if len(rows) > 1:  # close the hairline gaps left between simplified neighbours
-            shape = shape.buffer(60).buffer(-60)
+            shape = shapely.union_all(geometries[rows]).buffer(60).buffer(-60)
         groups.append(
             {
-                "current_code": code,
-                "drawn_from": list(zip(rows["code"], rows["name"], strict=True)),
+                "current_code": current,
+                "drawn_from": [(codes[r], names[r]) for r in rows],
                 "geometry": shape,
             }
         )
-    if not groups:
-        return gpd.GeoDataFrame(
-            {"current_code": [], "drawn_from": []}, geometry=[], crs=projected.crs
-        )
-    return gpd.GeoDataFrame(groups, geometry="geometry", crs=projected.crs)
+    return pd.DataFrame(groups, columns=["current_code", "drawn_from", "geometry"])
 
 
-def ta_map_frame(lads, observations: pd.DataFrame, codes: list[str], day: pd.Timestamp):
+def ta_map_frame(
+    lads: pd.DataFrame, observations: pd.DataFrame, codes: list[str], day: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Councils of ``codes`` on ``day`` with their TA rate, national rank and a map shape.
 
-    ``lads`` are the 2013 districts (any CRS; ``code``, ``name``, geometry). A council is drawn
-    from the 2013 district with its code, else from the 2013 districts whose code maps to its
-    current one in ``observations`` (``current_area_code``). Returns the councils with a shape
-    (BNG metres) and a frame of those without one ("not on the map").
+    ``lads`` are the 2013 districts as the snapshot stores them (``code``, ``name``, shapely
+    ``geometry`` in BNG metres). A council is drawn from the 2013 district with its code, else
+    from the 2013 districts whose code maps to its current one in ``observations``
+    (``current_area_code``). Returns the councils with a shape and a frame of those without one
+    ("not on the map").
     """
-    rates = observations[
-        (observations["measure"] == TA_RATE) & (observations["area_type"] == "lad")
-    ]
-    latest = rates[rates["period_end"] == day].copy()
+    lad = (observations["measure"] == TA_RATE) & (observations["area_type"] == "lad")
+    rates = observations.loc[lad, ["area_code", "current_area_code"]]
+    # only the columns kept: each one filtered costs time on the Compare tab's first opening
+    columns = ["area_code", "current_area_code", "area_name", "value", "status"]
+    latest = observations.loc[lad & (observations["period_end"] == day), columns]
     for column in ("area_code", "current_area_code", "area_name"):
         latest[column] = latest[column].astype(str)
     chosen = latest[latest["current_area_code"].isin(codes) | latest["area_code"].isin(codes)]
     chosen = chosen.drop_duplicates("current_area_code")
-    national = latest.loc[latest["value"].notna(), "value"]
+    national = latest.loc[latest["value"].notna(), "value"].to_numpy()
     # rank 1 = the highest rate among English councils with a figure that day (as elsewhere)
     chosen["rank"] = [
         pd.NA if pd.isna(v) else int((national > v).sum()) + 1 for v in chosen["value"]
@@ -620,43 +614,44 @@ def ta_map_frame(lads, observations: pd.DataFrame, codes: list[str], day: pd.Tim
     keep = ["area", "area_code", "current_area_code", "value", "rank", "of", "status"]
     out = chosen[keep].join(shapes, on="current_area_code")
     missing = out[out["geometry"].isna()]
-    on_map = gpd.GeoDataFrame(
-        out[out["geometry"].notna()], geometry="geometry", crs=shapes.crs
-    ).reset_index(drop=True)
+    on_map = out[out["geometry"].notna()].reset_index(drop=True)
     on_map["bin"] = pd.array([map_bin(v) for v in on_map["value"]], dtype="Int64")
     # the largest first, so a council enclosed by another is drawn on top of it
-    on_map = on_map.iloc[on_map.geometry.area.argsort()[::-1]].reset_index(drop=True)
+    order = np.argsort(shapely.area(on_map["geometry"].to_numpy()))[::-1]
+    on_map = on_map.iloc[order].reset_index(drop=True)
     return on_map, missing[keep].reset_index(drop=True)
 
 
-def _callouts(frame, points, view) -> tuple[list[dict], set[str]]:
-    """Name and value in a column left or right of the map, with a leader line to the council:
-    for small councils, whose shapes a label would hide. Returns the annotations and the sides
-    used.
+def _callouts(
+    frame: pd.DataFrame, xs: np.ndarray, ys: np.ndarray, view
+) -> tuple[list[dict], set[str]]:
+    """Name and value in a column left or right of the map, with a leader line to the council
+    (at ``xs``, ``ys``): for small councils, whose shapes a label would hide. Returns the
+    annotations and the sides used.
     """
     height = view[3] - view[1]
     gap = height * 0.055  # about two lines of text at the map's height
-    middle = points.x.median() if len(points) == len(frame) else (view[0] + view[2]) / 2
+    middle = np.median(xs)
     sides, annotations = set(), []
-    for side, chosen in (("left", points.x <= middle), ("right", points.x > middle)):
+    for side, chosen in (("left", xs <= middle), ("right", xs > middle)):
         if chosen.any():
             sides.add(side)
-        column = points[chosen].iloc[(-points[chosen].y).argsort()]  # north first
-        ys, last = [], None
-        for point in column:
-            y = point.y if last is None else min(point.y, last - gap)
-            ys.append(y)
-            last = y
+        rows = np.flatnonzero(chosen)
+        rows = rows[np.argsort(-ys[rows], kind="stable")]  # north first
         edge = view[0] - height * 0.05 if side == "left" else view[2] + height * 0.05
-        for (index, point), y in zip(column.items(), ys, strict=True):
-            row = frame.loc[index]
+        last = None
+        for index in rows:
+            x, y = float(xs[index]), float(ys[index])
+            label_y = y if last is None else min(y, last - gap)
+            last = label_y
+            row = frame.iloc[index]
             name = "<b>Nottingham</b>" if row["current_area_code"] == t.NOTTINGHAM else row["area"]
             annotations.append(
                 {
-                    "x": point.x,
-                    "y": point.y,
+                    "x": x,
+                    "y": y,
                     "ax": edge,
-                    "ay": y,
+                    "ay": label_y,
                     "axref": "x",
                     "ayref": "y",
                     "text": f"{name}: <b>{_rate_text(row['value'])}</b>",
@@ -673,17 +668,26 @@ def _callouts(frame, points, view) -> tuple[list[dict], set[str]]:
 
 
 def _map_xy(geometries, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exterior rings at about a pixel's detail, in whole metres, broken by NaN: float32 holds
-    whole metres exactly, and plotly sends it as a typed array, not a long list of numbers."""
-    parts = []
-    for geometry in geometries:
-        simple = geometry.simplify(tolerance)
-        for polygon in getattr(simple, "geoms", [simple]):
-            parts.append(np.asarray(polygon.exterior.coords)[:, :2])
-            parts.append(np.array([[np.nan, np.nan]]))
-    if not parts:
+    """Exterior rings at about a pixel's detail, in whole metres, each followed by NaN (plotly
+    draws a gap there, and ``fill="toself"`` closes each ring on its own): float32 holds whole
+    metres exactly, and plotly sends it as a typed array, not a long list of numbers.
+
+    Each ring is simplified on its own as a line, without GEOS's topology checks (about eight
+    times faster, and a pixel's detail cannot show a crossing); a ring that collapses at that
+    detail (an island under a pixel) is kept as it is rather than lost."""
+    rings = shapely.get_exterior_ring(shapely.get_parts(np.asarray(geometries, dtype=object)))
+    rings = rings[~shapely.is_empty(rings)]
+    if not len(rings):
         return np.array([], dtype=np.float32), np.array([], dtype=np.float32)
-    xy = np.round(np.concatenate(parts)).astype(np.float32)
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    lines = shapely.linestrings(coords, indices=ring)
+    lines = shapely.simplify(lines, tolerance, preserve_topology=False)
+    collapsed = shapely.get_num_coordinates(lines) < 4
+    lines[collapsed] = rings[collapsed]
+    coords, ring = shapely.get_coordinates(lines, return_index=True)
+    xy = np.full((len(coords) + len(lines), 2), np.nan)
+    xy[np.arange(len(coords)) + ring] = coords  # ring i moves down i rows: a NaN row after each
+    xy = np.round(xy).astype(np.float32)
     return xy[:, 0], xy[:, 1]
 
 
@@ -691,9 +695,37 @@ def _rate_text(value) -> str:
     return "no figure" if pd.isna(value) else f"{value:.2f}"
 
 
+def _depths(geometries: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """How many other councils' outer rings enclose each council's point (``xs``, ``ys``).
+    Fills cover holes, so an enclave must be drawn after the council around it."""
+    parts, owner = shapely.get_parts(geometries, return_index=True)
+    outer = shapely.polygons(shapely.get_exterior_ring(parts))
+    inside = shapely.contains_xy(outer[:, None], xs[None, :], ys[None, :])
+    inside[owner[:, None] == np.arange(len(xs))[None, :]] = False  # not its own outer ring
+    encloses = np.zeros((len(xs), len(xs)), dtype=bool)
+    np.logical_or.at(encloses, owner, inside)
+    return encloses.sum(axis=0)
+
+
+def _fill_trace(xs, ys, *, name: str, group: str, style: dict, line: dict) -> dict:
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "fill": "toself",
+        "line": line,
+        "name": name,
+        "legendgroup": group,
+        # inside a fill, plotly names the trace: the colour band, as the legend does
+        "hoveron": "fills",
+        **style,
+    }
+
+
 def ta_map_figure(
-    frame,
-    lads,
+    frame: pd.DataFrame,
+    lads: pd.DataFrame,
     *,
     day_label: str,
     group_label: str,
@@ -702,20 +734,25 @@ def ta_map_figure(
 ) -> go.Figure:
     """Councils filled by binned TA rate (BNG metres); no figure = hatched, never the 0 colour.
 
-    ``frame`` comes from :func:`ta_map_frame`; ``lads`` (2013 districts) give the faint context
-    outlines around the chosen councils. ``named`` labels each council with its name too.
+    ``frame`` comes from :func:`ta_map_frame`; ``lads`` (2013 districts, BNG metres) give the
+    faint context outlines around the chosen councils. ``named`` labels each council with its
+    name too.
+
+    One filled trace per colour band (its councils' rings broken by NaN), Nottingham's own with
+    its heavier outline, and one invisible point per council for the hover: a handful of traces
+    whatever the number of councils, as one trace per council made the figure slow to build.
     """
-    minx, miny, maxx, maxy = frame.total_bounds
+    geometries = frame["geometry"].to_numpy()
+    minx, miny, maxx, maxy = shapely.total_bounds(geometries)
     pad = max(maxx - minx, maxy - miny) * 0.06
     view = (minx - pad, miny - pad, maxx + pad, maxy + pad)
     # the councils not compared, in faint outline; the compared ones' own districts would be
     # hidden under their fills, so they are not sent
     drawn = {code for sources in frame["drawn_from"] for code, _ in sources}
-    others = projected_lads(lads)
-    context = others.geometry[~others["code"].isin(drawn)]
-    context = context[context.intersects(box(*view))]
+    others = lads["geometry"].to_numpy()
+    near = ~lads["code"].isin(drawn).to_numpy() & shapely.intersects(others, shapely.box(*view))
     tolerance = max(view[2] - view[0], view[3] - view[1]) / 1500  # about a pixel
-    xs, ys = _map_xy(context, tolerance)
+    xs, ys = _map_xy(others[near], tolerance)
     traces = [
         {
             "type": "scatter",
@@ -728,78 +765,77 @@ def ta_map_figure(
             "hoverinfo": "skip",
         }
     ]
-    shown_bins: set = set()
-    for row in frame.itertuples():
-        xs, ys = _map_xy([row.geometry], tolerance / 2)
-        is_notts = row.current_area_code == t.NOTTINGHAM
-        line = {"color": BLACK if is_notts else MAP_LINE, "width": 2.5 if is_notts else 1}
-        rank = f"<br>rank {row.rank} of {row.of} in England" if pd.notna(row.rank) else ""
-        hover = (
-            f"<b>{row.area}</b> ({row.current_area_code})<br>"
-            f"{_rate_text(row.value)} per 1,000 households{rank}<extra></extra>"
-        )
-        if pd.isna(row.bin):
-            style = NO_FIGURE_STYLE
-            name, group = NO_FIGURE, "none"
-        else:
-            style = {"fillcolor": MAP_COLOURS[int(row.bin)]}
-            name, group = MAP_BIN_LABELS[int(row.bin)], f"bin{row.bin}"
-        traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "mode": "lines",
-                "fill": "toself",
-                "line": line,
-                "name": name,
-                "legendgroup": group,
-                "showlegend": False,
-                "hoveron": "fills+points",
-                "hovertemplate": hover,
-                **style,
-            }
-        )
-        shown_bins.add(group)
-    # the legend shows every bin, in order, even when no council falls in it
-    keys = [
-        (label, {"fillcolor": MAP_COLOURS[i]}, f"bin{i}") for i, label in enumerate(MAP_BIN_LABELS)
+    points = shapely.point_on_surface(geometries)
+    px, py = shapely.get_x(points), shapely.get_y(points)
+    is_notts = (frame["current_area_code"] == t.NOTTINGHAM).to_numpy()
+    # (label, style, legend group) of each colour band, then of "no figure": hatched, last
+    bands = [
+        (label, {"fillcolor": colour}, f"bin{i}")
+        for i, (label, colour) in enumerate(zip(MAP_BIN_LABELS, MAP_COLOURS, strict=True))
     ]
-    if "none" in shown_bins:
-        keys.append((NO_FIGURE, NO_FIGURE_STYLE, "none"))
+    bands.append((NO_FIGURE, NO_FIGURE_STYLE, "none"))
+    band = [len(bands) - 1 if pd.isna(b) else int(b) for b in frame["bin"]]
+    # enclaves after the councils around them; within a layer fills do not overlap, and
+    # Nottingham comes last so its heavy outline is not half covered by a neighbour's fill
+    layers = pd.DataFrame(
+        {"depth": _depths(geometries, px, py), "notts": is_notts, "band": band}
+    ).groupby(["depth", "notts", "band"], sort=True)
+    for (_, notts, index), rows in layers:
+        xs, ys = _map_xy(geometries[rows.index], tolerance / 2)
+        name, style, group = bands[index]
+        line = {"color": BLACK if notts else MAP_LINE, "width": 2.5 if notts else 1}
+        trace = _fill_trace(xs, ys, name=name, group=group, style=style, line=line)
+        traces.append({**trace, "showlegend": False})
+    # the legend shows every band, in order, even when no council falls in it; "no figure"
+    # only when a council has none
+    line = {"color": MAP_LINE, "width": 1}
     traces += [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "lines",
-            "fill": "toself",
-            "line": {"color": MAP_LINE, "width": 1},
-            "name": label,
-            "legendgroup": group,
-            **style,
-        }
-        for label, style, group in keys
+        _fill_trace([None], [None], name=name, group=group, style=style, line=line)
+        for name, style, group in (bands if band.count(len(bands) - 1) else bands[:-1])
     ]
-    points = frame.geometry.representative_point()
-    # named: every council beside the map; else only the small ones and Nottingham, whose
-    # centred label would cover the council and its neighbours
-    beside = (
-        pd.Series(True, index=frame.index)
-        if named
-        else (frame.geometry.area < SMALL_COUNCIL_M2) | (frame["current_area_code"] == t.NOTTINGHAM)
-    )
-    annotations, sides = (
-        _callouts(frame[beside], points[beside], view) if beside.any() else ([], set())
-    )
-    inside = frame[~beside]
+    # the council's name, code, rate and rank on hover, from a point inside it
+    ranks = [
+        f"<br>rank {r} of {o} in England" if pd.notna(r) else ""
+        for r, o in zip(frame["rank"], frame["of"], strict=True)
+    ]
     traces.append(
         {
             "type": "scatter",
-            "x": points[~beside].x,
-            "y": points[~beside].y,
+            "x": px,
+            "y": py,
+            "mode": "markers",
+            "marker": {"size": 14, "color": "rgba(0, 0, 0, 0)"},
+            "customdata": np.column_stack(
+                [
+                    frame["area"],
+                    frame["current_area_code"],
+                    [_rate_text(v) for v in frame["value"]],
+                    ranks,
+                ]
+            ),
+            "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+            "%{customdata[2]} per 1,000 households%{customdata[3]}<extra></extra>",
+            "hoverlabel": {"bgcolor": np.where(is_notts, BLACK, MAP_LINE)},
+            "showlegend": False,
+        }
+    )
+    # named: every council beside the map; else only the small ones and Nottingham, whose
+    # centred label would cover the council and its neighbours
+    beside = (
+        np.ones(len(frame), dtype=bool)
+        if named
+        else (shapely.area(geometries) < SMALL_COUNCIL_M2) | is_notts
+    )
+    annotations, sides = (
+        _callouts(frame[beside], px[beside], py[beside], view) if beside.any() else ([], set())
+    )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": px[~beside],
+            "y": py[~beside],
             "mode": "text",
-            "text": [_rate_text(v) for v in inside["value"]],
+            "text": [_rate_text(v) for v in frame.loc[~beside, "value"]],
             "textfont": {"size": 12, "color": BLACK, "shadow": HALO},
             "hoverinfo": "skip",
             "showlegend": False,
@@ -835,7 +871,7 @@ def ta_map_figure(
     return go.Figure(data=traces, layout=layout)
 
 
-def ta_map_table(frame, not_on_map: pd.DataFrame) -> pd.DataFrame:
+def ta_map_table(frame: pd.DataFrame, not_on_map: pd.DataFrame) -> pd.DataFrame:
     """Council, rate, rank in England and code, highest rate first; no figure last."""
     rows = pd.concat([pd.DataFrame(frame.drop(columns="geometry")), not_on_map], ignore_index=True)
     rows = rows.sort_values(["value", "area"], ascending=[False, True], na_position="last")
@@ -853,7 +889,7 @@ def ta_map_table(frame, not_on_map: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def ta_map_notes(frame, not_on_map: pd.DataFrame) -> list[str]:
+def ta_map_notes(frame: pd.DataFrame, not_on_map: pd.DataFrame) -> list[str]:
     """Plain sentences: councils drawn from older districts, councils not on the map."""
     notes = []
     for row in frame.itertuples():
@@ -885,7 +921,9 @@ def ta_map_notes(frame, not_on_map: pd.DataFrame) -> list[str]:
     return notes
 
 
-def ta_map_summary(frame, not_on_map: pd.DataFrame, *, day_label: str, england_rate) -> str:
+def ta_map_summary(
+    frame: pd.DataFrame, not_on_map: pd.DataFrame, *, day_label: str, england_rate
+) -> str:
     """One sentence: how many councils shown are above England, the highest, and Nottingham."""
     rows = pd.concat([pd.DataFrame(frame.drop(columns="geometry")), not_on_map])
     present = rows[rows["value"].notna()].sort_values("value", ascending=False)

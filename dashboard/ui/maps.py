@@ -1,11 +1,10 @@
 """Constituency maps drawn in British National Grid metres: no tile server, no world map needed."""
 
-import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
-from shapely.geometry import box
+import shapely
 
-from dashboard.geography import outlines_xy
+from dashboard.geography import label_points, outlines_xy
 
 SELECTED_FILL = "rgba(0, 94, 184, 0.18)"
 SELECTED_LINE = "#005eb8"
@@ -32,7 +31,7 @@ def metre_axes(bounds: tuple[float, float, float, float], pad: float) -> dict:
     }
 
 
-def _outlines(frame: gpd.GeoDataFrame, label, **trace) -> dict:
+def _outlines(frame: pd.DataFrame, label, **trace) -> dict:
     """One line trace for every outline in ``frame``; hover names the area under the pointer."""
     xs, ys, labels = outlines_xy(frame, label)
     return {
@@ -49,16 +48,17 @@ def _outlines(frame: gpd.GeoDataFrame, label, **trace) -> dict:
 def constituency_map(
     *,
     seat_code: str,
-    seats: gpd.GeoDataFrame,
+    seats: pd.DataFrame,
     boundary_label: str,
-    other_outline: gpd.GeoDataFrame | None = None,
+    other_outline: pd.DataFrame | None = None,
     other_label: str = "",
-    wards: gpd.GeoDataFrame | None = None,
+    wards: pd.DataFrame | None = None,
     sites: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The chosen seat filled, its neighbours outlined, wards, the other set's outline, sites.
 
-    All frames are in EPSG:27700 with ``code``/``name`` columns (sites: easting/northing).
+    All frames hold shapely shapes in British National Grid metres (EPSG:27700) with
+    ``code``/``name`` columns (sites: easting/northing).
     Built as one figure from plain trace dicts, one trace per layer, which keeps a seat change
     fast (plotly validates each trace once, not once per area).
     """
@@ -75,7 +75,7 @@ def constituency_map(
         )
     ]
     if wards is not None and not wards.empty:
-        centres = wards.geometry.representative_point()
+        centre_x, centre_y = label_points(wards["geometry"])
         traces += [
             _outlines(
                 wards,
@@ -85,8 +85,8 @@ def constituency_map(
             ),
             {
                 "type": "scatter",
-                "x": centres.x.to_numpy(),
-                "y": centres.y.to_numpy(),
+                "x": centre_x,
+                "y": centre_y,
                 "mode": "text",
                 "text": wards["name"].tolist(),
                 "textfont": {"size": 10, "color": WARD_LINE},
@@ -136,19 +136,20 @@ def constituency_map(
                 "name": "Named sites",
             }
         )
-    minx, miny, maxx, maxy = selected.geometry.bounds
+    minx, miny, maxx, maxy = selected["geometry"].bounds
     pad = max(maxx - minx, maxy - miny) * VIEW_MARGIN
-    view = box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+    view = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
     # Label each seat inside the view, so a big rural neighbour's name stays on screen.
-    visible = seats.geometry.intersection(view)
-    points = visible[~visible.is_empty].representative_point()
+    visible = shapely.intersection(seats["geometry"].to_numpy(), view)
+    shown = ~shapely.is_empty(visible)
+    label_x, label_y = label_points(visible[shown])
     traces.append(
         {
             "type": "scatter",
-            "x": points.x.to_numpy(),
-            "y": points.y.to_numpy(),
+            "x": label_x,
+            "y": label_y,
             "mode": "text",
-            "text": seats.loc[points.index, "name"].tolist(),
+            "text": seats.loc[shown, "name"].tolist(),
             "textfont": {"size": 13, "color": "#1f1f1f"},
             "hoverinfo": "skip",
             "showlegend": False,

@@ -155,4 +155,4 @@ def show_url_notices(slot) -> None:
         for name in unknown:
             del st.query_params[name]
     for notice in notices:
-        slot.warning(notice, icon="⚠️")
+        slot.warning(notice, icon=":material/warning:")

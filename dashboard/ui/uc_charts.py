@@ -1,12 +1,11 @@
 """Universal Credit page: tidy frames, figures, tables and sentences (pure; no streamlit)."""
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from dashboard import observations
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
 from dashboard.ui import maps
 
 CITY = "E06000018"
@@ -556,19 +555,30 @@ def index_summary(frame: pd.DataFrame, base: pd.Timestamp) -> str:
 # --- neighbourhood (MSOA) map -------------------------------------------------------------
 
 
-def msoa_shapes(lsoas: gpd.GeoDataFrame, msoa_codes: pd.DataFrame) -> gpd.GeoDataFrame:
+def msoa_shapes(lsoas: pd.DataFrame, msoa_codes: pd.DataFrame) -> pd.DataFrame:
     """MSOA 2011 outlines dissolved from their LSOAs ("Nottingham 018A" is in "Nottingham 018").
 
     The snapshot has no MSOA boundary table; LSOAs nest exactly in MSOAs, so dissolving them by
     the name prefix gives the MSOA outline. ``msoa_codes`` (area_code, area_name) adds the codes.
+    ``lsoas`` is a boundary table from ``data.table`` (shapely shapes in BNG metres).
     """
-    projected = lsoas.to_crs(BRITISH_NATIONAL_GRID)
-    projected = projected.assign(msoa_name=projected["name"].str[:-1])
-    shapes = projected[["msoa_name", "geometry"]].dissolve(by="msoa_name").reset_index()
-    shapes["geometry"] = shapes.geometry.buffer(0).simplify(15, preserve_topology=True)
+    names, merged = _dissolve(lsoas["geometry"].to_numpy(), lsoas["name"].str[:-1])
+    # buffer(0) repairs any invalid ring the union leaves before simplifying.
+    geometry = shapely.simplify(shapely.buffer(merged, 0), 15, preserve_topology=True)
     codes = msoa_codes.drop_duplicates("area_name").set_index("area_name")["area_code"]
+    shapes = pd.DataFrame({"msoa_name": names, "geometry": geometry})
     shapes["msoa_code"] = shapes["msoa_name"].map(codes)
     return shapes
+
+
+def _dissolve(geometry: np.ndarray, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The union of each key's shapes, keys sorted as geopandas' dissolve did: (keys, shapes).
+    A plain loop: a few dozen groups of a few shapes each."""
+    keys = keys.to_numpy()
+    unique = np.unique(keys)
+    merged = np.empty(len(unique), dtype=object)
+    merged[:] = [shapely.union_all(geometry[keys == key]) for key in unique]
+    return unique, merged
 
 
 def msoa_month(msoa: pd.DataFrame, month: pd.Timestamp) -> pd.DataFrame:
@@ -628,7 +638,7 @@ def _rings(geometries) -> tuple[np.ndarray, np.ndarray]:
 
 
 def msoa_month_traces(
-    shapes: gpd.GeoDataFrame, month_rows: pd.DataFrame, *, vmax: float
+    shapes: pd.DataFrame, month_rows: pd.DataFrame, *, vmax: float
 ) -> tuple[go.Scatter, ...]:
     """The seat-independent layer of the map: one filled trace per class (not per area, which
     keeps the figure small and quick to build), the nil/no-figure areas, and count labels that
@@ -643,7 +653,7 @@ def msoa_month_traces(
         members = [i for i, k in enumerate(klass) if k == index]
         if not members:
             continue
-        xs, ys = _rings(shapes.geometry.iloc[members])
+        xs, ys = _rings(shapes["geometry"].iloc[members])
         colour = _colour((index + 0.5) / len(classes))
         traces.append(
             go.Scatter(
@@ -661,7 +671,7 @@ def msoa_month_traces(
     missing = [i for i, k in enumerate(klass) if k is None]
     if missing:
         nil = all(status.iloc[i] == NIL_STATUS for i in missing)
-        xs, ys = _rings(shapes.geometry.iloc[missing])
+        xs, ys = _rings(shapes["geometry"].iloc[missing])
         traces.append(
             go.Scatter(
                 x=xs,
@@ -676,7 +686,7 @@ def msoa_month_traces(
                 hoverinfo="skip",
             )
         )
-    centres = shapes.geometry.representative_point()
+    centres = shapely.point_on_surface(shapes["geometry"].to_numpy())
     hover = [
         f"{n} ({c}): "
         + ("'..' nil or negligible" if pd.isna(v) else f"{v:,.0f} households")
@@ -685,8 +695,8 @@ def msoa_month_traces(
     ]
     labels = ["" if pd.isna(v) else f"{v:,.0f}" for v in value]
     dark = np.array([k is not None and (k + 0.5) / len(classes) > 0.55 for k in klass])
-    centre_x = np.round(centres.x.to_numpy()).astype(np.float32)
-    centre_y = np.round(centres.y.to_numpy()).astype(np.float32)
+    centre_x = np.round(shapely.get_x(centres)).astype(np.float32)
+    centre_y = np.round(shapely.get_y(centres)).astype(np.float32)
     for is_dark in (False, True):
         mask = dark == is_dark
         traces.append(
@@ -706,12 +716,12 @@ def msoa_month_traces(
 
 
 def seat_traces(
-    seat: gpd.GeoDataFrame, seat_label: str, other_seats: gpd.GeoDataFrame | None = None
+    seat: pd.DataFrame, seat_label: str, other_seats: pd.DataFrame | None = None
 ) -> tuple[go.Scatter, ...]:
     """The selected seat's outline (and the city's other seats, dotted) over the map."""
     traces = []
     if other_seats is not None and not other_seats.empty:
-        xs, ys = _rings(other_seats.geometry)
+        xs, ys = _rings(other_seats["geometry"])
         traces.append(
             go.Scatter(
                 x=xs,
@@ -723,7 +733,7 @@ def seat_traces(
                 hoverinfo="skip",
             )
         )
-    xs, ys = _rings(seat.geometry)
+    xs, ys = _rings(seat["geometry"])
     traces.append(
         go.Scatter(
             x=xs,
@@ -738,8 +748,8 @@ def seat_traces(
     return tuple(traces)
 
 
-def msoa_map_layout(shapes: gpd.GeoDataFrame, month: pd.Timestamp) -> dict:
-    minx, miny, maxx, maxy = (float(v) for v in shapes.total_bounds)
+def msoa_map_layout(shapes: pd.DataFrame, month: pd.Timestamp) -> dict:
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(shapes["geometry"].to_numpy()))
     pad = 400
     return {
         "title": {"text": f"Households on UC by MSOA<br><sup>{month_label(month)}</sup>"},
@@ -762,14 +772,14 @@ def msoa_map_layout(shapes: gpd.GeoDataFrame, month: pd.Timestamp) -> dict:
 
 
 def msoa_map_figure(
-    shapes: gpd.GeoDataFrame,
+    shapes: pd.DataFrame,
     month_rows: pd.DataFrame,
     *,
     month: pd.Timestamp,
     vmax: float,
-    seat: gpd.GeoDataFrame,
+    seat: pd.DataFrame,
     seat_label: str,
-    other_seats: gpd.GeoDataFrame | None = None,
+    other_seats: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Households on UC by MSOA in classes fixed across months, each area labelled with its count,
     under the selected seat's outline."""
@@ -829,24 +839,33 @@ def msoa_summary(month_rows: pd.DataFrame, weights, seat_code: str, seat_label: 
     return text + "."
 
 
-def seat_outlines(boundaries: gpd.GeoDataFrame, codes: list[str]) -> gpd.GeoDataFrame:
-    """Seat outlines in BNG from a boundary table with code/name columns."""
-    chosen = boundaries[boundaries["code"].isin(codes)].to_crs(BRITISH_NATIONAL_GRID)
-    return chosen.assign(geometry=chosen.geometry.simplify(15, preserve_topology=True))
+def seat_outlines(boundaries: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Seat outlines from a boundary table with code/name columns (BNG metres), simplified."""
+    chosen = boundaries[boundaries["code"].isin(codes)]
+    simplified = shapely.simplify(chosen["geometry"].to_numpy(), 15, preserve_topology=True)
+    return chosen.assign(geometry=simplified)
 
 
-def seat_outlines_from_wards(wards: gpd.GeoDataFrame, codes: list[str]) -> gpd.GeoDataFrame:
+def seat_outlines_from_wards(wards: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """2010-2024 seats as the union of their 2013 wards, which nest in them.
 
     The snapshot's constituency outlines are ultra-generalised (a dozen points for a city seat);
     the wards come from the same 2013 clipped boundaries as the LSOAs, so their edges line up
     with the neighbourhoods on the map.
     """
-    chosen = wards[wards["pcon2010_code"].isin(codes)].to_crs(BRITISH_NATIONAL_GRID)
-    merged = chosen[["pcon2010_code", "pcon2010_name", "geometry"]].dissolve("pcon2010_code")
-    merged = merged.reset_index().rename(columns={"pcon2010_code": "code", "pcon2010_name": "name"})
-    merged["geometry"] = merged.geometry.buffer(1).buffer(-1).simplify(15, preserve_topology=True)
-    return merged
+    chosen = wards[wards["pcon2010_code"].isin(codes)]
+    seat_codes, merged = _dissolve(chosen["geometry"].to_numpy(), chosen["pcon2010_code"])
+    names = chosen.drop_duplicates("pcon2010_code").set_index("pcon2010_code")["pcon2010_name"]
+    # Growing by a metre and shrinking back closes the hairline gaps between wards' edges.
+    # 16 segments per quarter circle: geopandas' default, so the outlines are as before.
+    closed = shapely.buffer(shapely.buffer(merged, 1, quad_segs=16), -1, quad_segs=16)
+    return pd.DataFrame(
+        {
+            "code": seat_codes,
+            "name": names.reindex(seat_codes).to_list(),
+            "geometry": shapely.simplify(closed, 15, preserve_topology=True),
+        }
+    )
 
 
 # --- comparison, latest month -------------------------------------------------------------

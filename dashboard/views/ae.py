@@ -527,7 +527,7 @@ def render(selection: Selection) -> None:
         "**Figures are for the whole trust**: Queen's Medical Centre and Nottingham City "
         "Hospital together. NHS England publishes no QMC-only figure. The trust's type 1 "
         "(major) emergency department is at QMC; City Hospital has no type 1 A&E.",
-        icon="ℹ️",
+        icon=components.INFO_ICON,
     )
     _tiles()
     months = base.months

@@ -167,15 +167,22 @@ def _ta_charts() -> tuple[components.Chart, components.Chart]:
 
 
 @data.memo
+def _ta_rates() -> pd.DataFrame:
+    """The TA rate rows (every area, every quarter): about 15% of the page's rows, so the
+    Compare tab's ranking, comparators and map filter this rather than the whole table."""
+    hclic = _hclic()
+    return hclic[hclic["measure"] == charts.TA_RATE]
+
+
+@data.memo
 def _ta_ranking() -> tuple[pd.DataFrame, pd.Timestamp]:
-    return t.ta_rate_ranking(_hclic())
+    return t.ta_rate_ranking(_ta_rates())
 
 
 @data.memo
 def _comparison_chart(group: str) -> components.Chart:
-    hclic = _hclic()
     ranking, day = _ta_ranking()
-    frame = t.comparator_frame(ranking, hclic, group, day)
+    frame = t.comparator_frame(ranking, _ta_rates(), group, day)
     figure = charts.comparator_figure(
         frame, day_label=t.quarter_label(day, True), group_label=GROUPS[group]
     )
@@ -183,26 +190,16 @@ def _comparison_chart(group: str) -> components.Chart:
 
 
 @data.memo
-def _lads():
-    """The 2013 districts projected once for both map views, or None."""
-    lads = data.table(LAD_BOUNDARIES, "lad2013")
-    return None if lads is None else charts.projected_lads(lads)
-
-
-@data.memo
 def _ta_map(group: str) -> tuple[components.Chart, tuple[str, ...]] | None:
-    lads = _lads()
+    # stored in BNG metres and simplified to 100 m: drawn as read, no projection
+    lads = data.table(LAD_BOUNDARIES, "lad2013")
     if lads is None:
         return None
-    hclic = _hclic()
+    rates = _ta_rates()
     _, day = _ta_ranking()
     codes = [t.NOTTINGHAM, *t.CORE_CITIES] if group == "core" else t.EAST_MIDLANDS
-    frame, not_on_map = charts.ta_map_frame(lads, hclic, codes, day)
-    england = hclic[
-        (hclic["measure"] == charts.TA_RATE)
-        & (hclic["area_code"] == t.ENGLAND)
-        & (hclic["period_end"] == day)
-    ]["value"]
+    frame, not_on_map = charts.ta_map_frame(lads, rates, codes, day)
+    england = rates[(rates["area_code"] == t.ENGLAND) & (rates["period_end"] == day)]["value"]
     england_rate = england.iloc[0] if not england.empty else None
     day_label = t.quarter_label(day, True)
     figure = charts.ta_map_figure(
@@ -280,8 +277,9 @@ def _coverage_chart(seat: str, boundary_set: str) -> components.Chart | None:
     code, name = selection.code, selection.name
     city_shape = geography.to_map_frame(city)
     seat_shape = geography.to_map_frame(seats[seats["code"] == code])
-    city_area, seat_area = city_shape.geometry.iloc[0].area, seat_shape.geometry.iloc[0].area
-    inside = seat_shape.geometry.iloc[0].intersection(city_shape.geometry.iloc[0]).area
+    city_outline, seat_outline = city_shape["geometry"].iloc[0], seat_shape["geometry"].iloc[0]
+    city_area, seat_area = city_outline.area, seat_outline.area
+    inside = seat_outline.intersection(city_outline).area
     table = pd.DataFrame(
         {
             "Area": ["Nottingham City Council", name],
@@ -514,7 +512,7 @@ def render(selection: Selection) -> None:
         f"**These figures are for the whole of Nottingham City Council (E06000018), not "
         f"{selection.name}.** MHCLG publishes homelessness statistics for local authorities only, "
         "so no figure here is for the constituency alone.",
-        icon="ℹ️",
+        icon=components.INFO_ICON,
     )
     if _hclic() is None:
         components.no_data(

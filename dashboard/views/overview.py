@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from dashboard import geography, headlines
@@ -85,7 +86,7 @@ def _map_parts(seat: str, boundary_set: str):
         {
             "Constituency": seats["name"],
             "GSS code": seats["code"],
-            "Area (km²)": (seats.geometry.area / 1e6).round(1),
+            "Area (km²)": (shapely.area(seats["geometry"].to_numpy()) / 1e6).round(1),
         }
     )
     inside = sites[sites[f"{boundary_set}_code"] == selection.code]["name"].tolist()

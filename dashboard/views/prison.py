@@ -470,7 +470,7 @@ def _safety_tab() -> None:
         "Research summed MoJ's monthly incident counts by prison (Safety in Custody Tables 8a "
         "and 9a) and divided by one month's population (April 2026), not MoJ's average, so these "
         "are not the official rates; months MoJ suppresses (2 or fewer incidents) count as none.",
-        icon="⚠️",
+        icon=components.WARNING_ICON,
     )
     rate = state.url_choice(
         st.radio,

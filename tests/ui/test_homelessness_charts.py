@@ -197,13 +197,13 @@ def test_ta_map_of_east_midlands_councils(hclic, lads):
     ranking, day = t.ta_rate_ranking(hclic)
     frame, not_on_map = charts.ta_map_frame(lads, hclic, t.EAST_MIDLANDS, day)
     assert len(frame) == 35 and not_on_map.empty  # every council has a shape
-    assert str(frame.crs) == "EPSG:27700"
+    assert type(frame) is pd.DataFrame  # a plain frame of shapely shapes, no geopandas
     by_code = frame.set_index("current_area_code")
     notts = by_code.loc[t.NOTTINGHAM]
     # query: households_in_temporary_accommodation_per_1000 E06000018 2025-12-31 -> 5.289
     assert notts["value"] == pytest.approx(5.29, abs=0.005) and notts["bin"] == 3
     assert notts["rank"] == ranking.set_index("area_code").loc[t.NOTTINGHAM, "rank"]
-    assert notts.geometry.area / 1e6 == pytest.approx(74.6, abs=0.5)
+    assert notts["geometry"].area / 1e6 == pytest.approx(74.6, abs=0.5)  # stored in BNG metres
     # Leicester's return is missing on 31 Dec 2025: no figure, no bin, hatched, not zero
     leicester = by_code.loc["E06000016"]
     assert pd.isna(leicester["value"]) and pd.isna(leicester["bin"])
@@ -224,11 +224,37 @@ def test_ta_map_of_east_midlands_councils(hclic, lads):
     assert table.iloc[-1]["Council"] == "Leicester"
     assert table.iloc[-1]["Rank (of 289)"] == "no figure"
     figure = charts.ta_map_figure(frame, lads, day_label="31 Dec 2025", group_label="EM")
+    # one filled trace per colour band and one for Nottingham's heavier outline, not one per
+    # council: each council falls in the trace of its band, no figure hatched, never the 0 colour
     filled = [tr for tr in figure.data if tr.fill == "toself" and tr.x[0] is not None]
-    assert len(filled) == 35
+    assert len(filled) == 6
+    for row in frame.itertuples():
+        point = row.geometry.point_on_surface()
+        (trace,) = [tr for tr in filled if _polygons(tr).contains(point)]
+        if pd.isna(row.bin):
+            assert trace.fillpattern.shape == "/" and trace.name == charts.NO_FIGURE
+        else:
+            assert trace.fillcolor == charts.MAP_COLOURS[row.bin]
+        notts = row.current_area_code == t.NOTTINGHAM
+        assert (trace.line.color, trace.line.width) == (
+            (charts.BLACK, 2.5) if notts else (charts.MAP_LINE, 1)
+        )
     hatched = [tr for tr in filled if tr.fillpattern.shape == "/"]
-    assert len(hatched) == 1 and "Leicester" in hatched[0].hovertemplate
-    assert charts.MAP_COLOURS[0] not in {hatched[0].fillcolor}
+    assert len(hatched) == 1 and charts.MAP_COLOURS[0] not in {hatched[0].fillcolor}
+    assert hatched[0].fillcolor == "white"
+    # hover: each council's name, code, rate and rank from one point inside it
+    (hover,) = [tr for tr in figure.data if tr.mode == "markers"]
+    details = {row[1]: list(row) for row in hover.customdata}
+    assert details["E06000016"] == ["Leicester", "E06000016", "no figure", ""]
+    assert details[t.NOTTINGHAM] == [
+        "Nottingham",
+        t.NOTTINGHAM,
+        "5.29",
+        "<br>rank 57 of 289 in England",
+    ]
+    assert "per 1,000 households" in hover.hovertemplate
+    legend = [tr.name for tr in figure.data if tr.showlegend is not False]
+    assert legend == [*charts.MAP_BIN_LABELS, charts.NO_FIGURE]
     texts = [a.text for a in figure.layout.annotations]
     assert "<b>Nottingham</b>: <b>5.29</b>" in texts and "Leicester: <b>no figure</b>" in texts
     assert figure.layout.yaxis.scaleanchor == "x"  # metres on equal axes, no tile server
@@ -260,10 +286,8 @@ def test_ta_map_of_core_cities_and_a_council_without_a_2013_shape(hclic, lads):
 
 def test_map_outlines_are_typed_arrays_broken_by_gaps_and_skip_hidden_districts(hclic, lads):
     _, day = t.ta_rate_ranking(hclic)
-    projected = charts.projected_lads(lads)
-    assert str(projected.crs) == "EPSG:27700" and charts.projected_lads(projected) is projected
-    frame, _ = charts.ta_map_frame(projected, hclic, t.EAST_MIDLANDS, day)
-    figure = charts.ta_map_figure(frame, projected, day_label="31 Dec 2025", group_label="EM")
+    frame, _ = charts.ta_map_frame(lads, hclic, t.EAST_MIDLANDS, day)
+    figure = charts.ta_map_figure(frame, lads, day_label="31 Dec 2025", group_label="EM")
     context = figure.data[0]
     assert context.name == "Other councils (not compared)"
     # whole metres as float32 (exact below 16.7 million), NaN between rings: a gap, as None was
@@ -274,10 +298,53 @@ def test_map_outlines_are_typed_arrays_broken_by_gaps_and_skip_hidden_districts(
     assert '"bdata"' in figure.to_json()  # sent as typed arrays, not lists of numbers
     # the compared councils' own districts would be hidden under their fills: not sent twice
     drawn = {code for sources in frame["drawn_from"] for code, _ in sources}
-    hidden = projected[projected["code"].isin(drawn)].geometry.union_all()
+    hidden = shapely.union_all(lads.loc[lads["code"].isin(drawn), "geometry"].to_numpy())
     xs, ys = context.x[~np.isnan(context.x)], context.y[~np.isnan(context.y)]
     inside = hidden.buffer(-2000).contains(shapely.points(np.column_stack([xs, ys])))
     assert not inside.any()
+    # simplified to about a pixel, every ring is kept: islands smaller than a pixel too
+    minx, miny, maxx, maxy = shapely.total_bounds(frame["geometry"].to_numpy())
+    pad = max(maxx - minx, maxy - miny) * 0.06  # the map's view, as ta_map_figure pads it
+    box = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+    near = ~lads["code"].isin(drawn) & shapely.intersects(lads["geometry"].to_numpy(), box)
+    parts = shapely.get_num_geometries(lads.loc[near, "geometry"].to_numpy()).sum()
+    assert np.isnan(context.x).sum() == parts
+
+
+def _polygons(trace) -> shapely.MultiPolygon:
+    """The rings of a filled trace (x, y broken by NaN) as polygons."""
+    xy = np.column_stack([trace.x, trace.y]).astype(float)
+    ends = np.flatnonzero(np.isnan(xy[:, 0]))
+    starts = np.r_[0, ends[:-1] + 1]
+    return shapely.MultiPolygon(
+        [shapely.Polygon(xy[a:b]) for a, b in zip(starts, ends, strict=True)]
+    )
+
+
+def test_a_council_inside_another_is_drawn_on_top_and_every_band_stays_in_the_legend():
+    # a council with a hole and one filling it: fills cover holes, so the enclave comes after
+    outer = shapely.Polygon([(0, 0), (30000, 0), (30000, 30000), (0, 30000)]).difference(
+        shapely.box(10000, 10000, 20000, 20000)
+    )
+    frame = pd.DataFrame(
+        {
+            "area": ["Ring", "Enclave"],
+            "area_code": ["E07000001", "E07000002"],
+            "current_area_code": ["E07000001", "E07000002"],
+            "value": [9.0, 0.5],  # the enclave's band comes first in the legend's order
+            "rank": [1, 2],
+            "of": [2, 2],
+            "drawn_from": [[("E07000001", "Ring")], [("E07000002", "Enclave")]],
+            "geometry": [outer, shapely.box(10000, 10000, 20000, 20000)],
+            "bin": pd.array([4, 0], dtype="Int64"),
+        }
+    )
+    lads = pd.DataFrame({"code": ["E07000001", "E07000002"], "geometry": frame["geometry"]})
+    figure = charts.ta_map_figure(frame, lads, day_label="d", group_label="g")
+    filled = [tr.fillcolor for tr in figure.data if tr.fill == "toself" and tr.x[0] is not None]
+    assert filled == [charts.MAP_COLOURS[4], charts.MAP_COLOURS[0]]
+    legend = [tr.name for tr in figure.data if tr.showlegend is not False]
+    assert legend == list(charts.MAP_BIN_LABELS)  # no "no figure" key: every council has one
 
 
 # --- the page under AppTest: lazy tabs, controls from a link, tiles -----------------------

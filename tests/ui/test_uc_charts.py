@@ -11,6 +11,7 @@ Sheet 0, "Nottingham East" 18,520; "Nottingham South" 12,442, May 2025 (p)).
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import shapely
 
 from dashboard import catalogue
 from dashboard.ui import uc_charts as charts
@@ -161,6 +162,28 @@ def test_msoa_map_table_and_shapes(snapshot, t):
         shapes, early, month=M("2016-01-01"), vmax=2000, seat=seat, seat_label="East"
     )
     assert any(tr.name and "nil or negligible" in tr.name for tr in figure.data)
+
+
+def test_outlines_are_dissolved_from_plain_boundary_tables(snapshot, t):
+    # Boundary tables are plain frames of shapely shapes in BNG metres: no geopandas at run time.
+    lsoas = snapshot.table("ons_local_boundaries_2013", "lsoa2011")
+    wards = snapshot.table("ons_local_boundaries_2013", "wards2013")
+    assert type(lsoas) is pd.DataFrame and type(wards) is pd.DataFrame
+    msoa = t["msoa"]
+    codes = msoa[msoa["area_type"] == "msoa"][["area_code", "area_name"]]
+    shapes = charts.msoa_shapes(lsoas, codes)
+    assert shapes["msoa_name"].is_monotonic_increasing
+    row = shapes.set_index("msoa_name").loc["Nottingham 001"]
+    assert row["msoa_code"] == "E02002868"
+    # Joining LSOAs keeps their area; simplifying at 15 m moves it by well under 1%.
+    area = shapely.area(shapes["geometry"].to_numpy()).sum()
+    assert area == pytest.approx(shapely.area(lsoas["geometry"].to_numpy()).sum(), rel=0.01)
+    seats = charts.seat_outlines_from_wards(wards, [EAST_2010])
+    assert seats[["code", "name"]].values.tolist() == [[EAST_2010, "Nottingham East"]]
+    east_wards = wards.loc[wards["pcon2010_code"] == EAST_2010, "geometry"].to_numpy()
+    assert shapely.area(seats["geometry"].iloc[0]) == pytest.approx(
+        shapely.area(east_wards).sum(), rel=0.01
+    )
 
 
 def test_comparison_latest_month(t):
