@@ -166,3 +166,19 @@ def test_pacer_stops_when_another_run_would_overrun_the_share():
         now[0] += 30
     assert made == [0]  # the first run always happens, however slow
     assert list(bench.Pacer(runs=2, share_s=1e9).repeat()) == [0, 1]
+
+
+def test_static_bytes_counts_frontend_files_once_per_request(tmp_path):
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "static" / "js" / "chart.abc.js").write_bytes(b"x" * 300)
+    (tmp_path / "favicon.png").write_bytes(b"y" * 20)
+    urls = [
+        "http://127.0.0.1:8501/prison",  # the page itself: not a static file
+        "http://127.0.0.1:8501/static/js/chart.abc.js",
+        "http://127.0.0.1:8501/static/js/chart.abc.js?v=2",  # requested twice, counted twice
+        "http://127.0.0.1:8501/favicon.png",
+        "http://127.0.0.1:8501/static/js/missing.js",  # not on disk: nothing to count
+        "http://127.0.0.1:8501/_stcore/health",
+    ]
+    assert bench.static_bytes(urls, root=tmp_path) == 620
+    assert bench.static_bytes([], root=tmp_path) == 0
