@@ -970,6 +970,24 @@ def _paired(tours: list[dict], pick: Callable[[dict], float]) -> tuple[float, fl
     return median([pick(t["app"]) for t in tours]), median([pick(t["floor"]) for t in tours])
 
 
+def _page_time_row(
+    tours: list[dict], key: str, field_name: str, name: str, *, budget=None, note=""
+) -> Row:
+    """One page's browser time (median over tours) against the floor drawn at its size."""
+    app, floor = _paired(tours, lambda t: t["pages"][key][field_name])
+    return Row(
+        "coldstart",
+        name,
+        app,
+        "s",
+        len(tours),
+        reference=f"floor {format_value(floor, 's')}",
+        ratio=ratio(app, floor),
+        budget=budget,
+        note=note(app, floor) if callable(note) else note,
+    )
+
+
 def bench_coldstart(ctx: Context, *, sessions: bool = False) -> list[Row]:
     tours = _tours(ctx, sessions=sessions)
     shapes = [s for s in ctx.shapes() if not s.error]
@@ -996,18 +1014,14 @@ def bench_coldstart(ctx: Context, *, sessions: bool = False) -> list[Row]:
     for shape in shapes:
         key = shape.url_path
         what = "first chart" if shape.charts else "script finished (no chart)"
-        app, floor = _paired(tours, lambda t, key=key: t["pages"][key]["first_chart_s"])
         files = _paired(tours, lambda t, key=key: t["pages"][key]["files"])
         weight = _paired(tours, lambda t, key=key: t["pages"][key]["static_bytes"])
         rows.append(
-            Row(
-                "coldstart",
+            _page_time_row(
+                tours,
+                key,
+                "first_chart_s",
                 f"/{key}: {what}",
-                app,
-                "s",
-                len(tours),
-                reference=f"floor {format_value(floor, 's')}",
-                ratio=ratio(app, floor),
                 budget=budget,
                 note=(
                     f"empty browser cache: {files[0]:.0f} requests, "
@@ -1016,17 +1030,13 @@ def bench_coldstart(ctx: Context, *, sessions: bool = False) -> list[Row]:
                 ),
             )
         )
-        app, floor = _paired(tours, lambda t, key=key: t["pages"][key]["cached_chart_s"])
         rows.append(
-            Row(
-                "coldstart",
+            _page_time_row(
+                tours,
+                key,
+                "cached_chart_s",
                 f"/{key}: {what}, returning browser",
-                app,
-                "s",
-                len(tours),
-                reference=f"floor {format_value(floor, 's')}",
-                ratio=ratio(app, floor),
-                note=(
+                note=lambda app, floor: (
                     f"{format_value(app - floor, 's')} after the floor; the page shown once "
                     "before in the same browser, so its frontend files come from the cache; "
                     "information: the budget is the first visit's row above"

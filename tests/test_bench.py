@@ -182,3 +182,25 @@ def test_static_bytes_counts_frontend_files_once_per_request(tmp_path):
     ]
     assert bench.static_bytes(urls, root=tmp_path) == 620
     assert bench.static_bytes([], root=tmp_path) == 0
+
+
+def test_page_time_row_pairs_app_and_floor_medians():
+    def tour(app_s, floor_s):
+        return {
+            "app": {"pages": {"prison": {"first_chart_s": app_s}}},
+            "floor": {"pages": {"prison": {"first_chart_s": floor_s}}},
+        }
+
+    tours = [tour(3.0, 2.0), tour(3.3, 2.2), tour(9.0, 2.1)]
+    row = bench._page_time_row(
+        tours,
+        "prison",
+        "first_chart_s",
+        "/prison: first chart",
+        budget=bench.Budget(bench.FIRST_CHART_X_FLOOR, on="ratio"),
+        note=lambda app, floor: f"gap {app - floor:.1f}",
+    )
+    assert (row.value, row.runs, row.reference) == (3.3, 3, "floor 2.10 s")
+    assert row.ratio == pytest.approx(3.3 / 2.1)
+    assert row.result == "MISS"
+    assert row.note == "gap 1.2"
