@@ -586,6 +586,11 @@ class Visit:
     chart: float | None = None
     files: list[str] = field(default_factory=list)  # URLs of the HTTP requests (static files)
 
+    @property
+    def shown(self) -> float:
+        """When the page was shown: its first chart, or the script's finish without charts."""
+        return self.chart or self.finished
+
     def on_frame(self, payload) -> None:
         data = payload.encode() if isinstance(payload, str) else payload
         self.received += len(data)
@@ -649,28 +654,30 @@ def _tour(browser, script: Path, shapes: list[PageShape], *, floor: bool, sessio
     """Fresh server: cold first view, one view of every page, then many sessions at once."""
     result: dict = {"pages": {}}
     first = shapes[0]
+
+    def page_path(shape: PageShape) -> str:
+        return "/" + shape.query if floor else f"/{shape.url_path}"  # the floor at this size
+
     with Server(script) as server:
         result["ready_s"] = time.perf_counter() - server.started
         time.sleep(1)  # let the import settle before reading the resting size
         result["rss_start"] = server.rss()
         visit = _await(_open(browser, server.url + "/"), chart=first.charts > 0)
-        result["cold_s"] = (visit.chart or visit.finished) - server.started
+        result["cold_s"] = visit.shown - server.started
         result["cold_finished_s"] = visit.finished - server.started
         visit.page.wait_for_timeout(300)
         result["rss_1"] = server.rss()
         _log(f"{script.name}: cold first view {result['cold_s']:.1f} s")
         visit.context.close()
         for shape in shapes:
-            url = server.url + (
-                "/" + shape.query if floor else f"/{shape.url_path}"
-            )  # the floor, drawn at this page's size
+            url = server.url + page_path(shape)
             view = _view(browser, url, chart=shape.charts > 0)
             _log(
                 f"{script.name} /{shape.url_path}: finished "
                 f"{view.finished - view.opened:.1f} s, {view.received / 1000:.0f} kB"
             )
             result["pages"][shape.url_path] = {
-                "first_chart_s": (view.chart or view.finished) - view.opened,
+                "first_chart_s": view.shown - view.opened,
                 "finished_s": view.finished - view.opened,
                 "bytes": view.received,
                 "files": len(view.files),
@@ -682,12 +689,10 @@ def _tour(browser, script: Path, shapes: list[PageShape], *, floor: bool, sessio
         returning = _new_context(browser)
         try:
             for shape in shapes:
-                url = server.url + ("/" + shape.query if floor else f"/{shape.url_path}")
+                url = server.url + page_path(shape)
                 _view(browser, url, chart=shape.charts > 0, context=returning)
                 again = _view(browser, url, chart=shape.charts > 0, context=returning)
-                result["pages"][shape.url_path]["cached_chart_s"] = (
-                    again.chart or again.finished
-                ) - again.opened
+                result["pages"][shape.url_path]["cached_chart_s"] = again.shown - again.opened
         finally:
             returning.close()
         if sessions:
@@ -695,8 +700,7 @@ def _tour(browser, script: Path, shapes: list[PageShape], *, floor: bool, sessio
             try:
                 for index in range(SESSIONS):
                     shape = shapes[index % len(shapes)]
-                    path = "/" + shape.query if floor else f"/{shape.url_path}"
-                    visits.append(_open(browser, server.url + path))
+                    visits.append(_open(browser, server.url + page_path(shape)))
                 deadline = time.perf_counter() + SESSIONS_TIMEOUT_S
                 for visit in visits:
                     _await(visit, chart=False, deadline=deadline)  # server-side work is done
