@@ -8,9 +8,9 @@ import streamlit as st
 # Streamlit runs this file as a script; make the package importable from a fresh clone.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import store  # noqa: E402
+from dashboard.core import store  # noqa: E402
+from dashboard.topics import registry  # noqa: E402
 from dashboard.ui import data, state  # noqa: E402
-from dashboard.views import registry  # noqa: E402
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",
@@ -20,11 +20,12 @@ st.set_page_config(
 )
 
 
-def _bound(render, selection):
+def _bound(spec, selection):
     def page() -> None:
-        render(selection)
+        spec.render(selection)
 
-    page.__name__ = render.__module__.rsplit(".", 1)[-1]
+    # Streamlit tells pages apart by their function's name; every topic's module is "page".
+    page.__name__ = spec.url_path.replace("-", "_")
     return page
 
 
@@ -41,7 +42,7 @@ def main() -> None:
     selection = state.sidebar_selection()
     pages = [
         st.Page(
-            _bound(spec.render, selection),
+            _bound(spec, selection),
             title=spec.title,
             url_path=spec.url_path,
             icon=spec.icon,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import catalogue, geography, headlines, provenance
+from dashboard import geography, headlines
+from dashboard.core import catalogue, provenance
 
 TOPICS = {
     "ae": "QMC Emergency Department",

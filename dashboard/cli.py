@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from dashboard import settings
+from dashboard.core import settings
 
 
 def _progress(message: str) -> None:
@@ -11,7 +11,7 @@ def _progress(message: str) -> None:
 
 
 def _build(args) -> int:
-    from dashboard.build import BuildFailed, build
+    from dashboard.core.build import BuildFailed, build
 
     sources = settings.sources_dir(args.sources)
     if sources is None or not sources.is_dir():
@@ -42,7 +42,7 @@ def _build(args) -> int:
 
 
 def _query(args) -> int:
-    from dashboard import query, store
+    from dashboard.core import query, store
 
     try:
         snapshot = store.Snapshot(settings.data_dir(args.data))
@@ -65,7 +65,7 @@ def _query(args) -> int:
 
 
 def _fetch(args) -> int:
-    from dashboard import fetch
+    from dashboard.core import fetch
 
     try:
         fetched = fetch.fetch_catalogue(
@@ -84,7 +84,7 @@ def _fetch(args) -> int:
 def _govuk(args) -> int:
     import requests
 
-    from dashboard import fetch, govuk
+    from dashboard.core import fetch, govuk
 
     to = args.to or settings.REPO_ROOT / "downloads"
     try:
@@ -105,7 +105,7 @@ def _govuk(args) -> int:
 def _statxplore(args) -> int:
     from pathlib import Path
 
-    from dashboard import statxplore_api as api
+    from dashboard.topics.uc import statxplore_api as api
 
     try:
         result = api.refresh(
@@ -127,7 +127,8 @@ def _statxplore(args) -> int:
 
 
 def _brief(args) -> int:
-    from dashboard import briefing, store
+    from dashboard import briefing
+    from dashboard.core import store
 
     try:
         snapshot = store.Snapshot(settings.data_dir(args.data))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import settings, store
+from dashboard.core import settings, store
 
 
 @pytest.fixture(scope="session")

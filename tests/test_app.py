@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import geography
-from dashboard.views import registry
+from dashboard.topics import registry
 
 APP = "../dashboard/app.py"
 TIMEOUT_S = 120
@@ -12,8 +12,8 @@ TIMEOUT_S = 120
 
 def render_page(url_path: str, seat: str, boundary_set: str) -> None:
     """Runs inside AppTest as a script: draw one page for one selection."""
+    from dashboard.topics import registry
     from dashboard.ui.state import Selection
-    from dashboard.views import registry
 
     spec = next(p for p in registry.PAGES if p.url_path == url_path)
     spec.render(Selection(seat, boundary_set))
@@ -91,8 +91,8 @@ def render_page_from_state(url_path: str) -> None:
     """Runs inside AppTest: draw one page for the selection the test put in session state."""
     import streamlit as st
 
+    from dashboard.topics import registry
     from dashboard.ui.state import Selection
-    from dashboard.views import registry
 
     spec = next(p for p in registry.PAGES if p.url_path == url_path)
     spec.render(Selection(st.session_state["test_seat"], st.session_state["test_set"]))
@@ -156,9 +156,9 @@ def render_page_with_notices(url_path: str) -> None:
     import streamlit as st
 
     from dashboard import geography
+    from dashboard.topics import registry
     from dashboard.ui import state
     from dashboard.ui.state import Selection
-    from dashboard.views import registry
 
     spec = next(p for p in registry.PAGES if p.url_path == url_path)
     slot = st.container()

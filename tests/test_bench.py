@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dashboard import bench
+from benchmarks import bench
 
 
 def test_median_and_ratio():

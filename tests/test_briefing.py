@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import briefing, headlines, query
+from dashboard import briefing, headlines
 from dashboard.cli import main
+from dashboard.core import query
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from dashboard import build, settings, store
+from dashboard.core import build, settings, store
 
 GEOGRAPHY_DATASETS = [
     "ons_pcon_boundaries",
@@ -136,7 +136,7 @@ def test_committed_snapshot_rebuilds_to_the_same_values(sources, tmp_path):
 
 def test_manifest_is_valid_json_listing_every_catalogued_dataset():
     manifest = json.loads((settings.data_dir() / store.MANIFEST).read_text())
-    from dashboard import catalogue
+    from dashboard.core import catalogue
 
     assert set(manifest["datasets"]) <= set(catalogue.BY_ID)
     for entry in manifest["datasets"].values():

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import exports, settings, store
+from dashboard.core import exports, settings, store
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_snapshot_zip_holds_the_manifest_and_every_table(tmp_path):
 
 
 def test_source_lines_tell_official_compiled_and_derived_apart():
-    from dashboard import provenance
+    from dashboard.core import provenance
 
     assert "compiled by a third party" not in provenance.source_line("nhse_ae_monthly", None)
     assert "compiled by a third party" in provenance.source_line("moj_safety_national", None)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dashboard import build, fetch
+from dashboard.core import build, fetch
 from tests.http_mirror import Mirror
 
 CSV = "geography/population/population.csv"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from dashboard import geography, settings, store
+from dashboard import geography
+from dashboard.core import settings, store
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dashboard import cli, fetch, govuk
+from dashboard import cli
+from dashboard.core import fetch, govuk
 
 NEWEST = "prisons/prisoncap_walkforward/safety_capacity_test.csv"
 OLDER = "prisons/prisoncap_walkforward/monthly_establishments_nottingham_extract.csv"

@@ -5,7 +5,8 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import geography, headlines, query, settings, store
+from dashboard import geography, headlines
+from dashboard.core import query, settings, store
 
 
 class CachedSnapshot(store.Snapshot):

@@ -5,9 +5,9 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import query, store
 from dashboard.cli import main
-from dashboard.observations import COLUMNS
+from dashboard.core import query, store
+from dashboard.core.observations import COLUMNS
 
 
 @pytest.fixture(scope="module")

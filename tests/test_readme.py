@@ -1,6 +1,6 @@
 """The README is a contract: it lists every source and the commands CI runs."""
 
-from dashboard import catalogue, settings
+from dashboard.core import catalogue, settings
 
 README = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
 CI = (settings.REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")

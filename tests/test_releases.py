@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from dashboard import releases, settings, store
+from dashboard.core import releases, settings, store
 
 
 def test_second_thursday():

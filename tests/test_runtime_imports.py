@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 
-from dashboard import settings
+from dashboard.core import settings
 
 SCRIPT = textwrap.dedent(
     """
@@ -23,14 +23,14 @@ SCRIPT = textwrap.dedent(
     def page(url_path, boundary_set, postcode):
         import streamlit as st
         from dashboard.ui.state import Selection
-        from dashboard.views import registry
+        from dashboard.topics import registry
 
         if postcode:
             st.session_state["overview_postcode"] = postcode
         spec = next(p for p in registry.PAGES if p.url_path == url_path)
         spec.render(Selection("east", boundary_set))
 
-    from dashboard.views import registry
+    from dashboard.topics import registry
 
     runs, errors = 0, []
     for spec in registry.PAGES:

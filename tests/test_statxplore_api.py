@@ -11,9 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 
-from dashboard import cli, settings, statxplore_api, store
-from dashboard.observations import COLUMNS, conform
-from dashboard.sources import statxplore_areas as areas
+from dashboard import cli
+from dashboard.core import settings, store
+from dashboard.core.observations import COLUMNS, conform
+from dashboard.topics.uc import statxplore_api
+from dashboard.topics.uc.sources import statxplore_areas as areas
 
 KEY = "sx-test-key-123"
 PCON = "dwp_uc_households_pcon2024"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from dashboard.observations import conform
-from dashboard.validate import ValidationError, validate_observations
+from dashboard.core.observations import conform
+from dashboard.core.validate import ValidationError, validate_observations
 
 
 def _frame(**overrides):

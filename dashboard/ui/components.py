@@ -88,7 +88,7 @@ def download_csv(
 ) -> None:
     """Download buttons for exactly ``frame``: a CSV with a provenance header, and a zip of a
     plain CSV with a README; both made only when clicked."""
-    from dashboard import exports
+    from dashboard.core import exports
 
     manifest = data.snapshot().manifest["datasets"]
     view_url = current_view_url()

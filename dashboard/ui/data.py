@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import catalogue, geography, memory, provenance, releases, settings, store
+from dashboard import geography
+from dashboard.core import catalogue, memory, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard import settings
+from dashboard.core import settings
 
 CHROMIUM, CHROMIUM_ARGS = settings.CHROMIUM, settings.CHROMIUM_ARGS
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts"

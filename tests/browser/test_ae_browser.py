@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from dashboard.ui import ae_data as ad
+from dashboard.topics.ae import model as ad
 from dashboard.ui import data
 from tests.browser.conftest import (
     close_sidebar,

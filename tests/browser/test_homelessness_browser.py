@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ui import homelessness_tables as t
-from dashboard.views import homelessness as view
+from dashboard.topics.homelessness import model as t
+from dashboard.topics.homelessness import page as view
 from tests.browser.conftest import (
     ARTIFACTS,
     close_sidebar,

@@ -5,8 +5,8 @@ import urllib.parse
 
 import pytest
 
+from dashboard.topics.schools.page import ABSENCE, CENSUS, KS4, OFSTED, SPINE
 from dashboard.ui import data
-from dashboard.views.schools import ABSENCE, CENSUS, KS4, OFSTED, SPINE
 from tests.browser.conftest import (
     close_sidebar,
     no_errors,

@@ -23,16 +23,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard import build, catalogue, settings
-from dashboard.sources import (
-    dfe_spine,
-    mhclg_hclic_detailed_la,
-    mhclg_rough_sleeping,
-    moj_workforce_2016,
-    nhse_ae_timeseries,
-    nhse_ae_workbook,
-    statxplore_xlsx,
-)
+from dashboard.core import build, catalogue, settings
+from dashboard.topics.ae.sources import nhse_ae_timeseries, nhse_ae_workbook
+from dashboard.topics.homelessness.sources import mhclg_hclic_detailed_la, mhclg_rough_sleeping
+from dashboard.topics.prison.sources import moj_workforce_2016
+from dashboard.topics.schools.sources import dfe_spine
+from dashboard.topics.uc.sources import statxplore_xlsx
 
 HTML_PAGE = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
 FAULTS = (
@@ -376,7 +372,7 @@ def corrupt(fault: str, target: Target, raw: bytes) -> tuple[bytes, str]:
     if suffix in JSON:
         return _json_fault(fault, raw)
     if suffix in WORKBOOK:
-        parser = catalogue.get(target.dataset).parser
+        parser = catalogue.get(target.dataset).parser.rsplit(".", 1)[-1]
         return _workbook_fault(fault, raw, suffix, target.dataset, parser)
     raise NotApplicable(f"no injector for {suffix} files")
 

@@ -47,7 +47,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from dashboard import settings
+from dashboard.core import settings
 
 CHROMIUM, CHROMIUM_ARGS = settings.CHROMIUM, settings.CHROMIUM_ARGS
 HOST = "127.0.0.1"
@@ -703,7 +703,7 @@ async def load(plan: Plan, server: Server, hard_deadline: float, summary: Summar
     from streamlit import logger
 
     logger.set_log_level("error")  # importing the pages here warns about a missing runtime
-    from dashboard.views import registry
+    from dashboard.topics import registry
 
     paths = [spec.url_path for spec in registry.PAGES]
     # Every page has its own path (the bare address only forwards to /overview).

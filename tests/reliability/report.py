@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import settings
+from dashboard.core import settings
 from tests.reliability import faults
 from tests.reliability.test_refresh_faults import HARMLESS, WRONGLY_ACCEPTED
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views import registry
+from dashboard.topics import registry
 
 APP = "../../dashboard/app.py"
 TIMEOUT_S = 180
@@ -47,8 +47,8 @@ def render_page(url_path: str) -> None:
     link notices, one page, then the notices."""
     import streamlit as st
 
+    from dashboard.topics import registry
     from dashboard.ui.state import show_url_notices, sidebar_selection
-    from dashboard.views import registry
 
     selection = sidebar_selection()
     slot = st.container()

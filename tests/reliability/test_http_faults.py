@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard import build, catalogue, fetch
+from dashboard.core import build, catalogue, fetch
 from tests.http_mirror import Mirror
 
 HTTP_FAULTS = ("404", "500", "slow", "truncate", "drop", "html")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import settings
+from dashboard.core import settings
 from tests.reliability import load
 
 pytestmark = pytest.mark.browser

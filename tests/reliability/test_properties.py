@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import exports, geography, query
-from dashboard.observations import KEY, conform
-from dashboard.sources.os_codepoint_open import normalise_postcode
+from dashboard import geography
+from dashboard.core import exports, query
+from dashboard.core.observations import KEY, conform
+from dashboard.core.validate import ValidationError, validate_observations
+from dashboard.geography.sources.os_codepoint_open import normalise_postcode
 from dashboard.ui.state import MAX_PARAM_LENGTH, parse_area_param
-from dashboard.validate import ValidationError, validate_observations
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CODES = {  # valid codes for each area type, as the validator's patterns expect

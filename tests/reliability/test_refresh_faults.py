@@ -15,7 +15,7 @@ strict expected failures naming the parser and the fix, so a fix shows up as an 
 
 import pytest
 
-from dashboard import settings
+from dashboard.core import settings
 from tests.reliability import faults
 
 _SOURCES = settings.sources_dir()

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.sources import (
+from dashboard.topics.schools.sources import (
     dfe_absence,
     dfe_census,
     dfe_common,

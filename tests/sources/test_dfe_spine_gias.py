@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from dashboard.sources import dfe_gias, dfe_spine
+from dashboard.topics.schools.sources import dfe_gias, dfe_spine
 
 SPINE = "schools/dfe_spine_2017-18/2017-2018_england_spine.xlsx"
 GIAS = "schools/layout_samples_hampshire_surrey/20220420_gias.csv"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard import build, catalogue
-from dashboard.sources import (
+from dashboard.core import build, catalogue
+from dashboard.geography.sources import (
     named_sites,
     ons_local_boundaries_2013,
     ons_pcon_boundaries,
@@ -11,7 +11,7 @@ from dashboard.sources import (
     os_codepoint_open,
     pcon_overlap,
 )
-from dashboard.sources.geo_common import BRITISH_NATIONAL_GRID
+from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID
 
 
 def parse(sources, dataset_id, module):

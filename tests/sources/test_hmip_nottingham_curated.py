@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import hmip_nottingham_curated as parser
+from dashboard.topics.prison.sources import hmip_nottingham_curated as parser
 
 JUDGEMENTS = "prisons/hmip_nottingham_judgements.csv"
 FIGURES = "prisons/hmip_nottingham_quoted_figures.csv"

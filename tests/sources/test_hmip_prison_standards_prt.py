@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import hmip_prison_standards_prt as parser
+from dashboard.topics.prison.sources import hmip_prison_standards_prt as parser
 
 FILE = "prisons/prt_bromley_briefings/prison_standards.csv"
 

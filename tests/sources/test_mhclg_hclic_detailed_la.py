@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.observations import KEY
-from dashboard.sources import mhclg_hclic_detailed_la as hclic
+from dashboard.core.observations import KEY
+from dashboard.topics.homelessness.sources import mhclg_hclic_detailed_la as hclic
 
 FOLDER = "homelessness/hclic_detailed_la"
 DERIVED = "homelessness/derived/DERIVED_hclic_headlines_nottingham_england_2018Q2-2025Q4.csv"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.observations import KEY
-from dashboard.sources import mhclg_rough_sleeping as rough
+from dashboard.core.observations import KEY
+from dashboard.topics.homelessness.sources import mhclg_rough_sleeping as rough
 
 FOLDER = "homelessness/rough_sleeping"
 FILE_2016 = "Rough_Sleeping_Autumn_2016_Final_Tables.xls"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_population_bulletin_robinl as parser
+from dashboard.topics.prison.sources import moj_population_bulletin_robinl as parser
 
 FILE = "prisons/robinl_monthly_bulletins/final_full_time_series.csv"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_population_bulletin_walkforward as parser
+from dashboard.topics.prison.sources import moj_population_bulletin_walkforward as parser
 
 FILE = "prisons/prisoncap_walkforward/monthly_establishments_nottingham_extract.csv"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_population_weekly_prt as parser
+from dashboard.topics.prison.sources import moj_population_weekly_prt as parser
 
 FILE = "prisons/prt_prison_population/prison_population.csv"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sources import moj_prison_common as common
+from dashboard.topics.prison.sources import moj_prison_common as common
 
 
 def test_every_code_is_in_the_nomis_list_or_robinl(sources: Path):

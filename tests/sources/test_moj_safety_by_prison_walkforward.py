@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_safety_by_prison_walkforward as parser
+from dashboard.topics.prison.sources import moj_safety_by_prison_walkforward as parser
 
 FILE = "prisons/prisoncap_walkforward/safety_capacity_test.csv"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_safety_national_prt as parser
+from dashboard.topics.prison.sources import moj_safety_national_prt as parser
 
 FOLDER = "prisons/prt_bromley_briefings"
 FILES = ["assaults.csv", "self_harm.csv", "self_harm_earlier_version_2004-2023.csv"]

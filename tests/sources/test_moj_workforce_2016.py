@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.sources import moj_workforce_2016 as parser
+from dashboard.topics.prison.sources import moj_workforce_2016 as parser
 
 FILE = "prisons/bbc_data_unit/noms-workforce-statistics-june-2016-tables.xlsx"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import catalogue
-from dashboard.sources import nhse_ae, nhse_ae_csv, nhse_ae_timeseries, nhse_ae_workbook
-from dashboard.validate import validate_observations
+from dashboard.core import catalogue
+from dashboard.core.validate import validate_observations
+from dashboard.topics.ae.sources import nhse_ae, nhse_ae_csv, nhse_ae_timeseries, nhse_ae_workbook
 
 XLS = "ae/nhse_monthly_provider_xls"
 XLSX = "ae/nhse_monthly_provider_xlsx"

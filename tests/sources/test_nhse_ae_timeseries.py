@@ -7,9 +7,9 @@ its header in row 14 and August 2010 in row 15; sheet Performance starts at Nove
 import pandas as pd
 import pytest
 
-from dashboard import catalogue
-from dashboard.sources import nhse_ae_timeseries
-from dashboard.validate import validate_observations
+from dashboard.core import catalogue
+from dashboard.core.validate import validate_observations
+from dashboard.topics.ae.sources import nhse_ae_timeseries
 
 FILE = "ae/nhse_england_timeseries/Monthly-AE-Time-Series-September-2023.xlsx"
 

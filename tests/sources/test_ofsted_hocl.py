@@ -5,7 +5,11 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.sources import hocl_attainment, ofsted_inspections, ofsted_ratings_kspdeveloper
+from dashboard.topics.schools.sources import (
+    hocl_attainment,
+    ofsted_inspections,
+    ofsted_ratings_kspdeveloper,
+)
 
 COMPILED = "schools/compiled_perf_ofsted_2016-2018"
 TRIMMED = "schools/dfe_perf_tables_2018-19_trimmed"

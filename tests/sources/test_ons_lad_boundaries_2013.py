@@ -11,9 +11,9 @@ import shutil
 import pytest
 from shapely.geometry import Point
 
-from dashboard import build, catalogue
-from dashboard.sources import ons_lad_boundaries_2013 as lad
-from dashboard.sources.geo_common import STORED_CRS
+from dashboard.core import build, catalogue
+from dashboard.geography.sources import ons_lad_boundaries_2013 as lad
+from dashboard.geography.sources.geo_common import STORED_CRS
 
 
 @pytest.fixture(scope="module")

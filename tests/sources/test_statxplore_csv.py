@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.sources import statxplore_areas, statxplore_csv
+from dashboard.topics.uc.sources import statxplore_areas, statxplore_csv
 
 UC = "universal_credit/statxplore_exports"
 LAD_FILE = f"{UC}/households_on_UC_ltla_15-22.csv"  # preamble stripped

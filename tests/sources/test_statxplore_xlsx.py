@@ -5,7 +5,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from dashboard.sources import statxplore_xlsx
+from dashboard.topics.uc.sources import statxplore_xlsx
 
 UC = "universal_credit/statxplore_exports"
 PCON_FILE = f"{UC}/uc_pc_households.xlsx"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from dashboard import catalogue
-from dashboard.sources import statxplore_xlsx, uc_constituency_estimate
+from dashboard.core import catalogue
+from dashboard.topics.uc.sources import statxplore_xlsx, uc_constituency_estimate
 
 UC = "universal_credit/statxplore_exports"
 NOV_2023 = pd.Timestamp("2023-11-01")  # last month of the MSOA series

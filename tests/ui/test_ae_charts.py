@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard import geography
-from dashboard.ui import ae_charts as charts
-from dashboard.ui import ae_data as ad
+from dashboard.topics.ae import figures as charts
+from dashboard.topics.ae import model as ad
 
 M = pd.Timestamp
 

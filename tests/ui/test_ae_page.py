@@ -5,17 +5,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import geography
-from dashboard.ui import ae_data as ad
+from dashboard.topics.ae import model as ad
+from dashboard.topics.ae import page as ae
 from dashboard.ui import data
-from dashboard.views import ae
 
 TIMEOUT_S = 120
 M = pd.Timestamp
 
 
 def render_ae(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    from dashboard.topics.ae import page as ae
     from dashboard.ui.state import Selection
-    from dashboard.views import ae
 
     ae.render(Selection(seat, boundary_set))
 

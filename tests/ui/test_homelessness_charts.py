@@ -16,10 +16,10 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+from dashboard.topics.homelessness import figures as charts
+from dashboard.topics.homelessness import model as t
+from dashboard.topics.homelessness import page as view
 from dashboard.ui import data
-from dashboard.ui import homelessness_charts as charts
-from dashboard.ui import homelessness_tables as t
-from dashboard.views import homelessness as view
 
 D = pd.Timestamp
 TIMEOUT_S = 120
@@ -351,8 +351,8 @@ def test_a_council_inside_another_is_drawn_on_top_and_every_band_stays_in_the_le
 
 
 def render_homelessness(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    from dashboard.topics.homelessness import page as homelessness
     from dashboard.ui.state import Selection
-    from dashboard.views import homelessness
 
     homelessness.render(Selection(seat, boundary_set))
 

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.ui import prison_charts as charts
-from dashboard.ui import prison_data as pdata
+from dashboard.topics.prison import figures as charts
+from dashboard.topics.prison import model as pdata
 
 
 @pytest.fixture(scope="module")

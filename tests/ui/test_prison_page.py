@@ -4,13 +4,13 @@ what is shown, with no exception."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.topics.prison import page as prison
 from dashboard.ui import data
-from dashboard.views import prison
 
 
 def render_page():
+    from dashboard.topics.prison import page as prison
     from dashboard.ui.state import Selection
-    from dashboard.views import prison
 
     prison.render(Selection("east", "pcon2024"))
 

@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.topics.schools import figures as charts
+from dashboard.topics.schools import model as sd
+from dashboard.topics.schools import page as schools
 from dashboard.ui import data
-from dashboard.ui import schools_charts as charts
-from dashboard.ui import schools_data as sd
-from dashboard.views import schools
 
 EAST_2010, EAST_2024 = "E14000865", "E14001410"
 
@@ -256,8 +256,8 @@ TIMEOUT_S = 120
 
 
 def render_schools(seat: str = "east", boundary_set: str = "pcon2024") -> None:
+    from dashboard.topics.schools import page as schools
     from dashboard.ui.state import Selection
-    from dashboard.views import schools
 
     schools.render(Selection(seat, boundary_set))
 
@@ -265,8 +265,8 @@ def render_schools(seat: str = "east", boundary_set: str = "pcon2024") -> None:
 def render_schools_from_state() -> None:
     import streamlit as st
 
+    from dashboard.topics.schools import page as schools
     from dashboard.ui.state import Selection
-    from dashboard.views import schools
 
     schools.render(Selection(st.session_state["test_seat"], st.session_state["test_set"]))
 

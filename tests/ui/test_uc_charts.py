@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 
-from dashboard import catalogue
-from dashboard.ui import uc_charts as charts
+from dashboard.core import catalogue
+from dashboard.topics.uc import figures as charts
 
 M = pd.Timestamp
 EAST_2024, EAST_2010, NK_2024, SOUTH_2024 = "E14001410", "E14000865", "E14001411", "E14001412"
@@ -202,7 +202,7 @@ def test_comparison_latest_month(t):
 
 
 def test_monthly_export_has_codes_flags_and_provenance(snapshot, t):
-    from dashboard import exports
+    from dashboard.core import exports
 
     series = charts.monthly_series(t["lad"], t["est"], EAST_2024, "Nottingham East")
     official = charts.latest_official(t["pcon"], t["lad_may"], EAST_2024, "Nottingham East")
@@ -260,9 +260,9 @@ TIMEOUT_S = 120
 def render_uc(seat: str = "east", boundary_set: str = "pcon2024") -> None:
     import streamlit as st
 
+    from dashboard.topics.uc import page as universal_credit
     from dashboard.ui import state
     from dashboard.ui.state import Selection
-    from dashboard.views import universal_credit
 
     slot = st.container()
     seat = st.session_state.get("test_seat", seat)
@@ -290,7 +290,7 @@ def shown(at) -> str:
 
 
 def test_default_view_runs_only_the_trend_tab():
-    from dashboard.views import universal_credit as view
+    from dashboard.topics.uc import page as view
 
     at = page()
     assert at.title[0].value == "Nottingham East: Universal Credit"

@@ -1,0 +1,306 @@
+"""Build the snapshot: locate inputs, parse, validate, write, and swap in only when all passed."""
+
+import ast
+import datetime as dt
+import hashlib
+import importlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.core import catalogue, fetch, store
+from dashboard.core.catalogue import Publication
+from dashboard.core.observations import COLUMNS
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the dashboard package
+FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
+MANIFEST_FORMAT = 1
+# A refresh that loses more than this share of a table's rows is refused unless allowed: a
+# truncated file that still parses must not silently shrink the snapshot.
+MAX_SHRINK = 0.05
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, failures: dict[str, str]):
+        self.failures = failures
+        lines = [f"{dataset}: {message}" for dataset, message in failures.items()]
+        super().__init__("build failed; the last good snapshot is unchanged:\n" + "\n".join(lines))
+
+
+@dataclass
+class BuildReport:
+    parsed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _module_file(dotted: str) -> Path | None:
+    """The file of a module under ``dashboard`` (``core.store``), or None for a name inside one."""
+    path = PACKAGE_ROOT.joinpath(*dotted.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _project_imports(source: str) -> list[str]:
+    """Every ``dashboard`` module a source file imports, read from its syntax tree, so that
+    ``import dashboard.x``, ``from dashboard.x import y`` and imports inside functions all count."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names if alias.name.startswith("dashboard.")]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard"):
+            # "from dashboard.x import y": y is a module or a name in x; both are followed.
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return [name.removeprefix("dashboard").lstrip(".") for name in names]
+
+
+def parser_fingerprint(parser: str) -> str:
+    """Hash of the parser module and the project modules it imports, so a code change re-parses."""
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+    pending = [parser, "core.observations", "core.validate"]
+    while pending:
+        name = pending.pop()
+        if name in seen or not name:
+            continue
+        seen.add(name)
+        path = _module_file(name)
+        if path is None:  # an imported function or constant, not a module
+            continue
+        source = path.read_text(encoding="utf-8")
+        digest.update(name.encode() + b"\0" + source.encode())
+        pending.extend(_project_imports(source))
+    return digest.hexdigest()
+
+
+def parser_module(publication: Publication):
+    return importlib.import_module(f"dashboard.{publication.parser}")
+
+
+def resolve_inputs(
+    publication: Publication, sources: Path
+) -> list[tuple[catalogue.SourceFile, Path]]:
+    found = []
+    for source_file in publication.files:
+        matches = sorted(path for path in sources.glob(source_file.path) if path.is_file())
+        if not matches:
+            raise FileNotFoundError(f"no file matches {source_file.path} under {sources}")
+        found.extend((source_file, path) for path in matches)
+    return found
+
+
+def check_inputs(inputs) -> None:
+    """Catch empty files and HTML error pages before a parser meets them, naming the file."""
+    for _, path in inputs:
+        with path.open("rb") as handle:
+            fetch.check_content(path.name, handle.read(512))
+
+
+def _fetch_log(sources: Path) -> dict:
+    path = sources / FETCH_LOG
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _input_entries(inputs, sources: Path) -> list[dict]:
+    fetched = _fetch_log(sources)
+    entries = []
+    for source_file, path in inputs:
+        relative = path.relative_to(sources).as_posix()
+        live = fetched.get(relative, {})
+        entries.append(
+            {
+                "path": relative,
+                "sha256": sha256_of(path),
+                "bytes": path.stat().st_size,
+                "url": live.get("url") or source_file.url,
+                "origin": "live download" if live else "mirror",
+                "retrieved_at": live.get("retrieved_at"),
+            }
+        )
+    return entries
+
+
+def _observation_summary(frame: pd.DataFrame) -> dict:
+    if frame.empty:
+        return {"rows": 0}
+    summary = {
+        "rows": len(frame),
+        "measures": sorted(frame["measure"].unique().tolist()),
+        "area_types": sorted(frame["area_type"].unique().tolist()),
+        "period_start": frame["period_start"].min().date().isoformat(),
+        "period_end": frame["period_end"].max().date().isoformat(),
+        "values_present": int(frame["value"].notna().sum()),
+        "values_missing": int(frame["value"].isna().sum()),
+    }
+    if "source_file" in frame.columns:
+        by_period = frame.groupby(frame["period_start"].dt.date.astype(str))["source_file"]
+        summary["source_file_by_period"] = {
+            period: sorted(files.dropna().unique().tolist()) for period, files in by_period
+        }
+    return summary
+
+
+def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFrame]:
+    # Imported here: a rebuild where nothing changed never needs the parsers or pandera.
+    from dashboard.core.validate import validate_dataset_ids, validate_observations
+
+    module = parser_module(publication)
+    tables = module.parse([path for _, path in inputs])
+    missing = [name for name in publication.tables if name not in tables]
+    unexpected = [name for name in tables if name not in publication.tables]
+    if missing or unexpected:
+        raise ValueError(
+            f"parser returned tables {sorted(tables)}, catalogue declares {publication.tables}"
+        )
+    if store.OBSERVATIONS in tables:
+        label = f"{publication.id} observations"
+        validate_observations(tables[store.OBSERVATIONS], label=label)
+        validate_dataset_ids(tables[store.OBSERVATIONS], dataset_id=publication.id, label=label)
+    return tables
+
+
+def check_shrinkage(tables, previous: dict | None, inputs: list[dict]) -> None:
+    if not previous:
+        return
+    before_inputs = {i["path"]: i["sha256"] for i in previous.get("inputs", [])}
+    changed = [
+        i["path"].rsplit("/", 1)[-1] for i in inputs if before_inputs.get(i["path"]) != i["sha256"]
+    ]
+    for name, frame in tables.items():
+        before = previous.get("tables", {}).get(name, {}).get("rows")
+        if before and len(frame) < before * (1 - MAX_SHRINK):
+            raise ValueError(
+                f"{', '.join(changed) or 'inputs'}: table {name} would have {len(frame):,} rows, "
+                f"{1 - len(frame) / before:.0%} fewer than the last good snapshot's {before:,} "
+                "(a truncated or partial file?); if the drop is real, rebuild with --allow-shrink"
+            )
+
+
+def _write_dataset(publication: Publication, tables, staging: Path) -> dict:
+    entries = {}
+    summary = {"rows": 0}
+    for name, frame in tables.items():
+        relative = f"{publication.id}/{name}.parquet"
+        store.write_table(frame, staging / relative)
+        entries[name] = {
+            "file": relative,
+            "rows": len(frame),
+            "columns": list(map(str, frame.columns)),
+        }
+        if name == store.OBSERVATIONS:
+            summary = _observation_summary(
+                frame[COLUMNS + [c for c in frame.columns if c == "source_file"]]
+            )
+    return {"tables": entries, **summary}
+
+
+def _unchanged(previous: dict | None, inputs: list[dict], fingerprint: str, live: Path) -> bool:
+    if not previous or previous.get("parser_fingerprint") != fingerprint:
+        return False
+    before = [(i["path"], i["sha256"]) for i in previous.get("inputs", [])]
+    now = [(i["path"], i["sha256"]) for i in inputs]
+    files_present = all((live / t["file"]).is_file() for t in previous["tables"].values())
+    return before == now and files_present
+
+
+def _copy_dataset(dataset_id: str, live: Path, staging: Path) -> None:
+    shutil.copytree(live / dataset_id, staging / dataset_id)
+
+
+def build_log_path(data: Path) -> Path:
+    """Beside the snapshot, not in it: the log must survive a failed build untouched."""
+    return data.with_name(f"{data.name}-build-log.jsonl")
+
+
+def _log_attempt(data: Path, sources: Path, report: "BuildReport", failures: dict) -> None:
+    record = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sources": str(sources),
+        "outcome": "failed" if failures else "ok",
+        "parsed": report.parsed,
+        "unchanged": report.unchanged,
+        "failures": failures,
+    }
+    with build_log_path(data).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+def build(
+    sources: Path,
+    data: Path,
+    *,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+    allow_shrink: bool = False,
+) -> BuildReport:
+    """Build every catalogued dataset (or only some) from ``sources`` into ``data``."""
+    chosen = (
+        [catalogue.get(dataset_id) for dataset_id in only] if only else list(catalogue.CATALOGUE)
+    )
+    try:
+        previous = store.read_manifest(data)["datasets"]
+    except (store.SnapshotMissing, json.JSONDecodeError, KeyError):
+        previous = {}
+    report = BuildReport()
+    failures: dict[str, str] = {}
+    staging = store.new_staging_folder(data)
+    datasets: dict[str, dict] = {}
+    try:
+        for publication in chosen:
+            try:
+                inputs = resolve_inputs(publication, sources)
+                input_entries = _input_entries(inputs, sources)
+                fingerprint = parser_fingerprint(publication.parser)
+                if _unchanged(previous.get(publication.id), input_entries, fingerprint, data):
+                    _copy_dataset(publication.id, data, staging)
+                    datasets[publication.id] = previous[publication.id]
+                    report.unchanged.append(publication.id)
+                    progress(f"{publication.id}: inputs unchanged, kept")
+                    continue
+                check_inputs(inputs)
+                progress(f"{publication.id}: parsing {len(inputs)} file(s)")
+                tables = parse_publication(publication, inputs)
+                if not allow_shrink:
+                    check_shrinkage(tables, previous.get(publication.id), input_entries)
+                written = _write_dataset(publication, tables, staging)
+                datasets[publication.id] = {
+                    "parser": publication.parser,
+                    "parser_fingerprint": fingerprint,
+                    "inputs": input_entries,
+                    "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    **written,
+                }
+                report.parsed.append(publication.id)
+            except Exception as error:  # every failure is collected, named and re-raised below
+                failures[publication.id] = f"{type(error).__name__}: {error}"
+                progress(f"{publication.id}: FAILED: {error}")
+        chosen_ids = {p.id for p in chosen}
+        for dataset_id, entry in previous.items():
+            if dataset_id not in chosen_ids and dataset_id in catalogue.BY_ID:
+                _copy_dataset(dataset_id, data, staging)
+                datasets[dataset_id] = entry
+                report.kept.append(dataset_id)
+        _log_attempt(data, sources, report, failures)
+        if failures:
+            raise BuildFailed(failures)
+        store.write_manifest(staging, {"format": MANIFEST_FORMAT, "datasets": datasets})
+        store.swap_in(staging, data)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return report

@@ -1,0 +1,1185 @@
+"""Figures, tables and summary sentences for the schools page: pure functions, no streamlit."""
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.topics.schools.model import (
+    ENGLAND,
+    GRADE_LABELS,
+    NOTTINGHAM,
+    YEAR_2018_19,
+    academic_year,
+    area_value,
+)
+
+FONT = {"size": 14}
+GREY = "#9a9a9a"
+PHASES = {  # phase -> (label, marker symbol, colour): shape and colour both carry the phase
+    "primary": ("Primary", "circle", "#0072B2"),
+    "secondary": ("Secondary", "square", "#E69F00"),
+    "special": ("Special", "diamond", "#009E73"),
+    "all-through": ("All-through", "triangle-up", "#CC79A7"),
+    "16 plus": ("16 plus / college", "star", "#D55E00"),
+}
+GRADE_COLOURS = {1: "#009E73", 2: "#56B4E9", 3: "#E69F00", 4: "#D55E00"}
+NOT_INSPECTED = "No inspection under this URN"
+GRADE_ORDER = [*GRADE_LABELS.values(), NOT_INSPECTED]
+
+# Measures a person can colour the map by or compare: column -> (label, unit suffix, period).
+MEASURES = {
+    "ks4_progress8": ("Progress 8", "", "2018/19 provisional"),
+    "ks4_attainment8": ("Attainment 8", "", "2018/19 provisional"),
+    "ks4_pct_eng_maths_9_4": ("English & maths grade 4+ (%)", "%", "2018/19 provisional"),
+    "ks4_pct_eng_maths_9_5": ("English & maths grade 5+ (%)", "%", "2018/19 provisional"),
+    "ks2_1718_pct_rwm_expected": (
+        "KS2 reading, writing & maths expected standard (%)",
+        "%",
+        "2017/18",
+    ),
+    "pct_overall_absence": ("Overall absence (%)", "%", "2018/19"),
+    "pct_persistent_absence": ("Persistent absence, 10%+ sessions missed (%)", "%", "2018/19"),
+    "pupils_on_roll": ("Pupils on roll", "", "January 2019"),
+}
+MAP_COLOUR_OPTIONS = {
+    "phase": "Phase",
+    "ofsted": "Latest Ofsted grade",
+    **{k: v[0] for k, v in MEASURES.items() if k != "pupils_on_roll"},
+}
+
+ATTENTION_P8 = "Progress 8 significantly below average: the upper end of its 95% confidence "
+ATTENTION_P8 += "interval is below 0 (DfE's 'below' or 'well below average')"
+ATTENTION_OFSTED = "latest Ofsted grade Requires improvement or Inadequate (grade 3 or 4)"
+PERSISTENT_RATIO = 1.5
+ATTENTION_ABSENCE = (
+    f"persistent absence at least {PERSISTENT_RATIO:g} times England's state-funded rate for "
+    "the school's phase"
+)
+
+
+def grade_label(grade) -> str:
+    return GRADE_LABELS.get(int(grade), NOT_INSPECTED) if pd.notna(grade) else NOT_INSPECTED
+
+
+def _fmt(value, suffix: str = "", digits: int = 1) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def value_or_reason(row, column: str, suffix: str = "", digits: int = 1) -> str:
+    """The value, or the publisher's reason it is missing: never a bare blank or a 0."""
+    shown = _fmt(row.get(column), suffix, digits)
+    if shown is not None:
+        return shown
+    status = row.get(f"{column}_status")
+    return f"no figure ({status})" if isinstance(status, str) and status else "no figure"
+
+
+def school_label(row) -> str:
+    label = str(row["name"])
+    if not row["is_open"]:
+        label += f" (URN {row['urn']}, closed)"
+    return label
+
+
+def _labels(frame: pd.DataFrame) -> list[str]:
+    return [school_label(r) for r in frame[["name", "urn", "is_open"]].to_dict("records")]
+
+
+def _height(rows: int, base: int = 140, per_row: int = 26) -> int:
+    return max(320, base + per_row * rows)
+
+
+def _layout(title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, **extra) -> dict:
+    """The page's chart layout as one dict, so a figure is built in one validated call."""
+    # Title at the very top, legend just above the plot: a legend below would collide with
+    # the axis title at some heights.
+    settings = {
+        "title": {
+            "text": title,
+            "font": {"size": 16},
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 14},
+        },
+        "font": FONT,
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 10, "r": 10, "t": 110, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+        "xaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, **(xaxis or {})},
+        "yaxis": {"showgrid": False, "automargin": True, **(yaxis or {})},
+    }
+    return {**settings, **extra}
+
+
+def _line(axis: str, at: float, **line) -> dict:
+    """A reference line across the plot (a layout shape: cheaper than add_hline/add_vline)."""
+    other = "y" if axis == "x" else "x"
+    return {
+        "type": "line",
+        "xref": "x" if axis == "x" else "paper",
+        "yref": "y" if axis == "y" else "paper",
+        f"{axis}0": at,
+        f"{axis}1": at,
+        f"{other}0": 0,
+        f"{other}1": 1,
+        "line": {"color": "#bdbdbd", "width": 1, **line},
+    }
+
+
+# --- map -----------------------------------------------------------------------------------
+
+
+def hover_text(row) -> str:
+    phase = PHASES.get(row["phase"], (row["phase"],))[0]
+    lines = [
+        f"<b>{row['name']}</b> (URN {row['urn']})",
+        f"{phase} · {row['type']} · {row['postcode']}",
+        f"Status: {row['status_text']}",
+        f"Pupils (Jan 2019): {value_or_reason(row, 'pupils_on_roll', digits=0)}",
+        "Ofsted: "
+        + (
+            f"{row['ofsted_rating']} ({pd.Timestamp(row['ofsted_date']):%b %Y})"
+            if pd.notna(row.get("ofsted_grade"))
+            else NOT_INSPECTED
+        ),
+    ]
+    if pd.notna(row.get("ks4_progress8_status")) or pd.notna(row.get("ks4_attainment8")):
+        p8 = value_or_reason(row, "ks4_progress8", digits=2)
+        if pd.notna(row.get("ks4_progress8_ci_lower")):
+            low, high = row["ks4_progress8_ci_lower"], row["ks4_progress8_ci_upper"]
+            p8 += f" (95% CI {low:.2f} to {high:.2f})"
+        lines += [
+            f"Progress 8 2018/19: {p8}",
+            f"Attainment 8: {value_or_reason(row, 'ks4_attainment8')}",
+            f"English & maths 4+: {value_or_reason(row, 'ks4_pct_eng_maths_9_4', '%')}",
+        ]
+    if pd.notna(row.get("ks2_1718_pct_rwm_expected")):
+        lines.append(f"KS2 RWM expected 2017/18: {row['ks2_1718_pct_rwm_expected']:.0f}%")
+    if pd.notna(row.get("pct_overall_absence")) or pd.notna(row.get("pct_persistent_absence")):
+        lines.append(
+            f"Absence 2018/19: {value_or_reason(row, 'pct_overall_absence', '%')}; "
+            f"persistent {value_or_reason(row, 'pct_persistent_absence', '%')}"
+        )
+    return "<br>".join(lines)
+
+
+def _marker_sizes(pupils: pd.Series, largest: float) -> list[float]:
+    return [8.0 if pd.isna(p) or largest <= 0 else 8 + 16 * math.sqrt(p / largest) for p in pupils]
+
+
+def school_traces(
+    frame: pd.DataFrame,
+    *,
+    boundary_set: str,
+    seat_code: str,
+    colour_by: str,
+    show_rest: bool,
+) -> tuple[list[dict], dict]:
+    """School markers on a BNG map, and the layout's colour axis: shape = phase, colour =
+    ``colour_by``, size = pupils; schools outside the seat are faded (or left off);
+    uncertain placements get a ring. ``frame`` needs the ``hover`` column (see hover_text)."""
+    largest = float(frame["pupils_on_roll"].max()) if frame["pupils_on_roll"].notna().any() else 0
+    measure = colour_by if colour_by in MEASURES else None
+    columns = ["easting", "northing", "phase", "pupils_on_roll", "ofsted_grade", "hover"]
+    columns += [f"{boundary_set}_uncertain", *([measure] if measure else [])]
+    inside = frame[f"{boundary_set}_code"] == seat_code
+    # Outside schools first, so the seat's own are drawn over them.
+    shown = frame[columns].assign(_inside=inside).sort_values("_inside", kind="stable")
+    if not show_rest:
+        shown = shown[shown["_inside"]]
+    values = frame[measure].dropna() if measure else pd.Series(dtype=float)
+    traces = []
+    for phase, (label, symbol, phase_colour) in PHASES.items():
+        part = shown[shown["phase"] == phase]
+        if part.empty:
+            continue
+        if colour_by == "ofsted":
+            colours = [
+                GRADE_COLOURS.get(g, GREY) if pd.notna(g) else "#ffffff"
+                for g in part["ofsted_grade"]
+            ]
+            pieces = [(part, {"color": colours})]
+        elif measure:
+            has = part[measure].notna()
+            pieces = [
+                (part[has], {"color": part.loc[has, measure].tolist(), "coloraxis": "coloraxis"}),
+                (part[~has], {"color": "#ffffff"}),
+            ]
+        else:
+            pieces = [(part, {"color": phase_colour})]
+        for piece, marker in pieces:
+            if piece.empty:
+                continue
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": piece["easting"].tolist(),
+                    "y": piece["northing"].tolist(),
+                    "mode": "markers",
+                    "marker": {
+                        **marker,
+                        "symbol": symbol,
+                        "size": _marker_sizes(piece["pupils_on_roll"], largest),
+                        "opacity": [1.0 if i else 0.3 for i in piece["_inside"]],
+                        "line": {"width": 1, "color": "#1f1f1f"},
+                    },
+                    "hovertext": piece["hover"].tolist(),
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "name": f"{label} school",
+                    "showlegend": False,
+                }
+            )
+    uncertain = shown[shown[f"{boundary_set}_uncertain"].fillna(False).astype(bool)]
+    if not uncertain.empty:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": uncertain["easting"].tolist(),
+                "y": uncertain["northing"].tolist(),
+                "mode": "markers",
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 30,
+                    "color": "#000000",
+                    "line": {"width": 2, "dash": "dot"},
+                },
+                "name": "Placement uncertain (near a boundary)",
+                "hoverinfo": "skip",
+            }
+        )
+    traces += _map_legend(colour_by, measure)
+    return traces, _colour_axis(measure, values)
+
+
+def _legend_dummy(name: str, group_title: str, **marker) -> dict:
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"size": 12, "line": {"width": 1, "color": "#1f1f1f"}, **marker},
+        "name": name,
+        "legendgroup": group_title,
+        "legendgrouptitle": {"text": group_title},
+    }
+
+
+def _map_legend(colour_by: str, measure: str | None) -> list[dict]:
+    shape_title = "Shape: phase" + (" (and colour)" if colour_by == "phase" else "")
+    entries = [
+        _legend_dummy(
+            label, shape_title, symbol=symbol, color=colour if colour_by == "phase" else "#bdbdbd"
+        )
+        for label, symbol, colour in PHASES.values()
+    ]
+    if colour_by == "ofsted":
+        entries += [
+            _legend_dummy(label, "Colour: latest Ofsted", color=GRADE_COLOURS[grade])
+            for grade, label in GRADE_LABELS.items()
+        ]
+        entries.append(_legend_dummy(NOT_INSPECTED, "Colour: latest Ofsted", color="#ffffff"))
+    if measure:
+        entries.append(
+            _legend_dummy(
+                "No figure (white; hover for the reason)",
+                f"Colour: {MEASURES[measure][0]}",
+                color="#ffffff",
+            )
+        )
+    return entries
+
+
+def _colour_axis(measure: str | None, values: pd.Series) -> dict:
+    if not measure:
+        return {}
+    label, _, period = MEASURES[measure]
+    diverging = measure == "ks4_progress8"
+    extent = float(values.abs().max()) if diverging and not values.empty else None
+    return {
+        "coloraxis": {
+            "colorscale": "RdBu" if diverging else "Cividis",
+            "cmid": 0 if diverging else None,
+            "cmin": -extent if extent else None,
+            "cmax": extent if extent else None,
+            "reversescale": measure.startswith("pct_") and not diverging,
+            "colorbar": {
+                "title": {"text": f"{label}<br>{period}", "side": "right"},
+                "thickness": 14,
+                "len": 0.6,
+            },
+        }
+    }
+
+
+def add_schools(
+    figure: go.Figure,
+    schools: pd.DataFrame,
+    *,
+    boundary_set: str,
+    seat_code: str,
+    title: str,
+    colour_by: str,
+    show_rest: bool,
+) -> go.Figure:
+    """The schools on top of a seat map from ``ui.maps.constituency_map``, in one update."""
+    markers, colour_axis = school_traces(
+        schools,
+        boundary_set=boundary_set,
+        seat_code=seat_code,
+        colour_by=colour_by,
+        show_rest=show_rest,
+    )
+    figure.add_traces(markers)
+    return figure.update_layout(
+        title={"text": title},
+        height=720,
+        margin={"t": 80},
+        legend={"font": {"size": 12}},
+        **colour_axis,
+    )
+
+
+def map_table(frame: pd.DataFrame, colour_by: str, boundary_set: str) -> pd.DataFrame:
+    measure = colour_by if colour_by in MEASURES else None
+    table = pd.DataFrame(
+        {
+            "School": frame["name"],
+            "URN": frame["urn"],
+            "Phase": frame["phase"].map(lambda p: PHASES.get(p, (p,))[0]),
+            "Pupils": frame["pupils_on_roll"].astype("Int64"),
+            "Ofsted": [grade_label(g) for g in frame["ofsted_grade"]],
+        }
+    )
+    if measure:
+        table[MEASURES[measure][0]] = [
+            value_or_reason(r, measure, digits=2 if measure == "ks4_progress8" else 1)
+            for r in frame[[measure, f"{measure}_status"]].to_dict("records")
+        ]
+    table["Placement uncertain"] = frame[f"{boundary_set}_uncertain"].to_numpy()
+    return table.sort_values(["Phase", "School"]).reset_index(drop=True)
+
+
+def map_summary(frame: pd.DataFrame, seat_name: str, boundary_label: str, uncertain: int) -> str:
+    counts = frame["phase"].value_counts()
+    parts = [f"{counts[p]} {PHASES[p][0].lower()}" for p in PHASES if counts.get(p, 0)]
+    pupils = frame["pupils_on_roll"].sum()
+    return (
+        f"**{len(frame)} schools** in the 2017-18 school list are placed in {seat_name} "
+        f"({boundary_label}): {', '.join(parts)}; {pupils:,.0f} pupils on roll in January 2019 "
+        f"at those with a census return. {uncertain} placement"
+        f"{'s are' if uncertain != 1 else ' is'} uncertain (ringed)."
+    )
+
+
+# --- KS4 -----------------------------------------------------------------------------------
+
+KS4_CHOICES = {
+    "ks4_progress8": "Progress 8",
+    "ks4_attainment8": "Attainment 8",
+    "ks4_pct_eng_maths_9_4": "English & maths grade 4+ (%)",
+}
+
+
+def ks4_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Schools that have a KS4 row in the 2018/19 file (with or without a figure)."""
+    return frame[frame["ks4_attainment8_status"].notna()]
+
+
+def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, seat: str):
+    label = KS4_CHOICES[measure]
+    shown = rows[rows[measure].notna()].sort_values(measure)
+    error = None
+    if measure == "ks4_progress8":
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": (shown["ks4_progress8_ci_upper"] - shown[measure]).tolist(),
+            "arrayminus": (shown[measure] - shown["ks4_progress8_ci_lower"]).tolist(),
+            "color": "#4d4d4d",
+            "thickness": 1.5,
+        }
+    traces = [
+        {
+            "type": "scatter",
+            "x": shown[measure].tolist(),
+            "y": shown["label"].tolist() if "label" in shown else _labels(shown),
+            "mode": "markers",
+            "marker": {"symbol": "square", "size": 11, "color": "#0072B2"},
+            "error_x": error,
+            "name": f"School, {seat}" + (" (bar: 95% confidence interval)" if error else ""),
+            "hovertemplate": "%{y}: %{x}<extra></extra>",
+        }
+    ]
+    for code, name, colour, dash in (
+        (NOTTINGHAM, "Nottingham LA", "#D55E00", "dash"),
+        (ENGLAND, "England, state-funded", "#000000", "dot"),
+    ):
+        value = area_value(ks4_obs, measure, code, YEAR_2018_19)
+        if pd.isna(value):
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [value, value],
+                "y": [shown.shape[0] - 0.5, -0.5] if not shown.empty else [0, 1],
+                "mode": "lines",
+                "line": {"color": colour, "dash": dash, "width": 2},
+                "name": f"{name}: {value:g}",
+                "yaxis": "y2",
+                "hoverinfo": "name",
+            }
+        )
+    extent = [-0.5, max(len(shown), 1) - 0.5]
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"{label} by school, {seat}, 2018/19 (provisional)",
+            xaxis={"title": {"text": f"{label}, 2018/19 (provisional)"}},
+            yaxis={"range": extent},
+            yaxis2={"overlaying": "y", "visible": False, "range": extent},
+            shapes=[_line("x", 0)] if measure == "ks4_progress8" else [],
+            height=_height(len(shown), base=200),
+        ),
+    )
+
+
+def ks4_table(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.sort_values("ks4_progress8", ascending=False, na_position="last")
+    records = rows.to_dict("records")
+    return pd.DataFrame(
+        {
+            "School": [school_label(r) for r in records],
+            "URN": rows["urn"],
+            "KS4 pupils": [value_or_reason(r, "ks4_pupils", digits=0) for r in records],
+            "Attainment 8": [value_or_reason(r, "ks4_attainment8") for r in records],
+            "Progress 8": [value_or_reason(r, "ks4_progress8", digits=2) for r in records],
+            "P8 95% CI": [
+                f"{r['ks4_progress8_ci_lower']:.2f} to {r['ks4_progress8_ci_upper']:.2f}"
+                if pd.notna(r["ks4_progress8_ci_lower"])
+                else ""
+                for r in records
+            ],
+            "Eng & maths 4+ %": [value_or_reason(r, "ks4_pct_eng_maths_9_4") for r in records],
+            "Eng & maths 5+ %": [value_or_reason(r, "ks4_pct_eng_maths_9_5") for r in records],
+        }
+    ).reset_index(drop=True)
+
+
+def ks4_summary(rows: pd.DataFrame, ks4_obs, seat: str) -> str:
+    la_p8 = area_value(ks4_obs, "ks4_progress8", NOTTINGHAM, YEAR_2018_19)
+    la_a8 = area_value(ks4_obs, "ks4_attainment8", NOTTINGHAM, YEAR_2018_19)
+    en_a8 = area_value(ks4_obs, "ks4_attainment8", ENGLAND, YEAR_2018_19)
+    en_p8 = area_value(ks4_obs, "ks4_progress8", ENGLAND, YEAR_2018_19)
+    with_p8 = rows[rows["ks4_progress8"].notna()]
+    if with_p8.empty:
+        return f"No school in {seat} has a published 2018/19 Progress 8 score in this file."
+    below = with_p8[with_p8["ks4_progress8_ci_upper"] < 0]
+    above = with_p8[with_p8["ks4_progress8_ci_lower"] > 0]
+    return (
+        f"In 2018/19 (provisional), **{len(with_p8)} of {len(rows)}** schools in {seat} with a "
+        f"KS4 entry have a Progress 8 score: **{len(above)}** significantly above average and "
+        f"**{len(below)}** significantly below (95% confidence interval). Nottingham as a whole: "
+        f"Attainment 8 {la_a8:g}, Progress 8 {la_p8:g}; England (state-funded): {en_a8:g} and "
+        f"{en_p8:g}."
+    )
+
+
+def no_figure_note(rows: pd.DataFrame, measure: str) -> str:
+    missing = rows[rows[measure].isna()]
+    if missing.empty:
+        return ""
+    parts = [
+        f"{r['name']} ({r.get(f'{measure}_status') or 'no figure'})"
+        for r in missing.to_dict("records")
+    ]
+    return "Not on the chart (no figure, publisher's reason): " + "; ".join(parts) + "."
+
+
+# --- school trends (KS4 2015/16 to 2018/19, KS2 2015/16 to 2017/18) --------------------------
+
+TREND_MARKERS = ["circle", "square", "diamond", "triangle-up", "cross", "star", "x", "hexagon"]
+TREND_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
+
+
+def school_trend_frame(
+    urns: list[str], headlines: pd.DataFrame | None, ks4: pd.DataFrame | None, measure: str
+) -> pd.DataFrame:
+    """A school measure by year: 2015/16-2017/18 compilation, then the 2018/19 DfE file."""
+    parts = []
+    for source in (headlines, ks4):
+        if source is None:
+            continue
+        parts.append(
+            source[
+                (source["area_type"] == "school")
+                & source["area_code"].isin(urns)
+                & (source["measure"] == measure)
+            ][["dataset", "area_code", "period_start", "period_end", "value", "unit", "status"]]
+        )
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True).sort_values(["area_code", "period_start"])
+    out["year"] = out["period_start"].map(academic_year)
+    return out.reset_index(drop=True)
+
+
+FADED = "#c4c4c4"
+
+
+def trend_figure(
+    trend: pd.DataFrame, names: dict[str, str], measure: str, title: str, focus: str = ""
+):
+    """One line per school; with ``focus`` (a URN on the chart) the others are greyed."""
+    label = MEASURES.get(measure, (measure,))[0]
+    years = sorted(trend["year"].unique()) if not trend.empty else []
+    focused = focus in set(trend["area_code"])
+    traces, followed = [], []
+    for index, (urn, rows) in enumerate(trend.groupby("area_code", sort=False)):
+        usable = rows
+        if measure == "ks4_attainment8":  # 2015/16 is on the old points scale
+            usable = rows.assign(value=rows["value"].where(rows["year"] != "2015/16"))
+        faded = focused and urn != focus
+        width, size = (1.5, 8) if faded else (4, 13) if focused else (2, 10)
+        colour = FADED if faded else TREND_COLOURS[index % len(TREND_COLOURS)]
+        # The followed school is drawn last, over the others.
+        (followed if focused and not faded else traces).append(
+            {
+                "type": "scatter",
+                "x": usable["year"].tolist(),
+                "y": usable["value"].tolist(),
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "name": names.get(urn, urn),
+                "marker": {"symbol": TREND_MARKERS[index % len(TREND_MARKERS)], "size": size},
+                "line": {"color": colour, "width": width},
+                "customdata": usable["status"].fillna("").tolist(),
+                "hovertemplate": names.get(urn, urn)
+                + "<br>%{x}: %{y} %{customdata}<extra></extra>",
+            }
+        )
+    return go.Figure(
+        data=traces + followed,
+        layout=_layout(
+            title,
+            xaxis={
+                "title": {"text": "Academic year"},
+                "categoryorder": "array",
+                "categoryarray": years,
+                "type": "category",
+            },
+            yaxis={"title": {"text": label}},
+            shapes=[_line("y", 0)] if measure == "ks4_progress8" else [],
+            height=500,
+            margin={"l": 10, "r": 10, "t": 140, "b": 60},
+        ),
+    )
+
+
+def focus_sentence(
+    trend: pd.DataFrame, urn: str, name: str, label: str, *, suffix: str = "", digits: int = 2
+) -> str:
+    """The followed school's figures by year, with the publisher's reason for any gap."""
+    rows = trend[trend["area_code"] == urn]
+    if rows.empty:
+        return ""
+    parts = [
+        f"{_fmt(value, suffix, digits)} in {year}"
+        if pd.notna(value)
+        else f"no figure in {year} ({status or 'missing'})"
+        for year, value, status in zip(
+            rows["year"], rows["value"], rows["status"].fillna(""), strict=True
+        )
+    ]
+    return f"**{name}** (URN {urn}), {label}: " + "; ".join(parts) + "."
+
+
+def trend_table(trend: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    if trend.empty:
+        return pd.DataFrame()
+    shown = trend.assign(
+        school=trend["area_code"].map(names),
+        cell=[
+            _fmt(v, digits=2) or f"no figure ({s or 'missing'})"
+            for v, s in zip(trend["value"], trend["status"].fillna(""), strict=True)
+        ],
+    )
+    wide = shown.pivot_table(
+        index=["school", "area_code"], columns="year", values="cell", aggfunc="first"
+    )
+    return wide.reset_index().rename(columns={"school": "School", "area_code": "URN"})
+
+
+# --- constituency trend (House of Commons Library) -----------------------------------------
+
+HOCL_SERIES = {
+    "pass": [
+        ("ks4_pct_5ac_eng_maths", "5+ A*-C incl. E&M", "dot"),
+        ("ks4_pct_eng_maths_a_c", "E&M A*-C", "dash"),
+        ("ks4_pct_eng_maths_9_4", "E&M grade 4+", "solid"),
+    ],
+    "a8": [("ks4_attainment8", "Attainment 8", "solid")],
+}
+HOCL_TITLES = {
+    "pass": "English & maths (E&M) pass rate",
+    "a8": "Average Attainment 8 score",
+}
+
+
+def hocl_frame(hocl: pd.DataFrame, codes: list[str], choice: str) -> pd.DataFrame:
+    measures = [m for m, _, _ in HOCL_SERIES[choice]]
+    rows = hocl[hocl["measure"].isin(measures) & hocl["area_code"].isin(codes)].copy()
+    rows["year"] = rows["period_start"].map(academic_year)
+    return rows.sort_values(["area_code", "measure", "period_start"]).reset_index(drop=True)
+
+
+def hocl_median(hocl: pd.DataFrame, choice: str) -> pd.DataFrame:
+    measures = [m for m, _, _ in HOCL_SERIES[choice]]
+    rows = hocl[hocl["measure"].isin(measures) & hocl["area_code"].str.startswith("E14")]
+    out = rows.groupby(["measure", "period_start"], as_index=False)["value"].median()
+    out["year"] = out["period_start"].map(academic_year)
+    return out
+
+
+def _on_years(part: pd.DataFrame, all_years: list[str]) -> pd.DataFrame:
+    """The series on every year between its first and last, so an unpublished year is a gap."""
+    if part.empty:
+        return part
+    span = all_years[all_years.index(part["year"].min()) : all_years.index(part["year"].max()) + 1]
+    return part.set_index("year").reindex(span).reset_index()
+
+
+def hocl_figure(
+    rows: pd.DataFrame,
+    median: pd.DataFrame,
+    dfe_points: pd.DataFrame,
+    *,
+    seat_code: str,
+    seat_label: str,
+    choice: str,
+) -> go.Figure:
+    """The seat, the other Nottingham seats, the median English seat, and DfE LA/England points."""
+    traces, shapes, annotations = [], [], []
+    all_years = sorted(set(rows["year"]) | set(median["year"]) | set(dfe_points.get("year", [])))
+    seat_styles = {seat_code: ("#0072B2", 4, 11)}
+    others = [c for c in rows["area_code"].unique() if c != seat_code]
+    for code, colour in zip(others, ("#E69F00", "#009E73"), strict=False):
+        seat_styles[code] = (colour, 2, 8)
+    for measure, _label, dash in HOCL_SERIES[choice]:
+        for code, (colour, width, size) in seat_styles.items():
+            part = rows[(rows["area_code"] == code) & (rows["measure"] == measure)]
+            if part.empty:
+                continue
+            name = part["area_name"].iloc[0] + (f" ({seat_label})" if code == seat_code else "")
+            part = _on_years(part, all_years)
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=part["year"],
+                    y=part["value"],
+                    mode="lines+markers",
+                    connectgaps=False,
+                    line={"color": colour, "width": width, "dash": dash},
+                    marker={"size": size},
+                    name=name,
+                    legendgroup=code,
+                    showlegend=measure == HOCL_SERIES[choice][-1][0],
+                    customdata=part["status"].fillna(""),
+                    hovertemplate=f"{name}<br>%{{x}}: %{{y}} %{{customdata}}<extra></extra>",
+                )
+            )
+        part = _on_years(median[median["measure"] == measure], all_years)
+        if not part.empty:
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=part["year"],
+                    y=part["value"],
+                    mode="lines",
+                    line={"color": "#7f7f7f", "width": 1.5, "dash": dash},
+                    connectgaps=False,
+                    name="Median English constituency",
+                    legendgroup="median",
+                    showlegend=measure == HOCL_SERIES[choice][-1][0],
+                    hovertemplate="Median English constituency<br>%{x}: %{y}<extra></extra>",
+                )
+            )
+    for area, symbol, colour in (
+        ("Nottingham LA", "diamond", "#CC79A7"),
+        ("England, state-funded", "x", "#000000"),
+    ):
+        part = dfe_points[dfe_points["area"] == area] if not dfe_points.empty else dfe_points
+        if part.empty:
+            continue
+        traces.append(
+            dict(
+                type="scatter",
+                x=part["year"],
+                y=part["value"],
+                mode="markers",
+                marker={"symbol": symbol, "size": 13, "color": colour},
+                name=f"{area} (DfE performance tables)",
+                customdata=part["note"],
+                hovertemplate=f"{area}<br>%{{x}}: %{{y}} (%{{customdata}})<extra></extra>",
+            )
+        )
+    covid = [y for y in ("2019/20", "2020/21") if y in all_years]
+    if covid:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": all_years.index(covid[0]) - 0.5,
+                "x1": all_years.index(covid[-1]) + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "#ececec",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            dict(
+                x=all_years.index(covid[0]) - 0.5 + len(covid) / 2,
+                y=0,
+                yref="paper",
+                yanchor="bottom",
+                text="grades set<br>by schools"
+                + ("<br>(no Attainment 8<br>in the Library table)" if choice == "a8" else ""),
+                showarrow=False,
+                font={"size": 11},
+            )
+        )
+    if choice == "pass":  # name each definition once, over the years it covers
+        for measure, label, dash in HOCL_SERIES[choice]:
+            years = sorted(rows.loc[rows["measure"] == measure, "year"].unique())
+            if not years:
+                continue
+            middle = (all_years.index(years[0]) + all_years.index(years[-1])) / 2
+            annotations.append(
+                dict(
+                    x=middle,
+                    y=1,
+                    yref="paper",
+                    yanchor="top",
+                    text=f"{label}<br>({dash} line)" if len(years) > 1 else f"{label}",
+                    showarrow=False,
+                    font={"size": 11, "color": "#4d4d4d"},
+                )
+            )
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"{HOCL_TITLES[choice]} by constituency, 2010-2024 boundaries",
+            xaxis={
+                "title": {"text": "Academic year (exams in the summer)"},
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": all_years,
+            },
+            yaxis={"title": {"text": "%" if choice == "pass" else "Attainment 8 score"}},
+            shapes=shapes,
+            annotations=annotations,
+            height=560,
+            margin={"l": 10, "r": 10, "t": 150, "b": 70},
+            legend={
+                "orientation": "h",
+                "y": 1.01,
+                "yanchor": "bottom",
+                "x": 0,
+                "font": {"size": 12},
+            },
+        ),
+    )
+
+
+def dfe_area_points(frames: dict[str, pd.DataFrame | None], choice: str) -> pd.DataFrame:
+    """Nottingham LA and England values from the DfE KS4 files for the chart's measure."""
+    measure = "ks4_pct_eng_maths_9_4" if choice == "pass" else "ks4_attainment8"
+    parts = []
+    for dataset_id, frame in frames.items():
+        if frame is None:
+            continue
+        rows = frame[(frame["measure"] == measure) & frame["area_code"].isin([NOTTINGHAM, ENGLAND])]
+        rows = rows[rows["value"].notna()]
+        for row in rows.itertuples():
+            parts.append(
+                {
+                    "area": "Nottingham LA"
+                    if row.area_code == NOTTINGHAM
+                    else "England, state-funded",
+                    "area_code": row.area_code,
+                    "year": academic_year(row.period_start),
+                    "value": row.value,
+                    "note": "provisional" if "provisional" in dataset_id else "final",
+                    "dataset": dataset_id,
+                }
+            )
+    out = pd.DataFrame(parts)
+    if out.empty:
+        return out
+    # Where a final figure exists, it replaces the provisional one for the same area and year.
+    out["rank"] = out["note"].map({"final": 0, "provisional": 1})
+    out = out.sort_values("rank").drop_duplicates(["area_code", "year"]).drop(columns="rank")
+    return out.sort_values(["area", "year"]).reset_index(drop=True)
+
+
+def hocl_table(rows: pd.DataFrame, median: pd.DataFrame, dfe_points: pd.DataFrame) -> pd.DataFrame:
+    seats = rows.assign(series=rows["area_name"] + " (" + rows["area_code"] + ")")
+    parts = [seats[["series", "measure", "year", "value"]]]
+    parts.append(
+        median.assign(series="Median English constituency")[["series", "measure", "year", "value"]]
+    )
+    if not dfe_points.empty:
+        parts.append(
+            dfe_points.assign(
+                series=dfe_points["area"] + ", DfE " + dfe_points["note"], measure=""
+            )[["series", "measure", "year", "value"]]
+        )
+    long = pd.concat(parts, ignore_index=True)
+    long["value"] = long["value"].round(2)
+    wide = long.pivot_table(index="year", columns="series", values="value", aggfunc="first")
+    return wide.reset_index().rename(columns={"year": "Year"})
+
+
+def hocl_summary(rows: pd.DataFrame, seat_code: str, choice: str) -> str:
+    measure = "ks4_pct_eng_maths_9_4" if choice == "pass" else "ks4_attainment8"
+    seat = rows[(rows["area_code"] == seat_code) & (rows["measure"] == measure)].dropna(
+        subset=["value"]
+    )
+    if seat.empty:
+        return "The Library table has no figures for this seat."
+    first, last = seat.iloc[0], seat.iloc[-1]
+    label = "English and maths grade 4+" if choice == "pass" else "Attainment 8"
+    unit = "%" if choice == "pass" else ""
+    text = (
+        f"{label} at schools in **{last['area_name']}** (2010-2024 boundaries): "
+        f"{first['value']:g}{unit} in {first['year']}, "
+        f"**{last['value']:g}{unit} in {last['year']}**"
+    )
+    return text + " (House of Commons Library)."
+
+
+# --- Ofsted --------------------------------------------------------------------------------
+
+
+def ofsted_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    labels = pd.Series([grade_label(g) for g in frame["ofsted_grade"]], dtype="string")
+    counts = labels.value_counts().reindex(GRADE_ORDER, fill_value=0)
+    return pd.DataFrame({"Latest grade": counts.index, "Schools": counts.to_numpy()})
+
+
+def ofsted_figure(counts: pd.DataFrame, seat: str) -> go.Figure:
+    colours = [GRADE_COLOURS.get(g, "#ffffff") for g in (1, 2, 3, 4, None)]
+    bar = {
+        "type": "bar",
+        "y": counts["Latest grade"].tolist(),
+        "x": counts["Schools"].tolist(),
+        "orientation": "h",
+        "marker": {"color": colours, "line": {"color": "#1f1f1f", "width": 1}},
+        "text": counts["Schools"].tolist(),
+        "textposition": "outside",
+        "hovertemplate": "%{y}: %{x} schools<extra></extra>",
+        "name": "Schools",
+    }
+    return go.Figure(
+        data=[bar],
+        layout=_layout(
+            f"Latest Ofsted overall effectiveness, schools in {seat}",
+            xaxis={"title": {"text": "Number of schools"}, "rangemode": "tozero"},
+            yaxis={"categoryorder": "array", "categoryarray": GRADE_ORDER[::-1]},
+            height=360,
+            showlegend=False,
+        ),
+    )
+
+
+def ofsted_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return (
+        pd.DataFrame(
+            {
+                "School": frame["name"],
+                "Latest grade": [grade_label(g) for g in frame["ofsted_grade"]],
+                "Inspected": frame["ofsted_date"].dt.date,
+                "Previous": frame["ofsted_previous_rating"],
+                "Previous inspection": frame["ofsted_previous_date"].dt.date,
+                "Label used then": frame["ofsted_rating"],
+                "URN": frame["urn"],
+            }
+        )
+        .sort_values(["Inspected"], na_position="last")
+        .reset_index(drop=True)
+    )
+
+
+def ofsted_summary(frame: pd.DataFrame, seat: str) -> str:
+    grades = frame["ofsted_grade"]
+    good = int(grades.isin([1, 2]).sum())
+    weak = int(grades.isin([3, 4]).sum())
+    none = int(grades.isna().sum())
+    dates = frame["ofsted_date"].dropna()
+    text = (
+        f"Of **{len(frame)}** schools in {seat}, **{good}** were Good or Outstanding at their "
+        f"latest inspection in this compilation, **{weak}** Requires improvement or Inadequate, "
+        f"and {none} have no inspection under their current URN."
+    )
+    if not dates.empty:
+        old = int((dates < dates.max() - pd.DateOffset(years=5)).sum())
+        text += (
+            f" Latest inspections range from {dates.min():%B %Y} to {dates.max():%B %Y}; "
+            f"{old} are more than five years older than the newest."
+        )
+    return text
+
+
+# --- absence -------------------------------------------------------------------------------
+
+ABSENCE_CHOICES = {
+    "pct_persistent_absence": "Persistent absence %",
+    "pct_overall_absence": "Overall absence %",
+}
+
+
+def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
+    label = ABSENCE_CHOICES[measure]
+    shown = rows[rows[measure].notna()].sort_values(measure)
+    names = shown["label"].tolist() if "label" in shown else _labels(shown)
+    bars = {
+        "type": "bar",
+        "x": shown[measure].tolist(),
+        "y": names,
+        "orientation": "h",
+        "marker": {"color": "#56B4E9", "line": {"color": "#0072B2", "width": 1}},
+        "name": f"School, {seat}",
+        "hovertemplate": "%{y}: %{x}%<extra></extra>",
+    }
+    england = {
+        "type": "scatter",
+        "x": shown[f"england_{measure}"].tolist(),
+        "y": names,
+        "mode": "markers",
+        "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}},
+        "name": "England, same phase (state-funded)",
+        "hovertemplate": "England, same phase: %{x}%<extra></extra>",
+    }
+    return go.Figure(
+        data=[bars, england],
+        layout=_layout(
+            f"{label} by school, {seat}, 2018/19",
+            xaxis={
+                "title": {"text": f"{label}, 2018/19"},
+                "rangemode": "tozero",
+                "automargin": True,
+            },
+            height=_height(len(shown)),
+        ),
+    )
+
+
+def absence_table(rows: pd.DataFrame) -> pd.DataFrame:
+    records = rows.to_dict("records")
+    return pd.DataFrame(
+        {
+            "School": [school_label(r) for r in records],
+            "URN": rows["urn"],
+            "Phase": rows["phase"],
+            "Overall absence %": [value_or_reason(r, "pct_overall_absence") for r in records],
+            "Persistent absence %": [value_or_reason(r, "pct_persistent_absence") for r in records],
+            "England, same phase: overall %": rows["england_pct_overall_absence"],
+            "England, same phase: persistent %": rows["england_pct_persistent_absence"],
+        }
+    ).reset_index(drop=True)
+
+
+def absence_summary(rows: pd.DataFrame, seat: str) -> str:
+    both = rows[
+        rows["pct_persistent_absence"].notna() & rows["england_pct_persistent_absence"].notna()
+    ]
+    if both.empty:
+        return f"No school in {seat} has a published 2018/19 persistent absence rate."
+    above = int((both["pct_persistent_absence"] > both["england_pct_persistent_absence"]).sum())
+    return (
+        f"In 2018/19, **{above} of {len(both)}** schools in {seat} with a published rate had "
+        "more persistently absent pupils (missing 10% or more of sessions) than England's "
+        "state-funded schools of the same phase."
+    )
+
+
+# --- which schools need attention ----------------------------------------------------------
+
+
+ATTENTION_COLUMNS = [
+    "ks4_progress8",
+    "ks4_progress8_ci_lower",
+    "ks4_progress8_ci_upper",
+    "ofsted_grade",
+    "ofsted_rating",
+    "ofsted_date",
+    "pct_persistent_absence",
+    "england_pct_persistent_absence",
+]
+
+
+def attention(frame: pd.DataFrame) -> pd.DataFrame:
+    """Schools meeting any of the three stated rules, with the reason and the figures."""
+    reasons: list[str] = []
+    keep = []
+    for row in frame[ATTENTION_COLUMNS].to_dict("records"):
+        found = []
+        if pd.notna(row["ks4_progress8_ci_upper"]) and row["ks4_progress8_ci_upper"] < 0:
+            found.append(
+                f"Progress 8 {row['ks4_progress8']:.2f} (95% CI {row['ks4_progress8_ci_lower']:.2f}"
+                f" to {row['ks4_progress8_ci_upper']:.2f})"
+            )
+        if row["ofsted_grade"] in (3, 4):
+            found.append(
+                f"Ofsted {row['ofsted_rating']} ({pd.Timestamp(row['ofsted_date']):%b %Y})"
+            )
+        england = row["england_pct_persistent_absence"]
+        if (
+            pd.notna(row["pct_persistent_absence"])
+            and pd.notna(england)
+            and (row["pct_persistent_absence"] >= PERSISTENT_RATIO * england)
+        ):
+            found.append(
+                f"persistent absence {row['pct_persistent_absence']:.1f}% vs England {england:.1f}%"
+            )
+        if found:
+            keep.append(True)
+            reasons.append("; ".join(found))
+        else:
+            keep.append(False)
+    chosen = frame[keep]
+    return pd.DataFrame(
+        {
+            "School": _labels(chosen),
+            "URN": chosen["urn"],
+            "Phase": chosen["phase"],
+            "Why it is listed": reasons,
+        }
+    ).reset_index(drop=True)
+
+
+# --- researchers' table --------------------------------------------------------------------
+
+
+def research_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per URN with codes, placement and figures; column names carry each period."""
+    return pd.DataFrame(
+        {
+            "urn": frame["urn"],
+            "la_code": frame["la_code"],
+            "school_name": frame["name"],
+            "phase": frame["phase"],
+            "type": frame["type"],
+            "status": frame["status_text"],
+            "postcode": frame["postcode"],
+            "easting": frame["easting"],
+            "northing": frame["northing"],
+            "pcon2010_code": frame["pcon2010_code"],
+            "pcon2010_name": frame["pcon2010_name"],
+            "pcon2010_uncertain": frame["pcon2010_uncertain"],
+            "pcon2024_code": frame["pcon2024_code"],
+            "pcon2024_name": frame["pcon2024_name"],
+            "pcon2024_uncertain": frame["pcon2024_uncertain"],
+            "pupils_on_roll_jan2019": frame["pupils_on_roll"],
+            "ofsted_grade": frame["ofsted_grade"],
+            "ofsted_rating": frame["ofsted_rating"],
+            "ofsted_inspection_date": frame["ofsted_date"],
+            "ks4_2018_19_pupils": frame["ks4_pupils"],
+            "ks4_2018_19_attainment8": frame["ks4_attainment8"],
+            "ks4_2018_19_progress8": frame["ks4_progress8"],
+            "ks4_2018_19_progress8_ci_lower": frame["ks4_progress8_ci_lower"],
+            "ks4_2018_19_progress8_ci_upper": frame["ks4_progress8_ci_upper"],
+            "ks4_2018_19_pct_eng_maths_9_4": frame["ks4_pct_eng_maths_9_4"],
+            "ks4_2018_19_pct_eng_maths_9_5": frame["ks4_pct_eng_maths_9_5"],
+            "ks4_2018_19_status": frame["ks4_progress8_status"],
+            "ks2_2017_18_pct_rwm_expected": frame["ks2_1718_pct_rwm_expected"],
+            "ks2_2017_18_status": frame["ks2_1718_pct_rwm_expected_status"],
+            "absence_2018_19_pct_overall": frame["pct_overall_absence"],
+            "absence_2018_19_pct_persistent": frame["pct_persistent_absence"],
+            "absence_2018_19_status": frame["pct_persistent_absence_status"],
+            "england_same_phase_pct_persistent": frame["england_pct_persistent_absence"],
+        }
+    ).reset_index(drop=True)
+
+
+KS2_YEAR_STYLES = [("circle-open", "#56B4E9"), ("diamond", "#E69F00"), ("square", "#0072B2")]
+
+
+def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str = "") -> go.Figure:
+    """Each primary school's three years as markers on one row, sorted by the latest year;
+    the row of ``focus`` (a URN), if it is on the chart, is shaded and its name bold."""
+    years = sorted(ks2["year"].unique())
+    latest = ks2[ks2["year"] == years[-1]].set_index("area_code")["value"]
+    order = sorted(
+        ks2["area_code"].unique(),
+        key=lambda urn: (pd.isna(latest.get(urn)), latest.get(urn, 0)),
+    )
+    order = [urn for urn in order if pd.notna(latest.get(urn))] + [
+        urn for urn in order if pd.isna(latest.get(urn))
+    ]
+    labels = {urn: names.get(urn, urn) for urn in order}
+    if focus in labels:
+        labels[focus] = f"<b>{labels[focus]}</b>"
+    styles = KS2_YEAR_STYLES[-len(years) :] if len(years) <= 3 else KS2_YEAR_STYLES
+    traces = []
+    for year, (symbol, colour) in zip(years, styles, strict=False):
+        part = ks2[(ks2["year"] == year) & ks2["value"].notna()]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["value"].tolist(),
+                "y": part["area_code"].map(labels).tolist(),
+                "mode": "markers",
+                "marker": {
+                    "symbol": symbol,
+                    "size": 11,
+                    "color": colour,
+                    "line": {"width": 1.5, "color": colour},
+                },
+                "name": year,
+                "hovertemplate": "%{y}<br>" + year + ": %{x}%<extra></extra>",
+            }
+        )
+    shapes = []
+    if focus in labels:
+        row = order.index(focus)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": row - 0.5,
+                "y1": row + 0.5,
+                "fillcolor": "#fff3c4",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            f"KS2 results by primary school, {seat}, {years[0]} to {years[-1]}",
+            xaxis={
+                "title": {"text": "% at expected standard (reading, writing, maths)"},
+                "range": [0, 105],
+            },
+            yaxis={"categoryorder": "array", "categoryarray": [labels[u] for u in order]},
+            shapes=shapes,
+            height=_height(len(order)),
+            legend={
+                "orientation": "h",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "x": 0,
+                "title": {"text": "Year: "},
+            },
+        ),
+    )

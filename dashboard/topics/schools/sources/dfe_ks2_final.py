@@ -1,0 +1,62 @@
+"""DfE performance tables: KS2 final results, per-LA download ({year}_{LA}_ks2final.csv)."""
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.core.observations import conform
+from dashboard.topics.schools.sources import dfe_common as dfe
+
+DATASET = "dfe_ks2_final_la"
+FILE_NAME = re.compile(r"(?P<start>\d{4})-(?P<end>\d{4})_(?P<la>\d{3})_ks2final\.csv$")
+ID_COLUMNS = ["RECTYPE", "LEA", "ESTAB", "URN", "SCHNAME", "NFTYPE"]
+MEASURES = {
+    "TELIG": ("ks2_pupils", "count"),
+    "PTRWM_EXP": ("ks2_pct_rwm_expected", "percent"),
+    "PTRWM_HIGH": ("ks2_pct_rwm_higher", "percent"),
+    "READPROG": ("ks2_progress_reading", "score"),
+    "READPROG_LOWER": ("ks2_progress_reading_ci_lower", "score"),
+    "READPROG_UPPER": ("ks2_progress_reading_ci_upper", "score"),
+    "WRITPROG": ("ks2_progress_writing", "score"),
+    "WRITPROG_LOWER": ("ks2_progress_writing_ci_lower", "score"),
+    "WRITPROG_UPPER": ("ks2_progress_writing_ci_upper", "score"),
+    "MATPROG": ("ks2_progress_maths", "score"),
+    "MATPROG_LOWER": ("ks2_progress_maths_ci_lower", "score"),
+    "MATPROG_UPPER": ("ks2_progress_maths_ci_upper", "score"),
+    "READ_AVERAGE": ("ks2_scaled_score_reading", "score"),
+    "MAT_AVERAGE": ("ks2_scaled_score_maths", "score"),
+}
+
+
+def end_year(path: Path) -> int:
+    match = FILE_NAME.search(path.name)
+    if not match or int(match["end"]) != int(match["start"]) + 1:
+        raise ValueError(f"{path.name}: expected a name like 2018-2019_892_ks2final.csv")
+    return int(match["end"])
+
+
+def read(
+    path: Path,
+    *,
+    keep_las: Iterable[str] = dfe.KEEP_LAS,
+    la_map: dict[str, tuple[str, str]] = dfe.LA_GSS,
+) -> pd.DataFrame:
+    year = end_year(path)
+    frame = dfe.read_csv(path, ID_COLUMNS + list(MEASURES))
+    kept = dfe.assign_rectype_areas(frame, path, dfe.KS2_RECTYPES, keep_las=keep_las, la_map=la_map)
+    kept["period_start"], kept["period_end"] = dfe.academic_year(year)
+    out = dfe.melt_measures(kept, MEASURES, path)
+    out["dataset"] = DATASET
+    return out
+
+
+def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+    """Keeps Nottingham (LA 892) and England; the mirror's Hampshire sample adds nothing."""
+    frames = [read(path) for path in paths]
+    if not frames:
+        return {"observations": conform(dfe.empty_observations().assign(dataset=DATASET))}
+    out = pd.concat(frames, ignore_index=True)
+    out = out.drop_duplicates(["measure", "area_type", "area_code", "period_start"])
+    return {"observations": conform(out)}
