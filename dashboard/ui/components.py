@@ -1,12 +1,11 @@
 """Small Streamlit building blocks shared by pages: source captions, chart beside its table."""
 
-from dataclasses import dataclass
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.ui import data
+from dashboard.ui.model_types import Chart, Tile
 
 
 def source_caption(*dataset_ids: str) -> None:
@@ -21,6 +20,24 @@ def as_of_caption(*dataset_ids: str) -> None:
         st.caption(line)
 
 
+def tiles(row: tuple[Tile, ...], columns: int | None = None) -> None:
+    """Tiles side by side in ``columns`` columns (one each by default), each with its caption
+    and its dataset's release dates under it."""
+    for column, tile in zip(st.columns(columns or len(row)), row, strict=columns is None):
+        with column:
+            st.metric(
+                tile.label,
+                tile.value,
+                delta=tile.delta,
+                delta_color=tile.delta_color,
+                help=tile.help,
+            )
+            if tile.caption:
+                st.caption(tile.caption)
+            if tile.dataset:
+                as_of_caption(tile.dataset)
+
+
 # Material icons, not emoji: an emoji icon makes Streamlit load and compile its emoji catalogue
 # (~0.25 s of the process's first run), and they render the same in every browser font.
 INFO_ICON = ":material/info:"
@@ -29,19 +46,6 @@ WARNING_ICON = ":material/warning:"
 
 def no_data(what: str, why: str) -> None:
     st.info(f"**No data for {what}.** {why}", icon=INFO_ICON)
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart's view model: the figure, the table beside it, its one-line summary, the
-    datasets it shows and any notes to caption under it. Pages cache these (data.memo) and
-    share them between sessions: never mutate one."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
-    sources: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
 
 
 def draw(

@@ -164,7 +164,11 @@ def target_for(month: pd.Timestamp) -> InterimTarget:
 
 
 @dataclass(frozen=True)
-class Headline:
+class MeasureMonth:
+    """One tile's numbers: a measure at the trust in a month, the same month a year earlier and
+    England's figure. (The Overview's headlines are ``dashboard.headlines``; this is the A&E
+    page's month-on-year view of each of its five measures.)"""
+
     measure: str
     label: str
     month: pd.Timestamp
@@ -237,7 +241,7 @@ HEADLINE_MEASURES = (
 )
 
 
-def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[Headline]:
+def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[MeasureMonth]:
     month = month or latest_month(obs)
     previous = month - pd.DateOffset(years=1)
     out = []
@@ -247,7 +251,7 @@ def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[Head
         before, before_status = _value(trust, previous)
         england, _ = _value(series(obs, measure, ENGLAND), month)
         out.append(
-            Headline(
+            MeasureMonth(
                 measure,
                 MEASURE_LABELS[measure],
                 month,
@@ -261,7 +265,7 @@ def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[Head
     return out
 
 
-def _change_phrase(h: Headline) -> str:
+def _change_phrase(h: MeasureMonth) -> str:
     when = month_text(h.previous_month)
     if h.previous is None:
         return f"with no figure for {when} ({h.previous_status or 'missing'})"
@@ -274,7 +278,7 @@ def _change_phrase(h: Headline) -> str:
     return f"against {h.fmt(h.previous)} in {when}{share}"
 
 
-def headline_sentence(h: Headline) -> str:
+def headline_sentence(h: MeasureMonth) -> str:
     """One quotable sentence for a tile, from the numbers (never hard-coded)."""
     when = month_text(h.month)
     if h.value is None:

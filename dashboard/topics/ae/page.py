@@ -16,6 +16,7 @@ from dashboard.core import catalogue
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
 from dashboard.ui import components, data, state
+from dashboard.ui.model_types import Tile, TileRow
 from dashboard.ui.state import Selection
 
 TAB_KEY = "ae_tab"
@@ -81,38 +82,33 @@ def _base() -> Base | None:
 
 
 @dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None
-    delta_color: str
-    help: str
-    reference: str
+class LatestMonth:
+    """The tiles' heading, their row, the sentences under them and the release and target lines."""
 
-
-@dataclass(frozen=True)
-class Tiles:
     heading: str
     note: str
-    tiles: tuple[Tile, ...]
+    row: TileRow
     sentences: tuple[str, ...]
     release: str
     targets: str
 
 
 @data.memo
-def _tiles_model() -> Tiles:
+def _tiles_model() -> LatestMonth:
     base = _base()
     heads = ad.headlines(base.cut.local)
     month = heads[0].month
     tiles = tuple(
         Tile(
-            ad.TILE_LABELS[head.measure],
-            head.value_text,
-            head.delta_text,
-            "inverse" if head.measure in INVERSE_TILES else ("normal" if head.is_pct else "off"),
-            f"{head.label}, {ad.month_text(month)}; change on the same month a year earlier.",
-            head.reference_text,
+            label=ad.TILE_LABELS[head.measure],
+            value=head.value_text,
+            help=f"{head.label}, {ad.month_text(month)}; change on the same month a year earlier.",
+            delta=head.delta_text,
+            delta_color=(
+                "inverse" if head.measure in INVERSE_TILES else ("normal" if head.is_pct else "off")
+            ),
+            caption=head.reference_text,
+            dataset=ad.DATASET,
         )
         for head in heads
     )
@@ -120,13 +116,13 @@ def _tiles_model() -> Tiles:
         f"{t.pct:.0f}% by {ad.month_text(t.due)} ([{t.source}]({t.url}))"
         for t in ad.INTERIM_TARGETS
     )
-    return Tiles(
+    return LatestMonth(
         heading=f"Latest month: {ad.month_text(month)}",
         note=(
             f"Arrows: change on {ad.month_text(heads[0].previous_month)}. A 12-hour trolley "
             "wait is 12 hours or more from the decision to admit to admission."
         ),
-        tiles=tiles,
+        row=TileRow(tiles, (ad.DATASET,)),
         sentences=tuple(ad.headline_sentence(head) for head in heads),
         release=ad.release_text(data.table(ad.DATASET, "source_files"), month),
         targets=(
@@ -330,21 +326,11 @@ def _tiles() -> None:
     model = _tiles_model()
     st.subheader(model.heading)
     st.caption(model.note)
-    for column, tile in zip(st.columns(len(model.tiles)), model.tiles, strict=True):
-        with column:
-            st.metric(
-                tile.label,
-                tile.value,
-                delta=tile.delta,
-                delta_color=tile.delta_color,
-                help=tile.help,
-            )
-            st.caption(tile.reference)
-            components.as_of_caption(ad.DATASET)
+    components.tiles(model.row.tiles)
     st.markdown("\n".join(f"- {sentence}" for sentence in model.sentences))
     if model.release:
         st.caption(model.release)
-    components.source_caption(ad.DATASET)
+    components.source_caption(*model.row.sources)
     st.caption(model.targets)
 
 

@@ -1,7 +1,5 @@
 """Homelessness in Nottingham: duties owed, temporary accommodation and rough sleeping."""
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +8,7 @@ from dashboard.core import catalogue
 from dashboard.topics.homelessness import figures as charts
 from dashboard.topics.homelessness import model as t
 from dashboard.ui import components, data, state
+from dashboard.ui.model_types import Tile
 from dashboard.ui.state import Selection
 
 HCLIC, ROUGH = t.HCLIC, t.ROUGH
@@ -55,16 +54,6 @@ SHARES = (
 )
 
 
-@dataclass(frozen=True)
-class Tile:
-    name: str
-    value: str
-    delta: str | None
-    help: str
-    caption: str
-    dataset: str
-
-
 @data.memo
 def _hclic() -> pd.DataFrame | None:
     """The rows this page uses: shared across sessions, never mutated."""
@@ -85,7 +74,7 @@ def _hclic() -> pd.DataFrame | None:
 # on the seat except the coverage map: figures are for the whole council.
 def _count_tile(item: dict | None, name: str) -> Tile:
     if item is None:
-        return Tile(name, "n/a", None, "No figure in the snapshot.", "", HCLIC)
+        return Tile(name, "n/a", "No figure in the snapshot.", delta_color="inverse", dataset=HCLIC)
     delta = None
     if pd.notna(item["year_before_count"]):
         change = item["count"] - item["year_before_count"]
@@ -104,11 +93,12 @@ def _count_tile(item: dict | None, name: str) -> Tile:
     return Tile(
         name,
         f"{item['count']:,.0f}",
-        delta,
         f"{item['label']}, Nottingham City Council, {item['quarter']}. "
         "An increase is shown in red.",
-        ": ".join(notes[:2]) + "".join(f"; {n}" for n in notes[2:]),
-        HCLIC,
+        delta=delta,
+        delta_color="inverse",
+        caption=": ".join(notes[:2]) + "".join(f"; {n}" for n in notes[2:]),
+        dataset=HCLIC,
     )
 
 
@@ -116,7 +106,13 @@ def _rough_tile(rough: pd.DataFrame | None) -> Tile:
     name = "Sleeping rough"
     rows = rough[rough["measure"] == "rough_sleepers_snapshot"] if rough is not None else rough
     if rows is None or not (rows["area_code"] == t.NOTTINGHAM).any():
-        return Tile(name, "n/a", None, "No rough sleeping snapshot in the data.", "", ROUGH)
+        return Tile(
+            name,
+            "n/a",
+            "No rough sleeping snapshot in the data.",
+            delta_color="inverse",
+            dataset=ROUGH,
+        )
     notts = rows[rows["area_code"] == t.NOTTINGHAM].set_index("period_start")["value"]
     england = rows[rows["area_code"] == t.ENGLAND].set_index("period_start")["value"]
     last = notts.index.max()
@@ -124,11 +120,14 @@ def _rough_tile(rough: pd.DataFrame | None) -> Tile:
     return Tile(
         name,
         f"{notts[last]:,.0f}" if pd.notna(notts[last]) else "n/a",
-        f"{notts[last] - before:+,.0f} on autumn {last.year - 1}" if pd.notna(before) else None,
         "People seen or estimated sleeping rough on one night in October-November.",
-        f"**Autumn {last.year}**: England {england.get(last, float('nan')):,.0f}; a one-night "
-        "count, the latest in this data",
-        ROUGH,
+        delta=(
+            f"{notts[last] - before:+,.0f} on autumn {last.year - 1}" if pd.notna(before) else None
+        ),
+        delta_color="inverse",
+        caption=f"**Autumn {last.year}**: England {england.get(last, float('nan')):,.0f}; a "
+        "one-night count, the latest in this data",
+        dataset=ROUGH,
     )
 
 
@@ -302,14 +301,7 @@ def _coverage_chart(seat: str, boundary_set: str) -> components.Chart | None:
 
 
 def _headlines() -> None:
-    for column, tile in zip(st.columns(5), _tiles(), strict=True):
-        with column:
-            st.metric(
-                tile.name, tile.value, delta=tile.delta, delta_color="inverse", help=tile.help
-            )
-            if tile.caption:
-                st.caption(tile.caption)
-            components.as_of_caption(tile.dataset)
+    components.tiles(_tiles())
     st.caption(
         "Households owed a prevention or relief duty during the quarter; temporary accommodation "
         "(TA) and bed and breakfast are households placed on the quarter's last day. Changes are "

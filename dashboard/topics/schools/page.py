@@ -9,13 +9,13 @@ once per process, so a seat change only picks rows."""
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import geography
 from dashboard.topics.schools import figures as charts
 from dashboard.topics.schools import model as sd
 from dashboard.ui import components, data, maps, state
+from dashboard.ui.model_types import Chart
 from dashboard.ui.state import Selection
 
 SPINE = "dfe_school_spine_2017_18"
@@ -41,14 +41,8 @@ HOCL_CHOICES = {"pass": "English & maths pass rate", "a8": "Attainment 8"}
 TABLE_AREA_SEAT, TABLE_AREA_CITY = "seat", "city"
 
 
-@dataclass(frozen=True)
-class ChartView:
-    """One section's chart, the table beside it and its sentences. Shared: never mutate."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str = ""
-    note: str = ""
+def _notes(*notes: str) -> tuple[str, ...]:
+    return tuple(note for note in notes if note)
 
 
 # --- view models: built once per process per argument set, shared by every session ----------
@@ -112,7 +106,7 @@ def _map_view(
     phases: tuple[str, ...],
     show_rest: bool,
     include_closed: bool,
-) -> ChartView | None:
+) -> Chart | None:
     frames = data.seat_map(seat, boundary_set)
     if frames is None:
         return None
@@ -136,7 +130,7 @@ def _map_view(
     )
     in_seat = shown[sd.in_seat(shown, boundary_set, selection.code)]
     uncertain = int(in_seat[f"{boundary_set}_uncertain"].sum())
-    return ChartView(
+    return Chart(
         figure,
         charts.map_table(in_seat, colour_by, boundary_set),
         charts.map_summary(in_seat, selection.name, selection.boundary_label, uncertain),
@@ -166,17 +160,18 @@ def _placement(boundary_set: str) -> tuple[str, pd.DataFrame]:
 
 
 @data.memo
-def _ks4_view(seat: str, boundary_set: str, measure: str) -> ChartView | None:
+def _ks4_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
     ks4_obs = data.observations(KS4)
     rows = charts.ks4_rows(_seat_schools(seat, boundary_set).rows)
     if ks4_obs is None or rows.empty:
         return None
     name = Selection(seat, boundary_set).name
-    return ChartView(
+    return Chart(
         charts.ks4_figure(rows, ks4_obs, measure, name),
         charts.ks4_table(rows),
         charts.ks4_summary(rows, ks4_obs, name),
-        charts.no_figure_note(rows, measure),
+        sources=(KS4,),
+        notes=_notes(charts.no_figure_note(rows, measure)),
     )
 
 
@@ -220,7 +215,7 @@ def _trend_schools(seat: str, boundary_set: str) -> TrendSchools:
 
 
 @data.memo
-def _ks4_trend_view(seat: str, boundary_set: str, measure: str, focus: str) -> ChartView | None:
+def _ks4_trend_view(seat: str, boundary_set: str, measure: str, focus: str) -> Chart | None:
     schools = _trend_schools(seat, boundary_set)
     trend = charts.school_trend_frame(
         list(schools.secondary["urn"]),
@@ -249,7 +244,7 @@ def _ks4_trend_view(seat: str, boundary_set: str, measure: str, focus: str) -> C
             comparable, focus, schools.names[focus], label, digits=digits
         )
         summary += f" {followed}" if followed else ""
-    return ChartView(
+    return Chart(
         charts.trend_figure(
             trend, schools.names, measure, f"{label} by secondary school, {name}", focus
         ),
@@ -259,7 +254,7 @@ def _ks4_trend_view(seat: str, boundary_set: str, measure: str, focus: str) -> C
 
 
 @data.memo
-def _ks2_view(seat: str, boundary_set: str, focus: str) -> ChartView | None:
+def _ks2_view(seat: str, boundary_set: str, focus: str) -> Chart | None:
     schools = _trend_schools(seat, boundary_set)
     urns = list(schools.primary["urn"])
     headlines = data.observations(HEADLINES)
@@ -275,7 +270,7 @@ def _ks2_view(seat: str, boundary_set: str, focus: str) -> ChartView | None:
             ks2, focus, schools.names[focus], label, suffix="%", digits=0
         )
         summary += f" {followed}" if followed else ""
-    return ChartView(
+    return Chart(
         charts.ks2_figure(ks2, schools.names, name, focus),
         charts.trend_table(ks2, schools.names),
         summary,
@@ -305,7 +300,7 @@ def _ks2_summary(ks2: pd.DataFrame, pupils: pd.DataFrame, name: str) -> str:
 
 
 @data.memo
-def _hocl_view(code_2010: str, choice: str) -> ChartView | None:
+def _hocl_view(code_2010: str, choice: str) -> Chart | None:
     """Depends on the seat only through its 2010-2024 code (the Library table's set)."""
     hocl = data.observations(HOCL)
     if hocl is None:
@@ -319,7 +314,7 @@ def _hocl_view(code_2010: str, choice: str) -> ChartView | None:
     figure = charts.hocl_figure(
         rows, median, points, seat_code=code_2010, seat_label="2010-2024 boundaries", choice=choice
     )
-    return ChartView(
+    return Chart(
         figure,
         charts.hocl_table(rows, median, points),
         charts.hocl_summary(rows, code_2010, choice),
@@ -327,14 +322,14 @@ def _hocl_view(code_2010: str, choice: str) -> ChartView | None:
 
 
 @data.memo
-def _ofsted_view(seat: str, boundary_set: str) -> ChartView:
+def _ofsted_view(seat: str, boundary_set: str) -> Chart:
     open_rows = _seat_schools(seat, boundary_set).open_rows
     name = Selection(seat, boundary_set).name
-    return ChartView(
+    return Chart(
         charts.ofsted_figure(charts.ofsted_counts(open_rows), name),
         charts.ofsted_table(open_rows),
         charts.ofsted_summary(open_rows, name),
-        _ofsted_check(open_rows),
+        notes=_notes(_ofsted_check(open_rows)),
     )
 
 
@@ -352,7 +347,7 @@ def _ofsted_check(seat: pd.DataFrame) -> str:
 
 
 @data.memo
-def _absence_view(seat: str, boundary_set: str, measure: str) -> ChartView | None:
+def _absence_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
     seat_rows = _seat_schools(seat, boundary_set).rows
     rows = seat_rows[
         seat_rows["pct_overall_absence"].notna()
@@ -361,11 +356,11 @@ def _absence_view(seat: str, boundary_set: str, measure: str) -> ChartView | Non
     if rows.empty:
         return None
     name = Selection(seat, boundary_set).name
-    return ChartView(
+    return Chart(
         charts.absence_figure(rows, measure, name),
         charts.absence_table(rows),
         charts.absence_summary(rows, name),
-        charts.no_figure_note(rows, measure),
+        notes=_notes(charts.no_figure_note(rows, measure)),
     )
 
 
@@ -577,11 +572,7 @@ def _ks4_tab(selection: Selection) -> None:
             "GCSE results", f"No school placed in {selection.name} has a 2018/19 KS4 entry."
         )
         return
-    components.chart_with_table(
-        view.figure, view.table, summary=view.summary, key="schools_ks4", sources=(KS4,)
-    )
-    if view.note:
-        st.caption(view.note)
+    components.draw(view, key="schools_ks4")
     st.caption(
         f"Provisional figures (published October 2019); the final England Attainment 8 was "
         f"{_england_final_a8():g} (DfE final KS4 file). Progress 8 compares pupils with others "
@@ -693,8 +684,8 @@ def _ofsted_absence_tab(selection: Selection) -> None:
         + THIRD_PARTY
         + " New academies are usually not inspected under their new URN for years."
     )
-    if view.note:
-        st.caption(view.note)
+    for note in view.notes:
+        st.caption(note)
         components.source_caption(OFSTED_CHECK)
 
     st.subheader("Absence, 2018/19")
@@ -717,7 +708,7 @@ def _ofsted_absence_tab(selection: Selection) -> None:
         "Overall absence: share of half-day sessions missed. Persistently absent: pupils "
         "missing 10% or more of sessions. England is state-funded schools of the same phase "
         "(no comparator for all-through schools). There is no Nottingham-wide figure in this "
-        "file. " + view.note
+        "file. " + "".join(view.notes)
     )
 
 

@@ -52,8 +52,9 @@ def _headline(selection: Selection) -> None:
         with column:
             st.metric(tile.label, tile.value, help=tile.help)
             components.as_of_caption(tile.dataset)
-            if tile.note:
-                st.caption(tile.note)
+            # The estimate's note sits under its release dates here, unlike other pages' tiles.
+            if tile.caption:
+                st.caption(tile.caption)
     components.source_caption(*headline.sources)
 
 

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dashboard import geography
 from dashboard.topics.uc import figures as charts
 from dashboard.ui import components, data
+from dashboard.ui.model_types import Tile, TileRow
 from dashboard.ui.state import Selection
 
 LAD = "dwp_uc_households_lad"
@@ -28,21 +29,6 @@ DERIVED_NOTE = (
     "Derived by this dashboard from DWP's neighbourhood (MSOA) counts: an estimate, not a DWP "
     "figure."
 )
-
-
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    help: str
-    dataset: str  # whose release dates go under the tile
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Headline:
-    tiles: tuple[Tile, ...]
-    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -179,7 +165,7 @@ def _official(seat: str, boundary_set: str) -> pd.DataFrame:
 
 
 @data.memo
-def headline(seat: str, boundary_set: str) -> Headline:
+def headline(seat: str, boundary_set: str) -> TileRow:
     selection = Selection(seat, boundary_set)
     by_series = _official(seat, boundary_set).set_index("series")
     estimate = _estimate_rows().get(selection.code)
@@ -195,7 +181,7 @@ def headline(seat: str, boundary_set: str) -> Headline:
                 f"DWP, {row['period_start']:%b %Y} (p)",
                 f"{row['value']:,.0f}",
                 f"DWP Stat-Xplore: households on UC in {selection.name}, July 2024 boundaries.",
-                PCON,
+                dataset=PCON,
             )
         )
     else:
@@ -205,7 +191,7 @@ def headline(seat: str, boundary_set: str) -> Headline:
                 "no figure",
                 "DWP's constituency table is on the July 2024 boundaries only; it is not "
                 "published for the 2010-2024 seats.",
-                PCON,
+                dataset=PCON,
             )
         )
     has_estimate = estimate is not None and not estimate.empty
@@ -216,12 +202,14 @@ def headline(seat: str, boundary_set: str) -> Headline:
                 f"Our estimate, {last['period_start']:%b %Y}",
                 f"{last['value']:,.0f}",
                 "This dashboard's estimate from neighbourhood (MSOA) counts, not a DWP figure.",
-                ESTIMATE,
-                DERIVED_NOTE,
+                caption=DERIVED_NOTE,
+                dataset=ESTIMATE,
             )
         )
     else:
-        tiles.append(Tile("Monthly estimate", "no figure", no_estimate_reason(selection), ESTIMATE))
+        tiles.append(
+            Tile("Monthly estimate", "no figure", no_estimate_reason(selection), dataset=ESTIMATE)
+        )
     if "Nottingham (city), DWP" in by_series.index:
         city = by_series.loc["Nottingham (city), DWP"]
         tiles.append(
@@ -229,7 +217,7 @@ def headline(seat: str, boundary_set: str) -> Headline:
                 f"Nottingham city, {city['period_start']:%b %Y} (p)",
                 f"{city['value']:,.0f}",
                 "DWP Stat-Xplore: households on UC in Nottingham local authority (E06000018).",
-                LAD_MAY,
+                dataset=LAD_MAY,
             )
         )
     sources = (
@@ -237,7 +225,7 @@ def headline(seat: str, boundary_set: str) -> Headline:
         *((ESTIMATE,) if has_estimate else ()),
         LAD_MAY,
     )
-    return Headline(tuple(tiles), sources)
+    return TileRow(tuple(tiles), sources)
 
 
 # --- the monthly series ---------------------------------------------------------------------
