@@ -1,4 +1,6 @@
-"""The server never imports geopandas or pyproj (issue 9: memory and cold start).
+"""The server never imports geopandas or pyproj (issue 9: memory and cold start), and every
+package it does import is a runtime dependency in uv.lock (issue 19: what Community Cloud
+installs is what the app needs, and no more).
 
 Boundaries are stored in British National Grid metres and read as shapely shapes
 (store.read_geometry_table), so nothing the app runs needs a projection library; the two cost the
@@ -8,9 +10,11 @@ imported geopandas for the build's tests.
 """
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
+import tomllib
 
 from dashboard.core import settings
 
@@ -51,8 +55,28 @@ SCRIPT = textwrap.dedent(
                 at.run()
                 runs += 1
                 errors += [f"{spec.url_path} {tab}: {e.value}" for e in at.exception]
+    # The briefing pack's Word and web downloads, as the overview's buttons make them.
+    from dashboard import briefing
+    from dashboard.core import settings, store
+
+    snapshot = store.Snapshot(settings.data_dir())
+    datasets = snapshot.manifest["datasets"]
+    brief = briefing.build(
+        "E14001410",
+        lambda d: snapshot.observations([d]) if d in datasets else None,
+        datasets,
+    )
+    briefing.to_docx(brief)
+    briefing.to_html(brief)
+
+    import importlib.metadata
+
+    owners = importlib.metadata.packages_distributions()
+    distributions = sorted(
+        {d for name in list(sys.modules) for d in owners.get(name.partition(".")[0], [])}
+    )
     loaded = sorted(m for m in ("geopandas", "pyproj") if m in sys.modules)
-    print(json.dumps({"runs": runs, "errors": errors, "loaded": loaded}))
+    print(json.dumps({"runs": runs, "errors": errors, "loaded": loaded, "dists": distributions}))
     """
 ).replace("REPO_ROOT", repr(str(settings.REPO_ROOT)))
 
@@ -71,3 +95,35 @@ def test_no_page_imports_geopandas_or_pyproj(tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["runs"] >= 2 * 6 and not result["errors"], result
     assert result["loaded"] == [], f"the app imported {result['loaded']}"
+    # setuptools owns the _distutils_hack that a venv's .pth file imports in every process.
+    not_locked = set(map(_normal, result["dists"])) - runtime_closure() - {"setuptools"}
+    assert not not_locked, f"the server imports packages the lock does not give it: {not_locked}"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_closure() -> set[str]:
+    """Every package uv.lock installs for the app alone (no extras): what Community Cloud gets."""
+    lock = tomllib.loads((settings.REPO_ROOT / "uv.lock").read_text(encoding="utf-8"))
+    packages = {}
+    for package in lock["package"]:
+        packages.setdefault(_normal(package["name"]), []).append(package)
+    project = packages["nottingham-east-dashboard"][0]
+    todo, seen = [d["name"] for d in project["dependencies"]], {"nottingham-east-dashboard"}
+    while todo:
+        name = _normal(todo.pop())
+        if name not in seen:
+            seen.add(name)
+            for package in packages[name]:
+                todo += [d["name"] for d in package.get("dependencies", [])]
+    return seen
+
+
+def test_the_lock_gives_the_app_what_it_imports_and_not_the_build_packages():
+    closure = runtime_closure()
+    for build_only in ("geopandas", "pyogrio", "pyproj", "python-calamine", "pandera"):
+        assert build_only not in closure, f"uv.lock installs {build_only} for the app"
+    for needed in ("streamlit", "python-docx", "matplotlib", "pyarrow", "shapely", "orjson"):
+        assert needed in closure, needed

@@ -156,7 +156,7 @@ def _observation_summary(frame: pd.DataFrame) -> dict:
 
 
 def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFrame]:
-    # Imported here: a rebuild where nothing changed never needs the parsers or pandera.
+    # Imported here: a rebuild where nothing changed never needs the parsers.
     from dashboard.core.validate import validate_dataset_ids, validate_observations
 
     module = parser_module(publication)

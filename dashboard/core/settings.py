@@ -19,9 +19,30 @@ def sources_dir(override: str | os.PathLike | None = None) -> Path | None:
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
-    """The snapshot folder the app reads; the committed ``data/`` unless told otherwise."""
+    """The snapshot folder: flag, then environment, then ``data/`` in the working directory,
+    then the checkout's own ``data/``. An installed package (``pip install .``) has no
+    checkout beside it, so outside one the working directory is where the snapshot is found."""
     chosen = override or os.environ.get(DATA_ENV)
-    return Path(chosen).expanduser().resolve() if chosen else REPO_ROOT / "data"
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    candidates = snapshot_candidates()
+    return next((c for c in candidates if (c / "manifest.json").is_file()), candidates[-1])
+
+
+def snapshot_candidates() -> list[Path]:
+    """Where ``data_dir`` looks when neither the flag nor the environment names a folder."""
+    here = (Path.cwd() / "data").resolve()
+    checkout = REPO_ROOT / "data"
+    in_checkout = (REPO_ROOT / "pyproject.toml").is_file()
+    return [here, checkout] if in_checkout and checkout != here else [here]
+
+
+def no_snapshot_message(folder: Path) -> str:
+    """One line for a user whose snapshot is not where we looked."""
+    return (
+        f"no snapshot at {folder} (no manifest.json): pass --data DIR, set {DATA_ENV}=DIR, or "
+        "run from the folder that holds data/ (a clone of the repository has one)"
+    )
 
 
 # Debian's Chromium, headless, for the browser tests, the benchmark and the load test alike.

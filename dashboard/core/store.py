@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.core import memory
+from dashboard.core import memory, settings
 
 memory.arrow_uses_system_malloc()  # before the first table is read (see dashboard.memory)
 
@@ -80,7 +80,7 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
-        raise SnapshotMissing(f"no snapshot manifest at {path}")
+        raise SnapshotMissing(settings.no_snapshot_message(folder))
     return json.loads(path.read_text(encoding="utf-8"))
 
 
