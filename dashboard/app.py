@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard.core import store  # noqa: E402
 from dashboard.topics import registry  # noqa: E402
-from dashboard.ui import data, state  # noqa: E402
+from dashboard.ui import components, data, state  # noqa: E402
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",
@@ -36,6 +36,12 @@ def main() -> None:
         st.error(
             "The data snapshot is missing, so there is nothing to show. Build it with "
             "`python -m dashboard build`, or restore the committed `data/` folder."
+        )
+        st.stop()
+    except store.SnapshotError as error:
+        st.error(
+            f"The data snapshot cannot be read ({error}), so there is nothing to show. Rebuild "
+            "it with `python -m dashboard build`, or restore the committed `data/` folder."
         )
         st.stop()
     st.sidebar.title("Nottingham issue dashboard")
@@ -64,7 +70,7 @@ def main() -> None:
         "enter casework or personal data here."
     )
     notices = st.container()  # above the page: what the link asked for that was ignored
-    navigation.run()
+    components.run_guarded(navigation.run)
     state.show_url_notices(notices)
 
 

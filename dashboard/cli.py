@@ -54,7 +54,7 @@ def _query(args) -> int:
             area=args.area,
             period=args.period,
         )
-    except (query.QueryError, store.SnapshotMissing) as error:
+    except (query.QueryError, store.SnapshotError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if selected.empty:
@@ -141,7 +141,7 @@ def _brief(args) -> int:
             ),
             snapshot.manifest["datasets"],
         )
-    except (ValueError, store.SnapshotMissing) as error:
+    except (ValueError, store.SnapshotError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.format == "docx":

@@ -254,7 +254,7 @@ def build(
     )
     try:
         previous = store.read_manifest(data)["datasets"]
-    except (store.SnapshotMissing, json.JSONDecodeError, KeyError):
+    except store.SnapshotError:  # none yet, or damaged: every dataset is parsed afresh
         previous = {}
     report = BuildReport()
     failures: dict[str, str] = {}

@@ -23,8 +23,30 @@ MANIFEST = "manifest.json"
 OBSERVATIONS = "observations"
 
 
-class SnapshotMissing(FileNotFoundError):
+class SnapshotError(Exception):
+    """The snapshot cannot be read; the message is one plain line, with no path or exception
+    name, so that pages can show it as it is."""
+
+
+class SnapshotMissing(SnapshotError, FileNotFoundError):
     pass
+
+
+class SnapshotUnreadable(SnapshotError):
+    pass
+
+
+def _check_manifest(manifest) -> dict:
+    """The structure every reader relies on: datasets -> tables -> file."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("datasets"), dict):
+        raise SnapshotUnreadable("the snapshot manifest lists no datasets")
+    for dataset_id, entry in manifest["datasets"].items():
+        tables = entry.get("tables") if isinstance(entry, dict) else None
+        if not isinstance(tables, dict) or not all(
+            isinstance(t, dict) and isinstance(t.get("file"), str) for t in tables.values()
+        ):
+            raise SnapshotUnreadable(f"the snapshot manifest's entry for {dataset_id} is damaged")
+    return manifest
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -81,7 +103,12 @@ def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
         raise SnapshotMissing(settings.no_snapshot_message(folder))
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        reason = "it cannot be read" if isinstance(error, OSError) else "it is not valid JSON"
+        raise SnapshotUnreadable(f"the snapshot manifest is damaged: {reason}") from error
+    return _check_manifest(manifest)
 
 
 def new_staging_folder(live: Path) -> Path:
@@ -125,7 +152,14 @@ class Snapshot:
     def table(
         self, dataset_id: str, table: str, categories: frozenset[str] = frozenset()
     ) -> pd.DataFrame:
-        return read_table(self.table_path(dataset_id, table), categories)
+        path = self.table_path(dataset_id, table)
+        if not path.is_file():
+            raise SnapshotUnreadable(f"{dataset_id}: its {table} table is missing")
+        try:
+            return read_table(path, categories)
+        except (OSError, ValueError, pa.ArrowException) as error:
+            # pyarrow's messages carry paths and internals; the reader needs only what broke.
+            raise SnapshotUnreadable(f"{dataset_id}: its {table} table is damaged") from error
 
     def observations(self, dataset_ids: list[str] | None = None) -> pd.DataFrame:
         chosen = dataset_ids or [

@@ -107,7 +107,12 @@ def _map_parts(seat: str, boundary_set: str):
 def _map_section(selection: Selection) -> None:
     parts = _map_parts(selection.seat, selection.boundary_set)
     if parts is None:
-        components.no_data("the map", "The snapshot has no constituency boundaries; rebuild it.")
+        components.no_data(
+            "the map",
+            "The snapshot has no constituency boundaries; rebuild it.",
+            "ons_pcon_boundaries",
+            "ons_local_boundaries_2013",
+        )
         return
     figure, table, summary, has_wards = parts
     sites = data.table("named_sites", "sites")

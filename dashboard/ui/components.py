@@ -1,11 +1,16 @@
 """Small Streamlit building blocks shared by pages: source captions, chart beside its table."""
 
+import logging
+import secrets
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.ui import data
 from dashboard.ui.model_types import Chart, Tile
+
+LOG = logging.getLogger("dashboard")
 
 
 def source_caption(*dataset_ids: str) -> None:
@@ -44,8 +49,18 @@ INFO_ICON = ":material/info:"
 WARNING_ICON = ":material/warning:"
 
 
-def no_data(what: str, why: str) -> None:
-    st.info(f"**No data for {what}.** {why}", icon=INFO_ICON)
+def no_data(what: str, why: str, *dataset_ids: str) -> None:
+    """A section without data says why: the snapshot lacks it (``why``), or the datasets it reads
+    could not be read (the reason recorded when they were loaded)."""
+    reasons = data.unavailable(*dataset_ids)
+    if reasons:
+        st.warning(
+            f"**This section's data is unavailable:** {'; '.join(reasons)}. The rest of the "
+            "dashboard still works; rebuild the snapshot to restore it.",
+            icon=INFO_ICON,
+        )
+    else:
+        st.info(f"**No data for {what}.** {why}", icon=INFO_ICON)
 
 
 def draw(
@@ -118,3 +133,20 @@ def download_csv(
 def current_view_url() -> str:
     """The link that reproduces this view, as the browser reported it (empty in tests)."""
     return st.context.url or ""
+
+
+def run_guarded(page) -> None:
+    """Run a page so that no exception reaches the browser: Community Cloud forces
+    showErrorDetails to a value that shows tracebacks, so the config alone cannot hide them.
+    The server log keeps the traceback under a short reference that the page shows."""
+    try:
+        page()
+    except Exception:  # the last guard; Streamlit's stop and rerun are BaseException
+        reference = secrets.token_hex(4)
+        LOG.exception("page failed, reference %s", reference)
+        st.error(
+            "Part of this page could not be shown because of a fault on our side "
+            f"(reference {reference}). The other pages still work; please quote the reference "
+            "when you report it.",
+            icon=":material/error:",
+        )

@@ -27,8 +27,18 @@ def memo(function):
 def manifest_entry(dataset_id: str) -> dict | None:
     try:
         return snapshot().manifest["datasets"].get(dataset_id)
-    except store.SnapshotMissing:
+    except store.SnapshotError:
         return None
+
+
+# Why a dataset's table could not be read, for the section that needed it: one plain line per
+# dataset, kept for the process (the failed read is cached like a good one).
+_UNAVAILABLE: dict[str, str] = {}
+
+
+def unavailable(*dataset_ids: str) -> list[str]:
+    """The reasons recorded for these datasets' unreadable tables, in the order asked."""
+    return [_UNAVAILABLE[d] for d in dataset_ids if d in _UNAVAILABLE]
 
 
 # Observation tables at least this long hold their identifier columns as categories: a quarter
@@ -61,7 +71,10 @@ def table(dataset_id: str, name: str) -> pd.DataFrame | None:
         rows = entry.get("tables", {}).get(name, {}).get("rows", 0)
         categories = CATEGORY_COLUMNS if rows >= CATEGORY_MIN_ROWS else frozenset()
         return snapshot().table(dataset_id, name, categories)
-    except (KeyError, store.SnapshotMissing, FileNotFoundError):
+    except KeyError:  # the manifest does not list this table: the section says "no data"
+        return None
+    except store.SnapshotError as error:
+        _UNAVAILABLE[dataset_id] = str(error)
         return None
 
 

@@ -1,5 +1,7 @@
 """Start the app with `streamlit run` and drive it with Playwright in Debian's Chromium."""
 
+import contextlib
+import os
 import re
 import shutil
 import socket
@@ -24,8 +26,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
+@contextlib.contextmanager
+def running_app(*extra_args: str, env: dict[str, str] | None = None):
+    """``streamlit run dashboard/app.py`` on a free port of 127.0.0.1; yields its URL."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -42,10 +45,12 @@ def app_url():
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *extra_args,
         ],
         cwd=settings.REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -61,9 +66,17 @@ def app_url():
         pytest.fail(
             "streamlit did not start within 60 s: " + process.stdout.read().decode()[-2000:]
         )
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -435,7 +435,12 @@ def _map(selection: Selection) -> None:
     st.subheader("Where the hospitals are")
     model = _map_model(selection.seat, selection.boundary_set)
     if model is None:
-        components.no_data("the map", "The snapshot has no boundaries or sites; rebuild it.")
+        components.no_data(
+            "the map",
+            "The snapshot has no boundaries or sites; rebuild it.",
+            "ons_pcon_boundaries",
+            "named_sites",
+        )
         return
     components.draw(
         model,
@@ -508,7 +513,12 @@ def render(selection: Selection) -> None:
     )
     base = _base()
     if base is None:
-        components.no_data("A&E", "The snapshot has no NHS England A&E statistics; rebuild it.")
+        components.no_data(
+            "A&E",
+            "The snapshot has no NHS England A&E statistics; rebuild it.",
+            "nhse_ae_monthly",
+            "nhse_ae_england_timeseries",
+        )
         return
     st.info(
         "**Figures are for the whole trust**: Queen's Medical Centre and Nottingham City "
@@ -550,7 +560,9 @@ def render(selection: Selection) -> None:
     with rank:
         if rank.open:
             if base.trusts is None:
-                components.no_data("the ranking", "The snapshot has no trust list; rebuild it.")
+                components.no_data(
+                    "the ranking", "The snapshot has no trust list; rebuild it.", "nhse_ae_monthly"
+                )
             else:
                 _rank(months, choice)
     with where:

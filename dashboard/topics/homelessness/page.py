@@ -509,7 +509,9 @@ def render(selection: Selection) -> None:
     )
     if _hclic() is None:
         components.no_data(
-            "homelessness", "The snapshot has no H-CLIC tables; rebuild it with the sources."
+            "homelessness",
+            "The snapshot has no H-CLIC tables; rebuild it with the sources.",
+            "mhclg_hclic_detailed_la",
         )
         return
     _headlines()

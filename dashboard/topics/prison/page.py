@@ -378,7 +378,12 @@ def _tiles(population: Population | None) -> None:
 def _crowding_tab(population: Population | None) -> None:
     st.header("Population and crowding")
     if population is None:
-        components.no_data("population", "The snapshot has no population bulletins; rebuild it.")
+        components.no_data(
+            "population",
+            "The snapshot has no population bulletins; rebuild it.",
+            "moj_population_bulletin_2011_2016",
+            "moj_population_bulletin_nottingham_2018_2026",
+        )
         return
     years = population.years
     first, last = state.url_choice(

@@ -808,7 +808,12 @@ def render(selection: Selection) -> None:
         "results, inspections and absence, each sourced and dated"
     )
     if _school_frame() is None:
-        components.no_data("schools", "The snapshot has no school list; rebuild it.")
+        components.no_data(
+            "schools",
+            "The snapshot has no school list; rebuild it.",
+            "dfe_gias",
+            "dfe_school_spine_2017_18",
+        )
         return
     _years_statement()
     schools = _seat_schools(selection.seat, selection.boundary_set)
