@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import geography, headlines
+from dashboard import comparability, geography, headlines
 from dashboard.core import catalogue, provenance
 
 TOPICS = {
@@ -32,7 +32,7 @@ class Section:
     title: str
     figures: list[headlines.Figure] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    series: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (label, period/value)
+    series: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (measure, its values)
     footnotes: list[str] = field(default_factory=list)
 
 
@@ -60,19 +60,18 @@ def build(
         section = Section(title)
         notes: list[str] = []
         for headline in (h for h in headlines.HEADLINES if h.topic == topic):
-            frame = observations(headline.dataset)
             area = headlines.resolve_area(headline, seat.codes)
-            figure = None if frame is None else headlines.figure(headline, frame, area)
+            figure = headlines.figure(headline, observations, area)
             if figure is None:
                 section.missing.append(f"No {headline.measure} for {area} in the snapshot.")
                 continue
             section.figures.append(figure)
-            series = frame[(frame["measure"] == headline.measure) & (frame["area_code"] == area)]
-            section.series.append((headline.key, series[["period_start", "value"]]))
+            frame = observations(figure.dataset)
+            series = frame[(frame["measure"] == figure.measure) & (frame["area_code"] == area)]
+            section.series.append((figure.measure, series[["period_start", "value"]]))
             if headline.note and headline.note not in notes:
                 notes.append(headline.note)
-            footnote = provenance.source_line(headline.dataset, manifest.get(headline.dataset))
-            footnote += f" {catalogue.get(headline.dataset).landing_url}"
+            footnote = footnote_for(figure, manifest)
             if footnote not in section.footnotes:
                 section.footnotes.append(footnote)
         section.footnotes = notes + section.footnotes
@@ -86,10 +85,34 @@ def build(
     )
 
 
+def footnote_for(figure: headlines.Figure, manifest: dict) -> str:
+    """The figure's source, stating the period the figure covers (not the dataset's range)."""
+    line = provenance.source_line(
+        figure.dataset, manifest.get(figure.dataset), period=figure.period_words
+    )
+    return f"{line} {catalogue.get(figure.dataset).landing_url}"
+
+
+def check(brief: Brief) -> str:
+    """Each sentence with the facts it rests on, for a reviewer to audit against `query`."""
+    lines = [f"# Check: {brief.area_name} ({brief.area_code}, {brief.boundary_label})", ""]
+    for section in brief.sections:
+        lines += [f"## {section.title}", ""]
+        for figure in section.figures:
+            lines.append(f"- {figure.sentence}")
+            comparison = _comparison(figure)
+            if comparison:
+                lines.append(f"  Compared with: {comparison}.")
+            lines += [f"  * {fact}" for fact in figure.facts]
+        lines += [f"- {missing}" for missing in section.missing]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _comparison(figure: headlines.Figure) -> str:
     parts = [headlines.earlier_values_text(figure)]
     if figure.record:
-        parts.append(f"{figure.record} (series from {figure.first_period})")
+        parts.append(figure.record)
     return "; ".join(filter(None, parts))
 
 
@@ -186,7 +209,7 @@ def to_html(brief: Brief) -> str:
         parts.append("</ul>")
         for key, series in section.series[:1]:
             if series["value"].notna().sum() >= 3:
-                label = headlines.BY_KEY[key].measure.replace("_", " ")
+                label = comparability.measure(key).label
                 encoded = base64.b64encode(_sparkline_png(label, series)).decode("ascii")
                 alt = e(_chart_alt(label, series), quote=True)
                 parts.append(f'<img src="data:image/png;base64,{encoded}" alt="{alt}">')
@@ -223,7 +246,7 @@ def to_docx(brief: Brief) -> bytes:
             document.add_paragraph(missing, style="List Bullet")
         for key, series in section.series[:1]:
             if series["value"].notna().sum() >= 3:
-                label = headlines.BY_KEY[key].measure.replace("_", " ")
+                label = comparability.measure(key).label
                 document.add_picture(io.BytesIO(_sparkline_png(label, series)), width=Inches(4.2))
         for footnote in section.footnotes:
             paragraph = document.add_paragraph(footnote)

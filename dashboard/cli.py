@@ -144,6 +144,9 @@ def _brief(args) -> int:
     except (ValueError, store.SnapshotError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.check:
+        sys.stdout.write(briefing.check(brief))
+        return 0
     if args.format == "docx":
         if not args.out:
             print("error: --format docx needs --out FILE", file=sys.stderr)
@@ -216,6 +219,11 @@ def parser() -> argparse.ArgumentParser:
     brief.add_argument("--area", required=True, help="GSS code of one of the three seats")
     brief.add_argument("--format", choices=["md", "html", "docx"], default="md")
     brief.add_argument("--out", help="file to write (Markdown goes to stdout without it)")
+    brief.add_argument(
+        "--check",
+        action="store_true",
+        help="list each sentence with the facts it rests on (dataset, measure, area, period)",
+    )
     brief.set_defaults(run=_brief)
     return root
 

@@ -1,136 +1,172 @@
-"""The headline figure of each issue, computed one way for the Overview, briefings and tests.
+"""The headline figure of each issue, computed one way for the briefing, What's new and tiles.
 
-Each headline names a dataset, a measure and an area (possibly the selected seat), and what to
-compare it with. ``figure()`` is a pure function of the observations: the latest value, the
-previous period, the same period a year earlier, the comparator, whether it is a record, and a
-sentence a caseworker can paste into a letter.
+Each headline names a measure, an area (possibly the selected seat) and the datasets that hold
+it. ``figure()`` is a pure function of the observations and the measure's record
+(``comparability.measure``): it takes the newest period held in any of the datasets (official
+before derived when two hold the same period), compares it only with periods that are
+like-for-like, or says why not, and returns a sentence with the facts it rests on.
+
+Rules, each computed from the data and the measure records, never typed into a sentence:
+- the definition in the sentence is the measure record's (the publisher's words);
+- a period inside a span break (teacher-assessed years, a reporting gap) is never a baseline;
+  a comparison across a change break (methodology, composition, boundary) says so;
+- when a component's share of a total moves by more than COMPOSITION_SHIFT_PTS between the
+  periods compared, the sentence leads with the stable component and names the change;
+- figures from different kinds of source (official, third party, this dashboard's estimate) are
+  never compared with each other; a third party's rate is labelled with its method;
+- "highest/lowest" is claimed only over periods comparable with the latest.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from dashboard import comparability
+from dashboard.core import catalogue
+
 MEDIAN_ENGLISH_SEATS = "median of English constituencies"
+# A component whose share of the total moves by more than this many percentage points between
+# the two periods compared makes the total's change a change in what is counted.
+COMPOSITION_SHIFT_PTS = 5.0
+
+Loader = Callable[[str], pd.DataFrame | None]
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A total made of components, and the component whose figure stays like-for-like."""
+
+    total: str  # the count measure of the whole, e.g. attendances_all
+    components: tuple[str, ...]  # count measures that add up to it
+    stable: str  # the measure to lead with when the mix shifts, e.g. pct_within_4h_type1
+    stable_what: str  # its sentence, like Headline.what
+    total_words: str  # the headline measure in words, e.g. "the trust's figure for all types"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate published beside the headline count, with the denominator it divides by."""
+
+    measure: str
+    denominator: str
+    per: int
+    words: str  # what the rate counts, e.g. "assault incidents per 1,000 prisoners"
 
 
 @dataclass(frozen=True)
 class Headline:
     key: str
     topic: str  # the page's url_path
-    dataset: str
+    datasets: tuple[str, ...]  # every dataset that may hold the measure for the area
     measure: str
     area: str  # a code, or "{pcon2010}" / "{pcon2024}" for the selected seat in that set
-    what: str  # the sentence after "In <period>, ", with {value} where the figure goes
+    what: str  # the words after "In <period>, ", with {value} and {definition}
     value_format: str  # e.g. "{:.0f}%"
     comparator: str | None = None  # an area code in the same dataset, or MEDIAN_ENGLISH_SEATS
     comparator_label: str = ""
-    higher_is_better: bool | None = None
     note: str = ""
+    composition: Composition | None = None
+    rate: Rate | None = None
 
+    @property
+    def dataset(self) -> str:
+        """The main dataset: the one its page and sources are named by."""
+        return self.datasets[0]
+
+
+NUH = "Nottingham University Hospitals"
 
 HEADLINES: tuple[Headline, ...] = (
     Headline(
         "ae_4h",
         "ae",
-        "nhse_ae_monthly",
+        ("nhse_ae_monthly",),
         "pct_within_4h_all",
         "RX1",
-        "{value} of patients at Nottingham University Hospitals' A&E departments (QMC) were "
-        "seen within four hours",
-        "{:.0f}%",
+        "{value} of patients at all of " + NUH + "' A&E services (all types) were {definition}",
+        "{:.1f}%",
         "E92000001",
         "across England",
-        True,
-        "Trust-level figure: QMC and City Hospital together.",
+        composition=Composition(
+            total="attendances_all",
+            components=("attendances_type1", "attendances_type2", "attendances_other"),
+            stable="pct_within_4h_type1",
+            stable_what="{value} of patients at " + NUH + "' type 1 emergency department (QMC) "
+            "were {definition}",
+            total_words="The trust's figure for all A&E types",
+        ),
     ),
     Headline(
         "ae_12h",
         "ae",
-        "nhse_ae_monthly",
+        ("nhse_ae_monthly",),
         "waits_over_12h_dta",
         "RX1",
-        "{value} patients at Nottingham University Hospitals waited 12 hours or more in A&E "
-        "from a decision to admit them",
+        "{value} patients at " + NUH + " {definition}",
         "{:,.0f}",
-        None,
-        "",
-        False,
     ),
     Headline(
         "prison_crowding",
         "prison",
-        "moj_population_bulletin_nottingham_2018_2026",
+        ("moj_population_bulletin_nottingham_2018_2026",),
         "pct_of_cna",
         "NMI",
-        "HMP Nottingham held {value} of the prisoners its certified normal accommodation is "
-        "for (over 100% means crowded)",
+        "HMP Nottingham's {definition} was {value} (over 100% means crowded)",
         "{:.0f}%",
-        None,
-        "",
-        False,
     ),
     Headline(
         "prison_assaults",
         "prison",
-        "moj_safety_by_prison_2025_26",
-        "assault_rate",
+        ("moj_safety_by_prison_2025_26",),
+        "assault_incidents",
         "NMI",
-        "{value} assault incidents per 1,000 prisoners were recorded at HMP Nottingham",
-        "{:.0f}",
-        None,
-        "",
-        False,
-        "Compiled by a third party from Ministry of Justice tables, pending the official file.",
+        "{value} {definition} at HMP Nottingham",
+        "{:,.0f}",
+        rate=Rate("assault_rate", "population", 1000, "assault incidents per 1,000 prisoners"),
     ),
     Headline(
         "uc_city",
         "universal-credit",
-        "dwp_uc_households_lad",
+        ("dwp_uc_households_lad", "dwp_uc_households_lad_may2025"),
         "households_on_uc",
         "E06000018",
-        "{value} households in Nottingham were on Universal Credit",
+        "there were {value} {definition} in Nottingham",
         "{:,.0f}",
-        None,
-        "",
-        None,
     ),
     Headline(
         "uc_seat",
         "universal-credit",
-        "dwp_uc_households_pcon2024",
+        ("dwp_uc_households_pcon2024", "uc_households_pcon_estimate"),
         "households_on_uc",
         "{pcon2024}",
-        "{value} households in the constituency (July 2024 boundaries) were on Universal Credit",
+        "there were {value} {definition} in the constituency (July 2024 boundaries)",
         "{:,.0f}",
         MEDIAN_ENGLISH_SEATS,
         "in the median English constituency",
-        None,
     ),
     Headline(
         "homeless_ta",
         "homelessness",
-        "mhclg_hclic_detailed_la",
+        ("mhclg_hclic_detailed_la",),
         "households_in_temporary_accommodation_per_1000",
         "E06000018",
-        "{value} households in every 1,000 in Nottingham were in temporary accommodation",
+        "there were {value} {definition} in Nottingham",
         "{:.1f}",
         "E92000001",
         "across England",
-        False,
         "City-wide (Nottingham City Council) figure; there are no constituency figures.",
     ),
     Headline(
         "schools_ks4",
         "schools",
-        "hocl_constituency_attainment",
+        ("hocl_constituency_attainment",),
         "ks4_pct_eng_maths_9_4",
         "{pcon2010}",
-        "{value} of pupils at the constituency's state schools got grade 4 or above in GCSE "
-        "English and maths",
+        "the share of pupils at the constituency's state schools {definition} was {value}",
         "{:.0f}%",
         MEDIAN_ENGLISH_SEATS,
         "in the median English constituency",
-        True,
         "House of Commons Library figures, on 2010-2024 constituency boundaries.",
     ),
 )
@@ -138,8 +174,29 @@ BY_KEY = {headline.key: headline for headline in HEADLINES}
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One number a sentence rests on, as `python -m dashboard query` would print it."""
+
+    role: str  # "latest", "previous", "a year earlier", "comparator", ...
+    dataset: str
+    measure: str
+    area_code: str
+    period_start: pd.Timestamp
+    period_end: pd.Timestamp
+    value: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.role}: {self.dataset} / {self.measure} / {self.area_code} / "
+            f"{period_span(self.period_start, self.period_end)} = {self.value:,.6g}"
+        )
+
+
+@dataclass(frozen=True)
 class Figure:
-    headline: Headline
+    headline: Headline  # as asked for; `measure` may be its like-for-like substitute
+    dataset: str  # where the latest value comes from
+    measure: str
     area_code: str
     area_name: str
     value: float
@@ -149,13 +206,27 @@ class Figure:
     previous_period: str | None  # with its preposition: "in January 2026", "on 30 June 2025"
     year_ago: float | None
     comparator: float | None
-    record: str | None  # "highest on record" / "lowest on record" since the first period
+    record: str | None  # "highest on record (series from ...)", or None
     first_period: str
-    sentence: str
+    sentence: str  # the lead sentence and every note on comparability, ready to paste
+    lead: str = ""  # the lead sentence alone
+    comparisons: tuple[str, ...] = ()  # "47.4% in February 2025", each flagged when needed
+    notes: tuple[str, ...] = ()  # breaks and composition changes, said out loud
+    facts: tuple[Fact, ...] = ()
+    flagged: tuple[comparability.Break, ...] = ()  # breaks a comparison crossed, each said
+    value_format: str = "{}"
+
+    @property
+    def period_words(self) -> str:
+        """The period the figure covers, for a footnote: "April 2025 to March 2026"."""
+        return period_span(self.period_start, self.period_end)
 
 
 def resolve_area(headline: Headline, seat_codes: dict[str, str]) -> str:
     return headline.area.format(**seat_codes)
+
+
+# --- periods in words -------------------------------------------------------------------------
 
 
 def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -179,59 +250,406 @@ def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
 
 
+def period_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The exact span a figure covers, for footnotes: "April 2025 to March 2026"."""
+    if start == end:
+        return f"{end:%-d %B %Y}"
+    whole_months = start.day == 1 and (end + pd.Timedelta(days=1)).day == 1
+    if not whole_months:
+        return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
 def with_preposition(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return ("on " if start == end else "in ") + period_label(start, end)
 
 
-def _value_at(series: pd.DataFrame, when: pd.Timestamp) -> float | None:
-    match = series.loc[series["period_start"] == when, "value"]
-    return None if match.empty or pd.isna(match.iloc[0]) else float(match.iloc[0])
+# --- the engine -------------------------------------------------------------------------------
+
+_COLUMNS = ["measure", "area_code", "area_name", "period_start", "period_end", "value"]
+_KIND_RANK = {"official": 0, "third party": 1, "estimate": 2}
 
 
-def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Figure | None:
-    """The headline for one area from one dataset's observations, or None if it has no value."""
-    # Mask on the measure column alone (cheap on categoricals: it compares codes), then copy
-    # only the columns used: boolean selection copies every column, and datasets carry many.
-    columns = ["measure", "area_code", "area_name", "period_start", "period_end", "value"]
-    rows = observations.loc[observations["measure"] == headline.measure, columns]
-    series = rows[rows["area_code"] == area_code].sort_values("period_start")
-    present = series[series["value"].notna()]
-    if present.empty:
+def source_kind(dataset: str) -> str:
+    """Official, a third party's compilation, or this dashboard's estimate."""
+    publication = catalogue.get(dataset)
+    if publication.derived:
+        return "estimate"
+    return "official" if publication.official else "third party"
+
+
+def _rows(frame: pd.DataFrame | None, measure: str, area: str | None = None) -> pd.DataFrame:
+    if frame is None:
+        return pd.DataFrame(columns=[*_COLUMNS, "status"])
+    # Mask on the measure alone first (cheap on categoricals), then copy only the columns used.
+    columns = _COLUMNS + (["status"] if "status" in frame.columns else [])
+    rows = frame.loc[frame["measure"] == measure, columns]
+    if area is not None:
+        rows = rows[rows["area_code"] == area]
+    if "status" not in rows.columns:
+        rows = rows.assign(status=pd.NA)
+    return rows
+
+
+def _held(load: Loader, datasets: tuple[str, ...], measure: str, area: str) -> pd.DataFrame:
+    """Every non-missing value of the measure for the area, one row per period: the official
+    figure when several datasets hold the same period."""
+    parts = []
+    for order, dataset in enumerate(datasets):
+        rows = _rows(load(dataset), measure, area)
+        rows = rows[rows["value"].notna()]
+        kind = source_kind(dataset)
+        parts.append(rows.assign(dataset=dataset, kind=kind, rank=_KIND_RANK[kind], order=order))
+    held = pd.concat([p for p in parts if not p.empty] or parts, ignore_index=True)
+    held = held.sort_values(["period_start", "rank", "order"]).drop_duplicates("period_start")
+    return held.reset_index(drop=True)
+
+
+def _excluded(info: comparability.Measure, row) -> comparability.Break | None:
+    """The span that keeps this period out of any comparison, from the record or the data."""
+    for found in info.breaks:
+        if found.kind in comparability.SPAN_KINDS and found.covers(
+            row["period_start"], row["period_end"]
+        ):
+            return found
+    kind = comparability.STATUS_KINDS.get(str(row["status"])) if pd.notna(row["status"]) else None
+    if kind:
+        when = period_label(row["period_start"], row["period_end"])
+        return comparability.Break(
+            kind, row["period_start"], row["period_end"], f"{when}: {row['status']}"
+        )
+    return None
+
+
+def _changes(info: comparability.Measure, earlier, later) -> list[comparability.Break]:
+    return [
+        b
+        for b in info.breaks
+        if b.kind in comparability.CHANGE_KINDS
+        and b.separates(earlier["period_start"], later["period_start"])
+    ]
+
+
+def _provisional(info: comparability.Measure, row) -> bool:
+    if pd.notna(row["status"]) and "provisional" in str(row["status"]):
+        return True
+    return any(
+        b.kind in comparability.LABEL_KINDS and b.covers(row["period_start"], row["period_end"])
+        for b in info.breaks
+    )
+
+
+def _fact(role: str, row, measure: str) -> Fact:
+    return Fact(
+        role,
+        str(row["dataset"]),
+        measure,
+        str(row["area_code"]),
+        row["period_start"],
+        row["period_end"],
+        float(row["value"]),
+    )
+
+
+@dataclass
+class _Draft:
+    """What the comparisons collect while a figure is put together."""
+
+    comparisons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    flagged: list[comparability.Break] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+def _compare(
+    info: comparability.Measure, fmt: str, held: pd.DataFrame, latest, draft: _Draft
+) -> tuple[object | None, object | None]:
+    """The previous comparable period and the same period a year earlier (never the same one
+    twice), each flagged when a change break lies between it and the latest."""
+    same_kind = held[
+        (held["kind"] == latest["kind"]) & (held["period_start"] < latest["period_start"])
+    ]
+    usable = []
+    for _, row in same_kind.iterrows():
+        span = _excluded(info, row)
+        if span is None:
+            usable.append(row)
+        elif row["period_start"] == same_kind["period_start"].max() or (
+            row["period_start"] == latest["period_start"] - pd.DateOffset(years=1)
+        ):
+            when = period_label(row["period_start"], row["period_end"])
+            draft.note(f"Not compared with {when}: {span.note}.")
+    previous = usable[-1] if usable else None
+    year_ago = next(
+        (r for r in usable if r["period_start"] == latest["period_start"] - pd.DateOffset(years=1)),
+        None,
+    )
+    if (
+        previous is not None
+        and year_ago is not None
+        and (previous["period_start"] == year_ago["period_start"])
+    ):
+        previous = None  # an annual series: name the one earlier period once
+    skipped_to = (
+        previous is not None
+        and not same_kind.empty
+        and previous["period_start"] != same_kind["period_start"].max()
+    )
+    for role, row in (("previous", previous), ("a year earlier", year_ago)):
+        if row is None:
+            continue
+        text = (
+            f"{fmt.format(row['value'])} {with_preposition(row['period_start'], row['period_end'])}"
+        )
+        if role == "a year earlier":
+            when = period_label(row["period_start"], row["period_end"])
+            text = f"{fmt.format(row['value'])} a year earlier ({when})"
+        elif skipped_to:
+            text += ", the latest earlier figure outside those years"
+        crossed = _changes(info, row, latest)
+        if crossed:
+            text += " (not like-for-like: " + "; ".join(b.note for b in crossed) + ")"
+            draft.flagged.extend(crossed)
+        draft.comparisons.append(text)
+        draft.facts.append(_fact(role, row, info.id))
+    return previous, year_ago
+
+
+def _record(info: comparability.Measure, held: pd.DataFrame, latest) -> tuple[str | None, str]:
+    """Highest or lowest among the periods comparable with the latest (at least three)."""
+    rows = held[held["kind"] == latest["kind"]]
+    keep = [
+        row
+        for _, row in rows.iterrows()
+        if _excluded(info, row) is None
+        and (row["period_start"] == latest["period_start"] or not _changes(info, row, latest))
+    ]
+    first = period_label(keep[0]["period_start"], keep[0]["period_end"]) if keep else ""
+    if len(keep) < 3:
+        return None, first
+    values = pd.Series([float(r["value"]) for r in keep])
+    if values.iloc[-1] >= values.max():
+        which = "highest"
+    elif values.iloc[-1] <= values.min():
+        which = "lowest"
+    else:
+        return None, first
+    comparable_all = len(keep) == len(rows)
+    contiguous = all(
+        b["period_start"] == a["period_end"] + pd.Timedelta(days=1)
+        for a, b in zip(keep, keep[1:], strict=False)
+    )
+    if comparable_all and contiguous:
+        return f"{which} on record (series from {first})", first
+    return f"{which} of the {len(keep)} comparable figures held since {first}", first
+
+
+def _shares(load: Loader, dataset: str, spec: Composition, area: str, row) -> dict[str, float]:
+    frame = load(dataset)
+    counts = {}
+    for measure in (spec.total, *spec.components):
+        rows = _rows(frame, measure, area)
+        at = rows.loc[rows["period_start"] == row["period_start"], "value"]
+        counts[measure] = float(at.iloc[0]) if not at.empty and pd.notna(at.iloc[0]) else None
+    return counts
+
+
+def _composition_shift(
+    load: Loader, spec: Composition, latest, earlier_rows: list
+) -> tuple[str, object, dict, dict] | None:
+    """The component whose share of the total moved most, when it moved by more than
+    COMPOSITION_SHIFT_PTS between the latest period and one it is compared with."""
+    now = _shares(load, latest["dataset"], spec, latest["area_code"], latest)
+    if not now.get(spec.total):
         return None
-    latest = present.iloc[-1]
-    start, end = latest["period_start"], latest["period_end"]
-    earlier = present[present["period_start"] < start]
-    previous = earlier.iloc[-1] if not earlier.empty else None
-    year_ago = _value_at(series, start - pd.DateOffset(years=1))
-    comparator = None
-    same_period = rows[rows["period_start"] == start]
+    worst = None
+    for row in earlier_rows:
+        then = _shares(load, row["dataset"], spec, row["area_code"], row)
+        if not then.get(spec.total):
+            continue
+        for component in spec.components:
+            if now.get(component) is None or then.get(component) is None:
+                continue
+            move = abs(now[component] / now[spec.total] - then[component] / then[spec.total])
+            if move * 100 > COMPOSITION_SHIFT_PTS and (worst is None or move > worst[0]):
+                worst = (move, component, row, now, then)
+    return None if worst is None else worst[1:]
+
+
+def _comparator(headline: Headline, load: Loader, measure: str, latest, draft: _Draft):
+    if not headline.comparator:
+        return None
+    rows = _rows(load(latest["dataset"]), measure)
+    same = rows[rows["period_start"] == latest["period_start"]]
     if headline.comparator == MEDIAN_ENGLISH_SEATS:
-        seats = same_period[same_period["area_code"].str.startswith("E14")]
-        comparator = float(seats["value"].median()) if seats["value"].notna().any() else None
-    elif headline.comparator:
-        comparator = _value_at(
-            same_period.assign(period_start=start).loc[
-                same_period["area_code"] == headline.comparator
-            ],
-            start,
+        seats = same[same["area_code"].str.startswith("E14")]["value"].dropna()
+        if seats.empty:
+            return None
+        value = float(seats.median())
+        draft.facts.append(
+            Fact(
+                f"comparator (median of {len(seats)} English constituencies)",
+                str(latest["dataset"]),
+                measure,
+                MEDIAN_ENGLISH_SEATS,
+                latest["period_start"],
+                latest["period_end"],
+                value,
+            )
         )
-    record = None
-    if len(present) >= 3:
-        if latest["value"] >= present["value"].max():
-            record = "highest on record"
-        elif latest["value"] <= present["value"].min():
-            record = "lowest on record"
-    value_text = headline.value_format.format(latest["value"])
-    when = with_preposition(start, end)
-    sentence = f"{when[0].upper()}{when[1:]}, " + headline.what.format(value=value_text)
-    if comparator is not None:
+        return value
+    found = same[(same["area_code"] == headline.comparator) & same["value"].notna()]
+    if found.empty:
+        return None
+    draft.facts.append(
+        _fact("comparator", found.iloc[0].to_dict() | {"dataset": latest["dataset"]}, measure)
+    )
+    return float(found.iloc[0]["value"])
+
+
+def _rate_note(headline: Headline, load: Loader, latest, draft: _Draft) -> None:
+    """A rate beside the count, labelled with whose it is and what it divides by."""
+    spec = headline.rate
+    frame = load(latest["dataset"])
+    rate = _rows(frame, spec.measure, latest["area_code"])
+    rate = rate[(rate["period_start"] == latest["period_start"]) & rate["value"].notna()]
+    if rate.empty:
+        return
+    info = comparability.measure(spec.measure)
+    row = rate.iloc[0].to_dict() | {"dataset": latest["dataset"]}
+    draft.facts.append(_fact("rate", row, spec.measure))
+    text = f"{float(row['value']):,.0f} {spec.words}"
+    denominator = _rows(frame, spec.denominator, latest["area_code"]).dropna(subset=["value"])
+    # The denominator the rate used: the one that gives it back from the count.
+    implied = float(latest["value"]) * spec.per / float(row["value"])
+    used = denominator[(denominator["value"] - implied).abs() <= 0.5]
+    kind = source_kind(str(latest["dataset"]))
+    whose = "A third party's rate" if kind == "third party" else f"The {kind} rate"
+    sentence = f"{whose} gives {text}: {info.definition}"
+    if not used.empty:
+        base = used.iloc[0].to_dict() | {"dataset": latest["dataset"]}
+        draft.facts.append(_fact("rate denominator", base, spec.denominator))
         sentence += (
-            f", against {headline.value_format.format(comparator)} {headline.comparator_label}"
+            f" (here {period_label(base['period_start'], base['period_end'])}: "
+            f"{float(base['value']):,.0f})"
         )
-    sentence += "."
+    draft.note(sentence + ".")
+
+
+def figure(headline: Headline, load: Loader | pd.DataFrame, area_code: str) -> Figure | None:
+    """The headline for one area, or None if no dataset holds a value for it.
+
+    ``load(dataset_id)`` returns a dataset's observations (or None); a single frame is accepted
+    for a headline with one dataset.
+    """
+    if isinstance(load, pd.DataFrame):
+        frame = load
+        load = lambda _dataset: frame  # noqa: E731 - a one-dataset loader
+    info = comparability.measure(headline.measure)
+    held = _held(load, headline.datasets, headline.measure, area_code)
+    if held.empty:
+        return None
+    latest = held.iloc[-1]
+    draft = _Draft()
+    previous, year_ago = _compare(info, headline.value_format, held, latest, draft)
+    spec = headline.composition
+    if spec is not None:
+        shift = _composition_shift(
+            load, spec, latest, [r for r in (year_ago, previous) if r is not None]
+        )
+        if shift is not None:
+            return _like_for_like(headline, load, area_code, latest, draft, shift)
+    return _finish(headline, load, info, held, latest, previous, year_ago, draft)
+
+
+def _like_for_like(headline, load, area_code, total_latest, total_draft, shift) -> Figure | None:
+    """Lead with the stable component, and say what changed in the total and why."""
+    spec = headline.composition
+    component, then_row, now, then = shift
+    stable = replace(headline, measure=spec.stable, what=spec.stable_what, composition=None)
+    led = figure(stable, load, area_code)
+    if led is None:
+        return None
+    fmt = headline.value_format
+    label = comparability.measure(component).label
+    when_now = period_label(total_latest["period_start"], total_latest["period_end"])
+    when_then = period_label(then_row["period_start"], then_row["period_end"])
+    move = (
+        f"{spec.total_words} was {fmt.format(total_latest['value'])} in {when_now} against "
+        f"{fmt.format(then_row['value'])} in {when_then}, but that is not like-for-like: "
+        f"{label} made up {now[component] / now[spec.total]:.0%} of its attendances in "
+        f"{when_now} ({now[component]:,.0f}) against {then[component] / then[spec.total]:.0%} "
+        f"in {when_then} ({then[component]:,.0f})."
+    )
+    facts = [
+        _fact("total (not like-for-like)", total_latest, headline.measure),
+        _fact("total (not like-for-like)", then_row, headline.measure),
+    ]
+    for row, counts in ((total_latest, now), (then_row, then)):
+        for measure in (component, spec.total):
+            facts.append(
+                Fact(
+                    "composition",
+                    str(row["dataset"]),
+                    measure,
+                    area_code,
+                    row["period_start"],
+                    row["period_end"],
+                    counts[measure],
+                )
+            )
+    notes = (move, *led.notes)
+    return replace(
+        led,
+        headline=headline,
+        notes=notes,
+        facts=(*led.facts, *facts),
+        sentence=_join(led.lead, notes),
+        flagged=(
+            *led.flagged,
+            comparability.Break("composition", total_latest["period_start"], None, move),
+        ),
+    )
+
+
+def _join(lead: str, notes) -> str:
+    return " ".join([lead, *notes])
+
+
+def _finish(headline, load, info, held, latest, previous, year_ago, draft) -> Figure:
+    fmt = headline.value_format
+    draft.facts.insert(0, _fact("latest", latest, headline.measure))
+    comparator = _comparator(headline, load, headline.measure, latest, draft)
+    if headline.rate is not None:
+        _rate_note(headline, load, latest, draft)
+    record, first = _record(info, held, latest)
+    start, end = latest["period_start"], latest["period_end"]
+    when = with_preposition(start, end)
+    if _provisional(info, latest):
+        when += " (provisional)"
+    value_text = fmt.format(latest["value"])
+    lead = f"{when[0].upper()}{when[1:]}, " + headline.what.format(
+        value=value_text, definition=info.definition
+    )
+    kind = latest["kind"]
+    if kind == "estimate":
+        lead += " (this dashboard's estimate, not an official figure)"
+    elif kind == "third party":
+        lead += " (compiled by a third party from official figures)"
+    if comparator is not None:
+        lead += f", against {fmt.format(comparator)} {headline.comparator_label}"
+    lead += "."
     return Figure(
         headline=headline,
-        area_code=area_code,
+        dataset=str(latest["dataset"]),
+        measure=headline.measure,
+        area_code=str(latest["area_code"]),
         area_name=str(latest["area_name"]),
         value=float(latest["value"]),
         period_start=start,
@@ -240,21 +658,21 @@ def figure(headline: Headline, observations: pd.DataFrame, area_code: str) -> Fi
         previous_period=None
         if previous is None
         else with_preposition(previous["period_start"], previous["period_end"]),
-        year_ago=year_ago,
+        year_ago=None if year_ago is None else float(year_ago["value"]),
         comparator=comparator,
         record=record,
-        first_period=period_label(present.iloc[0]["period_start"], present.iloc[0]["period_end"]),
-        sentence=sentence,
+        first_period=first,
+        sentence=_join(lead, draft.notes),
+        lead=lead,
+        comparisons=tuple(draft.comparisons),
+        notes=tuple(draft.notes),
+        facts=tuple(draft.facts),
+        flagged=tuple(draft.flagged),
+        value_format=fmt,
     )
 
 
 def earlier_values_text(figure: Figure) -> str:
-    """The figure's previous period and the same period a year earlier, in words: what the
-    Overview's "What's new" and the briefing pack both print beside the latest value."""
-    fmt = figure.headline.value_format
-    parts = []
-    if figure.previous is not None:
-        parts.append(f"{fmt.format(figure.previous)} {figure.previous_period}")
-    if figure.year_ago is not None:
-        parts.append(f"{fmt.format(figure.year_ago)} a year earlier")
-    return "; ".join(parts)
+    """The figure's like-for-like earlier values in words: what the Overview's "What's new"
+    and the briefing pack both print beside the latest value."""
+    return "; ".join(figure.comparisons)

@@ -21,11 +21,12 @@ def period_text(entry: dict | None) -> str:
     return start if start == end else f"{start} to {end}"
 
 
-def source_line(dataset_id: str, entry: dict | None) -> str:
-    """One line naming publisher, title, period, release and retrieval, and licence."""
+def source_line(dataset_id: str, entry: dict | None, period: str | None = None) -> str:
+    """One line naming publisher, title, period, release and retrieval, and licence; ``period``
+    is the period of the figure quoted, when the line sits under one figure."""
     publication = catalogue.get(dataset_id)
     parts = [f"Source: {publication.publisher}, {publication.title}"]
-    period = period_text(entry)
+    period = period or period_text(entry)
     if period:
         parts.append(f"period {period}")
     if publication.released:

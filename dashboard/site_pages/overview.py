@@ -7,6 +7,7 @@ import shapely
 import streamlit as st
 
 from dashboard import geography, headlines
+from dashboard.core import provenance
 from dashboard.ui import components, data, maps
 from dashboard.ui.state import Selection
 
@@ -285,9 +286,7 @@ def _whats_new(selection: Selection) -> None:
     for row in _whats_new_rows(selection.seat):
         if not row.get("Sentence"):
             continue
-        record = (
-            f" **{row['Record'].capitalize()}** since the series began." if row["Record"] else ""
-        )
+        record = f" **{row['Record'][0].upper()}{row['Record'][1:]}**." if row["Record"] else ""
         before = f" (Before: {row['Before']}.)" if row["Before"] else ""
         st.markdown(f"- {row['Sentence']}{before}{record}")
         st.caption(f"{row['Source']} {row['Next'].capitalize()}.")
@@ -306,19 +305,20 @@ def _whats_new_rows(seat: str) -> list[dict]:
 def _whats_new_row(key: str, area: str) -> dict:
     """Small and fixed for the life of the snapshot, so computed once per area per process."""
     headline = headlines.BY_KEY[key]
-    observations = data.observations(headline.dataset)
-    found = None if observations is None else headlines.figure(headline, observations, area)
+    found = headlines.figure(headline, data.observations, area)
     if found is None:
         return {"Issue": headline.key, "Latest": "no data", "Sentence": ""}
     return {
         "Issue": headline.key,
-        "Latest": headline.value_format.format(found.value),
+        "Latest": found.value_format.format(found.value),
         "Period": headlines.period_label(found.period_start, found.period_end),
         "Before": headlines.earlier_values_text(found),
         "Record": found.record or "",
         "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
-        "Source": data.source_line(headline.dataset),
-        "Next": data.next_release_text(headline.dataset),
+        "Source": provenance.source_line(
+            found.dataset, data.manifest_entry(found.dataset), period=found.period_words
+        ),
+        "Next": data.next_release_text(found.dataset),
     }
 
 
