@@ -13,6 +13,7 @@ COLUMNS = [
     "value",
     "unit",
 ]
+ENGLAND = "E92000001"  # the GSS code of England, the comparator of every topic
 KEY = ["dataset", "measure", "area_type", "area_code", "period_start", "period_end"]
 AREA_TYPES = (
     "trust",

@@ -1,8 +1,9 @@
 """When each source should publish next, from its cadence and its last release (no streamlit).
 
-Only two kinds of basis are used, and the table says which: NHS England's published rule for
-A&E (the second Thursday of each month), or the lag between the last period and its stated
-release date in our own snapshot. Anything else is shown as unknown rather than guessed.
+Only two kinds of basis are used, and the table says which: the publisher's stated release rule
+(a record's ``release_rule``, e.g. NHS England's second Thursday of each month for A&E), or the
+lag between the last period and its stated release date in our own snapshot. A record's
+``frequency`` gives the next period; anything else is shown as unknown rather than guessed.
 """
 
 import datetime as dt
@@ -12,9 +13,13 @@ import pandas as pd
 
 from dashboard.core import catalogue
 
-CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
-# NHS England: "Monthly A&E statistics are published on the second Thursday of each month."
-SECOND_THURSDAY_RULE = {"nhse_ae_monthly"}
+# Frequencies with a next period to forecast (catalogue.FREQUENCIES); the rest have none.
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+# release_rule -> what the basis column says. NHS England: "Monthly A&E statistics are
+# published on the second Thursday of each month" (for the month before).
+RULE_BASIS = {
+    "second_thursday": "NHS England publishes on the second Thursday of the following month",
+}
 
 
 @dataclass(frozen=True)
@@ -28,28 +33,31 @@ class Expected:
     behind: bool  # a newer release is probably already out
 
 
-def cadence_months(text: str) -> int | None:
-    return CADENCE_MONTHS.get(text.split()[0].rstrip(",").lower()) if text else None
-
-
 def second_thursday(year: int, month: int) -> dt.date:
     first = dt.date(year, month, 1)
     first_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7)
     return first_thursday + dt.timedelta(days=7)
 
 
+def scheduled_release(rule: str, period_end: dt.date) -> dt.date:
+    """The day a publisher's stated rule puts the release of the period ending ``period_end``."""
+    if rule == "second_thursday":
+        following = pd.Timestamp(period_end) + pd.offsets.MonthBegin(1)
+        return second_thursday(following.year, following.month)
+    raise ValueError(f"unknown release rule {rule!r}")
+
+
 def expected(dataset_id: str, entry: dict, today: dt.date) -> Expected | None:
     publication = catalogue.get(dataset_id)
-    months = cadence_months(publication.cadence)
+    months = FREQUENCY_MONTHS.get(publication.frequency)
     if months is None or "period_end" not in entry:
         return None
     latest = pd.Timestamp(entry["period_end"])
     next_end = (latest + pd.DateOffset(months=months) + pd.offsets.MonthEnd(0)).date()
     release, basis = None, "no release date stated in the file, so no forecast"
-    if dataset_id in SECOND_THURSDAY_RULE:
-        following = pd.Timestamp(next_end) + pd.offsets.MonthBegin(1)
-        release = second_thursday(following.year, following.month)
-        basis = "NHS England publishes on the second Thursday of the following month"
+    if publication.release_rule:
+        release = scheduled_release(publication.release_rule, next_end)
+        basis = RULE_BASIS[publication.release_rule]
     elif publication.released:
         lag = pd.Timestamp(publication.released) - latest
         release = (pd.Timestamp(next_end) + lag).date()

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.core import observations
+from dashboard.core import catalogue, observations, releases
 
 DATASET = "nhse_ae_monthly"
 HISTORY_DATASET = "nhse_ae_england_timeseries"
 TRUST = "RX1"
 TRUST_NAME = "Nottingham University Hospitals NHS Trust"
 SHORT_NAME = "NUH"
-ENGLAND = "E92000001"
+ENGLAND = observations.ENGLAND
 STANDARD_PCT = 95.0  # NHS Constitution: 95% of A&E patients within 4 hours, all types
 COVID_MONTH = pd.Timestamp("2020-03-01")  # first national lockdown began 23 March 2020
 FIELD_TEST_STATUS = "not reported (field test)"
@@ -685,10 +685,9 @@ def history_frame(history: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def scheduled_release(month: pd.Timestamp) -> pd.Timestamp:
-    """NHS England's usual release day for a month's figures: second Thursday of the next month."""
-    first = month + pd.offsets.MonthBegin(1)
-    first_thursday = first + pd.Timedelta(days=(3 - first.weekday()) % 7)
-    return first_thursday + pd.Timedelta(days=7)
+    """NHS England's usual release day for a month's figures: the record's release rule."""
+    rule = catalogue.get(DATASET).release_rule
+    return pd.Timestamp(releases.scheduled_release(rule, (month + pd.offsets.MonthEnd(0)).date()))
 
 
 def release_text(source_files: pd.DataFrame | None, month: pd.Timestamp) -> str:

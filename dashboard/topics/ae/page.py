@@ -21,9 +21,6 @@ from dashboard.ui.state import Selection
 
 TAB_KEY = "ae_tab"
 TABS = ("4-hour trend", "Waits and attendances", "Seasonal", "Rank", "Map", "Download", "Notes")
-# The catalogue's note on the 'other A&E' jump names the wrong month; the page states what the
-# data shows instead (ae_data.other_episodes_sentence).
-REPLACED_CAVEAT = "'other A&E' attendances jump"
 SEASONAL_MEASURES = (
     "pct_within_4h_type1",
     "pct_within_4h_all",
@@ -496,7 +493,8 @@ def _notes() -> None:
             "England's figure leaves out the field-test trusts."
         )
     st.subheader("What these figures do and do not show")
-    lines = [c for c in catalogue.get(ad.DATASET).caveats if REPLACED_CAVEAT not in c]
+    # The 'other A&E' jumps are measure breaks, not caveats: the sentence says what the data shows.
+    lines = list(catalogue.get(ad.DATASET).caveats)
     lines += [
         _other_sentence(),
         "The figures count attendances and waits; they say nothing about the quality of care, "
