@@ -11,7 +11,7 @@ def _progress(message: str) -> None:
 
 
 def _build(args) -> int:
-    from dashboard.core.build import BuildFailed, build
+    from dashboard.core.build import BuildFailed, BuildRunning, build
 
     sources = settings.sources_dir(args.sources)
     if sources is None or not sources.is_dir():
@@ -31,6 +31,9 @@ def _build(args) -> int:
     except BuildFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
+    except BuildRunning as running:
+        print(f"error: {running}", file=sys.stderr)
+        return 3
     except KeyError as error:
         print(f"error: {error.args[0]}", file=sys.stderr)
         return 2

@@ -154,3 +154,49 @@ def test_a_file_that_still_parses_but_lost_rows_is_refused(linked_sources, tmp_p
         build.build(linked_sources, data, only=["pcon_overlap_2010_2024"])
     report = build.build(linked_sources, data, only=["pcon_overlap_2010_2024"], allow_shrink=True)
     assert report.parsed == ["pcon_overlap_2010_2024"]
+
+
+SMALL = ["ons_pcon_population"]  # one quick dataset: these tests are about the file system
+
+
+def test_a_second_build_stops_at_once_while_one_runs(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    with build.build_lock(data), pytest.raises(build.BuildRunning, match="another build"):
+        build.build(linked_sources, data, only=SMALL)
+    assert not data.exists()
+    build.build(linked_sources, data, only=SMALL)  # the lock is released with its holder
+    assert store.read_manifest(data)["datasets"].keys() == set(SMALL)
+
+
+def test_folders_left_by_a_dead_build_are_removed_by_the_next(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    for stale in ("data.tmp-999999", "data.old-999999"):
+        (tmp_path / stale / "x").mkdir(parents=True)
+    messages = []
+    build.build(linked_sources, data, only=SMALL, progress=messages.append)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("data")) == [
+        "data",
+        "data-build-log.jsonl",
+    ]
+    assert any("data.tmp-999999" in m for m in messages)
+
+
+def test_an_unwritable_place_is_a_plain_error_naming_the_path(linked_sources, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the snapshot's parent folder should be")
+    result = run_cli("build", "--sources", str(linked_sources), "--data", str(blocker / "data"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"snapshot: cannot write {blocker}" in result.stderr
+
+
+def test_the_log_records_what_happened(linked_sources, tmp_path):
+    data = tmp_path / "data"
+    build.build(linked_sources, data, only=SMALL)
+    (linked_sources / "geography/population/population.csv").unlink()
+    with pytest.raises(build.BuildFailed):
+        build.build(linked_sources, data, only=SMALL)
+    outcomes = [
+        json.loads(line)["outcome"] for line in build.build_log_path(data).read_text().splitlines()
+    ]
+    assert outcomes == ["ok", "failed"]

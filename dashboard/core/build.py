@@ -1,7 +1,9 @@
 """Build the snapshot: locate inputs, parse, validate, write, and swap in only when all passed."""
 
 import ast
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import importlib
 import json
@@ -240,6 +242,43 @@ def _log_attempt(data: Path, sources: Path, report: "BuildReport", failures: dic
         log.write(json.dumps(record, sort_keys=True) + "\n")
 
 
+class BuildRunning(RuntimeError):
+    """Another build holds the snapshot's lock."""
+
+
+def lock_path(data: Path) -> Path:
+    return data.with_name(f".{data.name}.build-lock")
+
+
+@contextlib.contextmanager
+def build_lock(data: Path):
+    """One build at a time per snapshot: a second one stops at once with a plain message
+    instead of racing the first to the swap (the last one would silently win)."""
+    path = lock_path(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildRunning(
+                f"another build of {data} is running; try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_folders(data: Path, progress: Callable[[str], None]) -> None:
+    """Staging and retired copies left by a build that died. Called under the lock, when no
+    other build can own one."""
+    for stale in sorted(data.parent.glob(f"{data.name}.tmp-*")) + sorted(
+        data.parent.glob(f"{data.name}.old-*")
+    ):
+        shutil.rmtree(stale, ignore_errors=True)
+        progress(f"removed {stale.name}, left by an earlier build that did not finish")
+
+
 def build(
     sources: Path,
     data: Path,
@@ -248,7 +287,29 @@ def build(
     progress: Callable[[str], None] = lambda message: None,
     allow_shrink: bool = False,
 ) -> BuildReport:
-    """Build every catalogued dataset (or only some) from ``sources`` into ``data``."""
+    """Build every catalogued dataset (or only some) from ``sources`` into ``data``: one build at
+    a time, and every file-system failure one line naming its path."""
+    try:
+        with build_lock(data):
+            remove_stale_folders(data, progress)
+            return _build_locked(
+                sources, data, only=only, progress=progress, allow_shrink=allow_shrink
+            )
+    except OSError as error:
+        where = error.filename or data
+        raise BuildFailed(
+            {"snapshot": f"cannot write {where}: {error.strerror or error}"}
+        ) from error
+
+
+def _build_locked(
+    sources: Path,
+    data: Path,
+    *,
+    only: list[str] | None,
+    progress: Callable[[str], None],
+    allow_shrink: bool,
+) -> BuildReport:
     chosen = (
         [catalogue.get(dataset_id) for dataset_id in only] if only else list(catalogue.CATALOGUE)
     )
@@ -295,11 +356,19 @@ def build(
                 _copy_dataset(dataset_id, data, staging)
                 datasets[dataset_id] = entry
                 report.kept.append(dataset_id)
-        _log_attempt(data, sources, report, failures)
         if failures:
+            _log_attempt(data, sources, report, failures)
             raise BuildFailed(failures)
         store.write_manifest(staging, {"format": MANIFEST_FORMAT, "datasets": datasets})
-        store.swap_in(staging, data)
+        try:
+            leftover = store.swap_in(staging, data)
+        except OSError as error:
+            _log_attempt(data, sources, report, {"snapshot": f"swap failed: {error.strerror}"})
+            raise
+        # The log says what happened: written only once the new snapshot is in place.
+        _log_attempt(data, sources, report, failures)
+        if leftover is not None:
+            progress(f"the new snapshot is in place; {leftover.name} could not be removed yet")
     finally:
         if staging.exists():
             shutil.rmtree(staging)

@@ -119,14 +119,23 @@ def new_staging_folder(live: Path) -> Path:
     return staging
 
 
-def swap_in(staging: Path, live: Path) -> None:
-    """Replace ``live`` with ``staging``: two renames, the old copy removed only afterwards."""
+def swap_in(staging: Path, live: Path) -> Path | None:
+    """Replace ``live`` with ``staging``: two renames, the old copy removed only afterwards.
+    Returns the old copy's folder when it could not be removed (the next build removes it)."""
     retired = live.with_name(f"{live.name}.old-{os.getpid()}")
     if live.exists():
         live.rename(retired)
-    staging.rename(live)
+    try:
+        staging.rename(live)
+    except OSError:
+        if retired.exists():  # put the last good snapshot back before reporting
+            retired.rename(live)
+        raise
     if retired.exists():
-        shutil.rmtree(retired)
+        shutil.rmtree(retired, ignore_errors=True)
+        if retired.exists():
+            return retired
+    return None
 
 
 @dataclass
