@@ -66,6 +66,7 @@ def sidebar_selection() -> Selection:
         st.session_state["boundary_set"] = chosen.boundary_set
         if notice:  # shown above the page by show_url_notices, once
             st.session_state.setdefault(NOTICES, []).append(notice)
+        note_repeated(AREA_PARAM, "Constituency")
     boundary_set = st.sidebar.radio(
         "Boundary set",
         list(geography.BOUNDARY_SETS),
@@ -82,6 +83,16 @@ def sidebar_selection() -> Selection:
     selection = Selection(seat, boundary_set)
     st.query_params[AREA_PARAM] = selection.code
     return selection
+
+
+def note_repeated(key: str, label: str) -> None:
+    """A single choice named more than once in the link: say so rather than pick one silently."""
+    values = st.query_params.get_all(key)
+    if len(values) > 1:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"The link gives {shown_param(key)} {len(values)} times, but \u201c{label}\u201d "
+            "takes one value; only one of them is used."
+        )
 
 
 def ignored_values(key: str, allowed: set[str]) -> list[str]:
@@ -114,6 +125,8 @@ def url_choice(
     allowed = {str(format_func(option)) for option in options}
     if getattr(widget, "__name__", "") in ("multiselect", "pills"):  # st.* or a column's
         allowed.add("")  # an empty selection is a valid link
+    else:
+        note_repeated(key, label)
     bad = ignored_values(key, allowed)
     if bad:
         note_ignored(key, label, bad)
@@ -122,6 +135,7 @@ def url_choice(
 
 def url_flag(widget: Callable, label: str, *, key: str, **kwargs) -> bool:
     """A checkbox or toggle kept in the URL as ``?key=true|false``."""
+    note_repeated(key, label)
     bad = ignored_values(key, {"true", "false", "True", "False"})
     if bad:
         note_ignored(key, label, bad)
@@ -132,6 +146,7 @@ def url_tabs(labels: Sequence[str], *, key: str) -> Sequence:
     """Tabs kept in the URL (``?key=<tab label>``) that run only the open tab's code: each
     container's ``.open`` is True for the open tab. Hidden tabs cost no server time or bytes."""
     labels = list(labels)
+    note_repeated(key, "tab")
     bad = ignored_values(key, set(labels))
     if bad:
         note_ignored(key, "tab", bad)

@@ -130,3 +130,19 @@ def test_hostile_page_parameters_are_ignored_with_a_notice(spec, value):
         assert any("not one of the choices" in n for n in notices)
     for notice in notices:
         assert "<script>" not in notice and "](https" not in notice and len(notice) < 600
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
+def test_a_repeated_single_choice_gets_the_same_visible_notice(spec):
+    """Valid values, but two of them for one choice: the page says it used only one."""
+    tab_key, tabs = spec.tabs
+    at = AppTest.from_function(
+        render_page, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
+    )
+    at.query_params["area"] = ["E14001410", "E14001411"]
+    if tab_key:
+        at.query_params[tab_key] = list(tabs[:2])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    repeated = [w.value for w in at.warning if "2 times" in w.value]
+    assert len(repeated) == (2 if tab_key else 1), [w.value for w in at.warning]
