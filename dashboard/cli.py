@@ -1,4 +1,4 @@
-"""Command line: build the snapshot, fetch live files, query observations."""
+"""Command line: build the snapshot, fetch live files, refresh, query observations."""
 
 import argparse
 import sys
@@ -129,6 +129,36 @@ def _statxplore(args) -> int:
     return 0
 
 
+def _refresh(args) -> int:
+    from pathlib import Path
+
+    from dashboard.core import refresh
+
+    data = settings.data_dir(args.data)
+    downloads = Path(args.sources) if args.sources else settings.REPO_ROOT / "downloads"
+    try:
+        run = refresh.refresh(
+            data=data,
+            downloads=downloads.resolve(),
+            base_sources=settings.sources_dir(),
+            only=args.only,
+            base_url=args.base_url,
+            dry_run=args.dry_run,
+            progress=_progress,
+        )
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    text = refresh.report_markdown(run)
+    if args.dry_run and not args.report:
+        sys.stdout.write(text)
+    else:
+        out = Path(args.report) if args.report else refresh.report_path(data)
+        out.write_text(text, encoding="utf-8")
+        _progress(f"change report written to {out}")
+    return 1 if run.failed else 0
+
+
 def _brief(args) -> int:
     from dashboard import briefing
     from dashboard.core import store
@@ -218,6 +248,27 @@ def parser() -> argparse.ArgumentParser:
     statxplore.add_argument("--sources", help="sources folder holding the constituency code list")
     statxplore.add_argument("--base-url", help="a test server instead of Stat-Xplore")
     statxplore.set_defaults(run=_statxplore)
+    refresh = commands.add_parser(
+        "refresh",
+        parents=[common],
+        help="download each routed publication's newest release, build, report the changes",
+    )
+    refresh.add_argument(
+        "--only", action="append", metavar="TOPIC_OR_DATASET", help="ae, prison, ... or an id"
+    )
+    refresh.add_argument(
+        "--dry-run", action="store_true", help="report what would change; swap nothing in"
+    )
+    refresh.add_argument("--base-url", help="a test server instead of the publishers' hosts")
+    refresh.add_argument(
+        "--sources",
+        help="folder the downloads go to, laid out like the sources folder (default downloads/); "
+        f"files no route replaces come from ${settings.SOURCES_ENV}",
+    )
+    refresh.add_argument(
+        "--report", help="Markdown file to write (default: beside the snapshot; a dry run prints)"
+    )
+    refresh.set_defaults(run=_refresh)
     brief = commands.add_parser("brief", parents=[common], help="a briefing for one seat")
     brief.add_argument("--area", required=True, help="GSS code of one of the three seats")
     brief.add_argument("--format", choices=["md", "html", "docx"], default="md")

@@ -1,0 +1,381 @@
+"""Refresh every routed publication from its publisher, build, and report what changed.
+
+For each publication with a route: discover the newest release and download it (the route),
+then build the publications whose files a parser reads into the snapshot. The build stages and
+swaps atomically; a publication whose download, parse or validation fails is left at its last
+good data ("kept from the previous snapshot") while the others are refreshed. The change report
+(new periods, revised values, new and ended series, failures) is Markdown written beside the
+snapshot, and the manifest records the release each route found.
+"""
+
+import datetime as dt
+import fnmatch
+import importlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.core import build, catalogue, routes, store
+
+KEY = ["measure", "area_type", "area_code", "period_start", "period_end"]
+SERIES = ["measure", "area_type", "area_code"]
+# Values equal to this relative precision are not revisions (Parquet round trips, float sums).
+REVISION_RTOL = 1e-9
+REPORT_ROWS = 20  # revised values listed per publication; the count is always complete
+REFRESHED, UNCHANGED, FAILED, SKIPPED, NOT_LOADED = (
+    "refreshed",
+    "unchanged",
+    "failed",
+    "skipped",
+    "downloaded, not loaded",
+)
+
+
+# --- the diff: pure functions of two observation tables ---------------------------------------
+
+
+@dataclass
+class Diff:
+    new_periods: list[str]  # period starts (ISO) in the new table only
+    dropped_periods: list[str]  # period starts in the old table only
+    revised: pd.DataFrame  # KEY + value_old, value_new where a value changed (null counts)
+    new_series: pd.DataFrame  # SERIES rows present only in the new table
+    ended_series: pd.DataFrame  # SERIES rows present only in the old table
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.new_periods
+            or self.dropped_periods
+            or len(self.revised)
+            or len(self.new_series)
+            or len(self.ended_series)
+        )
+
+
+def _plain(frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return pd.DataFrame({**{c: pd.Series(dtype=object) for c in KEY}, "value": []})
+    plain = frame[KEY + ["value"]].copy()
+    for column in ("measure", "area_type", "area_code"):
+        plain[column] = plain[column].astype(str)
+    for column in ("period_start", "period_end"):
+        plain[column] = pd.to_datetime(plain[column]).dt.strftime("%Y-%m-%d")
+    plain["value"] = plain["value"].astype(float)
+    return plain.drop_duplicates(KEY)
+
+
+def _series(frame: pd.DataFrame) -> set[tuple]:
+    return set(frame[SERIES].itertuples(index=False, name=None))
+
+
+def _series_frame(keys: set[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(sorted(keys), columns=SERIES)
+
+
+def diff_observations(old: pd.DataFrame | None, new: pd.DataFrame | None) -> Diff:
+    """What changed from ``old`` to ``new`` (observation tables of one publication)."""
+    before, after = _plain(old), _plain(new)
+    periods_before, periods_after = set(before["period_start"]), set(after["period_start"])
+    both = before.merge(after, on=KEY, suffixes=("_old", "_new"))
+    old_values, new_values = both["value_old"].to_numpy(), both["value_new"].to_numpy()
+    same = (np.isnan(old_values) & np.isnan(new_values)) | np.isclose(
+        old_values, new_values, rtol=REVISION_RTOL, atol=0.0
+    )
+    revised = both.loc[~same].sort_values(KEY).reset_index(drop=True)
+    return Diff(
+        new_periods=sorted(periods_after - periods_before),
+        dropped_periods=sorted(periods_before - periods_after),
+        revised=revised,
+        new_series=_series_frame(_series(after) - _series(before)),
+        ended_series=_series_frame(_series(before) - _series(after)),
+    )
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    dataset: str
+    status: str
+    message: str
+    fetched: routes.Fetched | None = None
+    diff: Diff | None = None
+
+    @property
+    def release(self) -> dict | None:
+        return self.fetched.release if self.fetched else None
+
+
+@dataclass
+class Run:
+    outcomes: list[Outcome] = field(default_factory=list)
+    dry_run: bool = False
+    data: Path | None = None
+    checked_at: str = ""
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == FAILED]
+
+
+def _topic_of(module_name: str) -> str:
+    return module_name.split(".")[-2]  # "topics.ae.routes" -> "ae"; "geography.routes" -> ...
+
+
+def select(only: list[str] | None) -> dict[str, routes.Route]:
+    """Routes chosen by dataset id or topic folder name (ae, prison, uc, ...); all when empty."""
+    every = routes.routes()
+    if not only:
+        return every
+    by_topic = {
+        _topic_of(name): set(importlib.import_module(f"dashboard.{name}").ROUTES)
+        for name in routes.ROUTE_MODULES
+    }
+    chosen: set[str] = set()
+    for name in only:
+        if name in by_topic:
+            chosen |= by_topic[name]
+        elif name in every:
+            chosen.add(name)
+        else:
+            known = ", ".join(sorted(by_topic))
+            raise KeyError(f"unknown topic or dataset {name!r}; topics: {known}")
+    return {dataset: route for dataset, route in every.items() if dataset in chosen}
+
+
+def one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def overlay_sources(
+    base: Path | None, downloads: Path, fetched: dict[str, routes.Fetched], folder: Path
+) -> Path:
+    """A sources folder of links: the base sources, with each route's downloads over them.
+
+    Files matched by a route's ``replaces`` globs come only from its downloads (the publisher's
+    complete current set), so a renamed or withdrawn file does not linger beside its successor.
+    The download records go in the folder's fetch log, which the build reads for origin and
+    retrieval time.
+    """
+    replaced = [glob for found in fetched.values() for glob in found.replaces]
+    if base is not None:
+        for path in base.rglob("*"):
+            relative = path.relative_to(base).as_posix()
+            if path.is_file() and not any(fnmatch.fnmatchcase(relative, g) for g in replaced):
+                target = folder / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(path, target)
+    log = {}
+    for found in fetched.values():
+        for relative, record in found.files.items():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            os.symlink((downloads / relative).resolve(), target)
+            log[relative] = record
+    (folder / build.FETCH_LOG).write_text(json.dumps(log, indent=2, sort_keys=True) + "\n")
+    return folder
+
+
+def _observations(data: Path, dataset_id: str) -> pd.DataFrame | None:
+    try:
+        snapshot = store.Snapshot(data)
+        entry = snapshot.manifest["datasets"].get(dataset_id)
+        if not entry or store.OBSERVATIONS not in entry["tables"]:
+            return None
+        return snapshot.observations([dataset_id])
+    except store.SnapshotMissing:
+        return None
+
+
+def _build_isolating_failures(
+    sources: Path, data: Path, dataset_ids: list[str], progress
+) -> tuple[build.BuildReport | None, dict[str, str]]:
+    """Build ``dataset_ids``; when some fail, build again without them, so the others are
+    refreshed and the failed ones stay at their last good data (kept from the snapshot)."""
+    failures: dict[str, str] = {}
+    remaining = list(dataset_ids)
+    while remaining:
+        try:
+            return build.build(sources, data, only=remaining, progress=progress), failures
+        except build.BuildFailed as failed:
+            failures.update(failed.failures)
+            remaining = [d for d in remaining if d not in failed.failures]
+    return None, failures
+
+
+def record_releases(data: Path, outcomes: list[Outcome], checked_at: str) -> None:
+    """Write into the manifest the release each route found: ``release`` when the snapshot now
+    holds it, ``newer_release`` (with the reason) when a route found one the snapshot lacks."""
+    manifest = store.read_manifest(data)
+    for outcome in outcomes:
+        entry = manifest["datasets"].get(outcome.dataset)
+        if entry is None or outcome.release is None:
+            continue
+        found = {**outcome.release, "checked_at": checked_at}
+        if outcome.status in (REFRESHED, UNCHANGED):
+            entry["release"] = found
+            entry.pop("newer_release", None)
+        elif (entry.get("release") or {}).get("url") != found["url"]:
+            entry["newer_release"] = {**found, "not_loaded_because": outcome.message}
+    partial = data / (store.MANIFEST + ".part")
+    partial.write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+        encoding="utf-8",
+    )
+    partial.replace(data / store.MANIFEST)  # one rename: readers see the old or the new file
+
+
+def refresh(
+    *,
+    data: Path,
+    downloads: Path,
+    base_sources: Path | None,
+    only: list[str] | None = None,
+    base_url: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Run:
+    """Fetch every chosen route into ``downloads``, build into ``data`` (a temporary copy of
+    it for a dry run), and return what happened to each publication."""
+    run = Run(
+        dry_run=dry_run,
+        data=data,
+        checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    fetched: dict[str, routes.Fetched] = {}
+    for dataset_id, route in select(only).items():
+        if isinstance(route, routes.NoRoute):
+            continue
+        publication = catalogue.get(dataset_id)
+        try:
+            found = route.fetch(publication, downloads, base_url=base_url, progress=lambda m: None)
+        except routes.Skipped as skipped:
+            run.outcomes.append(Outcome(dataset_id, SKIPPED, one_line(skipped)))
+        except Exception as error:  # any failure of one route is reported; the others go on
+            run.outcomes.append(Outcome(dataset_id, FAILED, one_line(error)))
+        else:
+            if found.parsed:
+                fetched[dataset_id] = found
+                continue
+            run.outcomes.append(Outcome(dataset_id, NOT_LOADED, found.message, found))
+        progress(f"{dataset_id}: {run.outcomes[-1].status}: {run.outcomes[-1].message}")
+
+    with tempfile.TemporaryDirectory(prefix="refresh-") as scratch:
+        target = data
+        if dry_run:
+            target = Path(scratch) / "data"
+            if data.is_dir():
+                shutil.copytree(data, target)
+        before = {dataset_id: _observations(data, dataset_id) for dataset_id in fetched}
+        sources = overlay_sources(base_sources, downloads, fetched, Path(scratch) / "sources")
+        report, failures = _build_isolating_failures(sources, target, list(fetched), lambda m: None)
+        unchanged = set(report.unchanged) if report else set()
+        for dataset_id, found in fetched.items():
+            if dataset_id in failures:
+                reason = one_line(Exception(failures[dataset_id]))
+                outcome = Outcome(dataset_id, FAILED, reason, found)
+            elif dataset_id in unchanged:
+                outcome = Outcome(dataset_id, UNCHANGED, "same files as the snapshot", found)
+            else:
+                diff = diff_observations(before[dataset_id], _observations(target, dataset_id))
+                outcome = Outcome(dataset_id, REFRESHED, found.message, found, diff)
+            run.outcomes.append(outcome)
+            progress(f"{dataset_id}: {outcome.status}: {outcome.message}")
+        if not dry_run and store.MANIFEST in {p.name for p in data.glob("*")}:
+            record_releases(data, run.outcomes, run.checked_at)
+    order = list(catalogue.BY_ID)
+    run.outcomes.sort(key=lambda o: order.index(o.dataset))
+    return run
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def _periods(periods: list[str]) -> str:
+    if not periods:
+        return ""
+    if len(periods) > 6:
+        return f"{len(periods)}: {periods[0]} to {periods[-1]}"
+    return ", ".join(periods)
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _value(number: float) -> str:
+    return "null" if pd.isna(number) else f"{number:g}"
+
+
+def report_markdown(run: Run) -> str:
+    title = "Data refresh (dry run: nothing swapped in)" if run.dry_run else "Data refresh"
+    lines = [
+        f"# {title}, {run.checked_at[:10]}",
+        "",
+        f"Checked at {run.checked_at}. Publications with a route: {len(run.outcomes)}; "
+        f"refreshed {sum(o.status == REFRESHED for o in run.outcomes)}, failed "
+        f"{len(run.failed)} (each failed one keeps its last good data).",
+        "",
+        "| Publication | Outcome | Newest release found | New periods | Revised values "
+        "| New series | Ended series |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in run.outcomes:
+        diff = o.diff
+        release = o.release["title"] if o.release else ""
+        counts = (
+            [_periods(diff.new_periods), len(diff.revised), len(diff.new_series)]
+            + [len(diff.ended_series)]
+            if diff
+            else ["", "", "", ""]
+        )
+        cells = [f"`{o.dataset}`", o.status, release, *counts]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    problems = [o for o in run.outcomes if o.status in (FAILED, SKIPPED, NOT_LOADED)]
+    if problems:
+        lines += ["", "## Not refreshed", ""]
+        lines += [f"- `{o.dataset}` ({o.status}): {o.message}" for o in problems]
+    for o in run.outcomes:
+        if not o.diff or o.diff.empty:
+            continue
+        diff = o.diff
+        lines += ["", f"## `{o.dataset}`", ""]
+        if diff.new_periods:
+            lines.append(f"- New periods: {_periods(diff.new_periods)}")
+        if diff.dropped_periods:
+            lines.append(f"- Periods no longer published: {_periods(diff.dropped_periods)}")
+        for label, series in (("New series", diff.new_series), ("Ended series", diff.ended_series)):
+            if len(series):
+                rows = series.head(REPORT_ROWS).itertuples(index=False, name=None)
+                shown = ", ".join("/".join(row) for row in rows)
+                more = f" and {len(series) - REPORT_ROWS} more" if len(series) > REPORT_ROWS else ""
+                lines.append(f"- {label} ({len(series)}): {shown}{more}")
+        if len(diff.revised):
+            lines += [
+                f"- Revised values: {len(diff.revised)}"
+                + (f" (first {REPORT_ROWS} shown)" if len(diff.revised) > REPORT_ROWS else ""),
+                "",
+                "| Measure | Area | Period | Was | Now |",
+                "|---|---|---|---|---|",
+            ]
+            for row in diff.revised.head(REPORT_ROWS).itertuples(index=False):
+                cells = [row.measure, row.area_code, row.period_start]
+                cells += [_value(row.value_old), _value(row.value_new)]
+                lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def report_path(data: Path) -> Path:
+    """Beside the snapshot, like the build log, so the next build does not remove it."""
+    return data.with_name(f"{data.name}-refresh-report.md")

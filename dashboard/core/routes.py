@@ -1,0 +1,188 @@
+"""How each publication is refreshed from its publisher: one route per catalogue record.
+
+A route is declared beside its topic (``dashboard/topics/<topic>/routes.py``,
+``dashboard/geography/routes.py``) as a small record with one common method, ``fetch``, which
+downloads the newest release into a folder laid out like the sources folder and says what it
+found. ``NoRoute`` says plainly why a publication is not refreshed. ``tested_against`` names what
+the route has met here: a real publisher file or recorded response served by a local server,
+the publisher's documented shape only, or nothing.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from dashboard.core import catalogue, fetch, govuk
+
+# Where routes are declared, one module per topic (an explicit list, no scanning).
+ROUTE_MODULES = (
+    "geography.routes",
+    "topics.ae.routes",
+    "topics.prison.routes",
+    "topics.uc.routes",
+    "topics.homelessness.routes",
+    "topics.schools.routes",
+)
+REAL = "real files or recorded responses served locally"
+DOCUMENTED = "documented shape only"
+NOTHING = "nothing"
+
+Progress = Callable[[str], None]
+
+
+class Skipped(Exception):
+    """The route cannot run here (no API key, say): not a failure of the publication."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What one route brought back."""
+
+    files: dict[str, dict]  # path written (relative to the download folder) -> its download record
+    release: dict  # {"title", "url", "released" (ISO date or None)} of the newest release
+    parsed: bool  # True when the build reads these files (a parser exists for the layout)
+    message: str
+    # Globs of the sources folder that the downloads replace (the publisher's complete set).
+    replaces: tuple[str, ...] = ()
+
+
+class Route(Protocol):
+    kind: str
+    tested_against: str
+
+    def describe(self) -> str: ...
+
+    def fetch(
+        self,
+        publication: catalogue.Publication,
+        destination: Path,
+        *,
+        base_url: str | None,
+        progress: Progress,
+    ) -> Fetched: ...
+
+
+@dataclass(frozen=True)
+class NoRoute:
+    """No public route: the reason is shown in the README and the change report."""
+
+    reason: str
+    kind: ClassVar[str] = "none"
+    tested_against: ClassVar[str] = NOTHING
+
+    def describe(self) -> str:
+        return f"no public route: {self.reason}"
+
+    def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
+        raise Skipped(self.describe())
+
+
+@dataclass(frozen=True)
+class FixedUrl:
+    """The catalogue's own fixed official URLs (``fetch.fetch_catalogue``)."""
+
+    kind: ClassVar[str] = "fixed URL"
+    tested_against: ClassVar[str] = REAL
+
+    def describe(self) -> str:
+        return "fixed official URL in the catalogue"
+
+    def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
+        records = fetch.fetch_catalogue(
+            destination, only=[publication.id], base_url=base_url, progress=progress
+        )
+        paths = [source.path for source in fetch.fetchable(publication)]
+        files = dict(zip(paths, records, strict=True))
+        return Fetched(
+            files=files,
+            release={"title": publication.title, "url": records[0]["url"], "released": None},
+            parsed=True,
+            message=f"downloaded {len(files)} file(s) from fixed URLs",
+        )
+
+
+@dataclass(frozen=True)
+class GovUkCollection:
+    """The newest attachment through the GOV.UK Content API (``govuk.download_latest``)."""
+
+    dataset: str  # its routes (collection path, attachment title) live in govuk.ROUTES
+    kind: ClassVar[str] = "GOV.UK Content API"
+    # The collection pages are real recorded responses; the release pages behind them are not.
+    tested_against: ClassVar[str] = f"collection: {REAL}; release pages: {DOCUMENTED}"
+
+    def describe(self) -> str:
+        found = govuk.ROUTES[self.dataset]
+        return "; ".join(f"`{r.path}`, attachment titled like '{r.title_contains}'" for r in found)
+
+    def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
+        results = govuk.download_latest(
+            destination, only=[publication.id], base_url=base_url or govuk.GOVUK, progress=progress
+        )
+        newest = max(results, key=lambda r: r["published"])
+        return Fetched(
+            files={r["path"]: r for r in results},
+            release={
+                "title": newest["document_title"],
+                "url": newest["url"],
+                "released": newest["published"][:10],
+            },
+            parsed=all(r["parsed"] for r in results),
+            message="; ".join(r["message"].split(": ", 1)[-1] for r in results),
+        )
+
+
+def _declared() -> dict[str, Route]:
+    found: dict[str, Route] = {}
+    for name in ROUTE_MODULES:
+        module = importlib.import_module(f"dashboard.{name}")
+        for dataset_id, route in module.ROUTES.items():
+            if dataset_id in found:
+                raise ValueError(f"{dataset_id}: route declared twice ({name})")
+            found[dataset_id] = route
+    return found
+
+
+def routes() -> dict[str, Route]:
+    """Every catalogue publication's route, in catalogue order; one missing is an error."""
+    declared = _declared()
+    unknown = sorted(set(declared) - set(catalogue.BY_ID))
+    missing = [p.id for p in catalogue.CATALOGUE if p.id not in declared]
+    if unknown or missing:
+        raise ValueError(f"routes for unknown publications {unknown}; none declared for {missing}")
+    return {p.id: declared[p.id] for p in catalogue.CATALOGUE}
+
+
+@dataclass(frozen=True)
+class GovUkDocument:
+    """The newest attachment of one GOV.UK page whose route is not in ``govuk.ROUTES``."""
+
+    path: str  # Content API path of a collection or of one statistical data set page
+    title_contains: str
+    folder: str  # destination, relative to a folder laid out like the sources folder
+    kind: ClassVar[str] = "GOV.UK Content API"
+    tested_against: ClassVar[str] = DOCUMENTED
+
+    def describe(self) -> str:
+        return f"`{self.path}`, attachment titled like '{self.title_contains}'"
+
+    def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
+        found = govuk.latest_documents(
+            self.path, title_contains=self.title_contains, base_url=base_url or govuk.GOVUK
+        )
+        if not found:
+            raise fetch.FetchError(f"no attachment titled like {self.title_contains!r}")
+        newest = found[0]
+        relative = f"{self.folder}/{newest['filename']}"
+        record = fetch.download(newest["url"], destination / relative)
+        return Fetched(
+            files={relative: record},
+            release={
+                "title": newest["document_title"],
+                "url": newest["url"],
+                "released": newest["published"][:10],
+            },
+            parsed=govuk.parsed_by(publication, relative),
+            message=f"downloaded {relative}; no parser reads this layout yet",
+        )

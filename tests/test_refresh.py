@@ -1,0 +1,238 @@
+"""The refresh: the change report's diff on real snapshot tables, the A&E link extractor, and
+a whole refresh against a local server serving the real mirror files (one of them damaged)."""
+
+import datetime as dt
+import json
+import os
+
+import pandas as pd
+import pytest
+
+from dashboard.core import build, refresh, routes, store
+from dashboard.topics.ae import live
+from tests import refresh_site
+
+AE = "nhse_ae_monthly"
+BOUNDARIES = "ons_pcon_boundaries"
+BOUNDARY_FILE = (
+    "geography/boundaries_ons_buc/Westminster_Parliamentary_Constituencies_Dec_2022_UK_BUC.geojson"
+)
+
+
+# --- the diff, on the committed A&E observations ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ae_observations(snapshot):
+    return snapshot.observations([AE])
+
+
+def test_dropping_the_newest_month_shows_it_as_the_only_new_period(ae_observations):
+    newest = ae_observations["period_start"].max()
+    older = ae_observations[ae_observations["period_start"] < newest]
+    diff = refresh.diff_observations(older, ae_observations)
+    assert diff.new_periods == [newest.date().isoformat()]
+    assert diff.dropped_periods == []
+    assert diff.revised.empty
+    # A series that first reports in the newest month is new; none has ended.
+    first_month = ae_observations.groupby(["measure", "area_type", "area_code"], observed=True)[
+        "period_start"
+    ].min()
+    assert len(diff.new_series) == int((first_month == newest).sum())
+    assert diff.ended_series.empty
+
+
+def test_a_changed_value_and_a_value_turned_null_are_revisions(ae_observations):
+    rx1 = ae_observations[
+        (ae_observations["area_code"] == "RX1")
+        & (ae_observations["measure"] == "attendances_type1")
+        & ae_observations["value"].notna()
+    ].sort_values("period_start")
+    changed, nulled = rx1.index[-1], rx1.index[-2]
+    revised = ae_observations.copy()
+    revised.loc[changed, "value"] = revised.loc[changed, "value"] + 1
+    revised.loc[nulled, "value"] = float("nan")
+    diff = refresh.diff_observations(ae_observations, revised)
+    assert diff.new_periods == [] and diff.new_series.empty
+    assert len(diff.revised) == 2
+    was = dict(zip(diff.revised["period_start"], diff.revised["value_old"], strict=True))
+    now = dict(zip(diff.revised["period_start"], diff.revised["value_new"], strict=True))
+    key = ae_observations.loc[changed, "period_start"].date().isoformat()
+    assert now[key] == was[key] + 1
+    assert pd.isna(now[ae_observations.loc[nulled, "period_start"].date().isoformat()])
+
+
+def test_a_series_missing_from_the_new_table_has_ended(ae_observations):
+    without = ae_observations[ae_observations["area_code"] != "RX1"]
+    diff = refresh.diff_observations(ae_observations, without)
+    assert set(diff.ended_series["area_code"]) == {"RX1"}
+    assert (
+        len(diff.ended_series)
+        == ae_observations.loc[ae_observations["area_code"] == "RX1", "measure"].nunique()
+    )
+    assert diff.new_periods == [] and diff.revised.empty
+
+
+def test_identical_tables_have_an_empty_diff(ae_observations):
+    assert refresh.diff_observations(ae_observations, ae_observations.copy()).empty
+
+
+# --- the A&E link extractor, on a page this test writes --------------------------------------
+
+# Written here, following only the documented features (anchor text, .csv href): a test of the
+# link extractor, not a copy of NHS England's page, which was never recorded.
+UPLOADS = "/statistics/wp-content/uploads/sites/2"
+LINK_EXTRACTOR_TEST_PAGE = f"""<!DOCTYPE html><html><body>
+<h2>Monthly A&amp;E data</h2>
+<p><a href="{UPLOADS}/2026/05/April-2026-AE-by-provider-x1.xls">
+Monthly A&amp;E April 2026 (XLS, 250K)</a></p>
+<p><a href="{UPLOADS}/2026/05/April-2026-CSV-QD21vf.csv">Monthly
+ A&amp;E April 2026 (CSV)</a></p>
+<p><a href="https://www.england.nhs.uk{UPLOADS}/2026/06/May-2026-CSV-a1.csv">
+Monthly A&amp;E May 2026 (CSV, 30K)</a></p>
+<p><a href="{UPLOADS}/2027/06/May-2026-CSV-revised-b2.csv">
+Monthly A&amp;E May 2026 revised (CSV)</a></p>
+<p><a href="{UPLOADS}/2026/06/Timeseries.csv">A&amp;E time series (CSV)</a></p>
+<p><a href="{UPLOADS}/2026/06/Notes.pdf">Monthly A&amp;E June 2026 (CSV)</a></p>
+</body></html>"""
+
+
+def test_link_extractor_finds_one_csv_per_month_preferring_revisions():
+    page = live.year_page_url(2026)
+    links = live.monthly_csv_links(LINK_EXTRACTOR_TEST_PAGE, page)
+    assert [link.month for link in links] == [dt.date(2026, 4, 1), dt.date(2026, 5, 1)]
+    assert links[0].url == (
+        "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/05/"
+        "April-2026-CSV-QD21vf.csv"
+    )
+    assert links[0].text == "Monthly A&E April 2026 (CSV)"
+    assert links[1].url.endswith("/2027/06/May-2026-CSV-revised-b2.csv")
+
+
+def test_year_pages_run_from_2020_21_to_the_current_financial_year():
+    assert live.financial_years(dt.date(2026, 3, 31))[-1] == 2025
+    assert live.financial_years(dt.date(2026, 4, 1)) == list(range(2020, 2027))
+    assert live.year_page_url(2025).endswith("/ae-attendances-and-emergency-admissions-2025-26/")
+
+
+def test_every_publication_has_a_route_or_a_reason():
+    declared = routes.routes()
+    for dataset_id, route in declared.items():
+        assert route.describe(), dataset_id
+        assert route.tested_against, dataset_id
+
+
+# --- a whole refresh against the local server ------------------------------------------------
+
+
+@pytest.fixture
+def before_refresh(sources, tmp_path):
+    """A snapshot of A&E and the boundaries built from the mirror minus its newest A&E month."""
+    newest = refresh_site.newest_ae_csv(sources)
+    linked = tmp_path / "old-sources"
+    for path in sources.rglob("*"):
+        relative = path.relative_to(sources).as_posix()
+        if path.is_file() and relative != f"{refresh_site.AE_CSV}/{newest}":
+            (linked / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, linked / relative)
+    data = tmp_path / "data"
+    build.build(linked, data, only=[AE, BOUNDARIES])
+    return data, newest
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_refresh_adds_the_new_month_and_keeps_a_damaged_publication_at_its_last_good_data(
+    sources, before_refresh, tmp_path
+):
+    data, newest = before_refresh
+    boundaries_before = _files(data / BOUNDARIES)
+    entry_before = store.read_manifest(data)["datasets"][BOUNDARIES]
+    with refresh_site.site(sources) as served:
+        served.faults[BOUNDARY_FILE] = "html"  # damaged: an HTML error page in place of the file
+        lines = []
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=["ae", BOUNDARIES],
+            base_url=served.url,
+            progress=lines.append,
+        )
+    outcomes = {o.dataset: o for o in run.outcomes}
+    assert outcomes[BOUNDARIES].status == refresh.FAILED
+    assert "HTML page" in outcomes[BOUNDARIES].message
+    assert _files(data / BOUNDARIES) == boundaries_before
+    manifest = store.read_manifest(data)["datasets"]
+    assert manifest[BOUNDARIES]["inputs"] == entry_before["inputs"]
+
+    ae = outcomes[AE]
+    assert ae.status == refresh.REFRESHED
+    month = refresh_site.csv_month(sources / refresh_site.AE_CSV / newest)
+    assert ae.diff.new_periods == [month.isoformat()]
+    assert ae.diff.revised.empty
+    assert (
+        manifest[AE]["period_end"]
+        == (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date().isoformat()
+    )
+    assert manifest[AE]["release"]["title"] == f"Monthly A&E {month:%B %Y} (CSV)"
+    newest_input = next(i for i in manifest[AE]["inputs"] if i["path"].endswith(newest))
+    assert newest_input["origin"] == "live download"
+    assert any(line.startswith(f"{AE}: refreshed") for line in lines)
+    assert any(line.startswith(f"{BOUNDARIES}: failed") for line in lines)
+
+    report = refresh.report_markdown(run)
+    assert f"New periods: {month.isoformat()}" in report
+    assert f"`{BOUNDARIES}` (failed): " in report
+
+
+def test_a_file_that_downloads_but_does_not_parse_keeps_the_last_good_data(
+    sources, before_refresh, tmp_path
+):
+    """The build's failure, not the download's: the others are still built and swapped in."""
+    data, _ = before_refresh
+    ae_before = _files(data / AE)
+    with refresh_site.site(sources) as served:
+        # The newest month's link leads to a real CSV of another layout (a lookup table).
+        page = live.year_page_url(2025, host="")
+        served.pages[page] = served.pages[page].replace(
+            b"</ul>",
+            b'<li><a href="/geography/lookups/ukparl.2025.csv">Monthly A&amp;E March 2026 (CSV)'
+            b"</a></li></ul>",
+        )
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=["ae", BOUNDARIES],
+            base_url=served.url,
+        )
+    outcomes = {o.dataset: o for o in run.outcomes}
+    assert outcomes[AE].status == refresh.FAILED
+    assert "ukparl.2025.csv" in outcomes[AE].message
+    assert outcomes[BOUNDARIES].status == refresh.UNCHANGED
+    assert _files(data / AE) == ae_before
+    manifest = store.read_manifest(data)["datasets"]
+    assert manifest[AE]["newer_release"]["title"] == "Monthly A&E March 2026 (CSV)"
+    assert manifest[BOUNDARIES]["release"]["url"].endswith(BOUNDARY_FILE)
+
+
+def test_a_dry_run_reports_without_swapping(sources, before_refresh, tmp_path):
+    data, newest = before_refresh
+    everything = _files(data)
+    with refresh_site.site(sources) as served:
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=[AE],
+            base_url=served.url,
+            dry_run=True,
+        )
+    assert _files(data) == everything
+    (outcome,) = run.outcomes
+    assert outcome.status == refresh.REFRESHED and len(outcome.diff.new_periods) == 1
+    assert refresh.report_markdown(run).startswith("# Data refresh (dry run")
+    assert json.loads((data / store.MANIFEST).read_text())["datasets"][AE].get("release") is None
