@@ -148,6 +148,13 @@ class Snapshot:
     def manifest(self) -> dict:
         return read_manifest(self.folder)
 
+    @cached_property
+    def checksum(self) -> str:
+        """The manifest's sha256: a new build gives a new value, so caches key on it."""
+        import hashlib
+
+        return hashlib.sha256((self.folder / MANIFEST).read_bytes()).hexdigest()
+
     @property
     def dataset_ids(self) -> list[str]:
         return sorted(self.manifest["datasets"])

@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -103,30 +104,42 @@ def chart_with_table(
 
 
 def download_csv(
-    frame: pd.DataFrame, *, dataset_ids: list[str], file_name: str, key: str, label: str = ""
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    *,
+    dataset_ids: list[str],
+    file_name: str,
+    key: str,
+    label: str = "",
 ) -> None:
-    """Download buttons for exactly ``frame``: a CSV with a provenance header, and a zip of a
-    plain CSV with a README; both made only when clicked."""
+    """Download buttons for exactly ``frame`` (or what the callable returns, read only when
+    clicked): a zip of the CSV with its sources (README.txt and datapackage.json), and the
+    same CSV alone. Neither CSV has anything above its header row, so ``pd.read_csv(path)``
+    and a spreadsheet open it as it is; the sources travel beside it, never inside."""
     from dashboard.core import exports
 
+    rows = frame if callable(frame) else lambda: frame
     manifest = data.snapshot().manifest["datasets"]
     view_url = current_view_url()
+    stem = file_name.removesuffix(".csv")
+    count = "" if callable(frame) else f"these {len(frame):,} rows"
     left, right = st.columns(2)
     left.download_button(
-        label or f"Download these {len(frame):,} rows (CSV with sources)",
-        data=lambda: exports.csv_with_provenance(frame, dataset_ids, manifest, view_url),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-    )
-    right.download_button(
-        "Same rows as a zip (plain CSV + README)",
-        data=lambda: exports.zip_with_readme(frame, dataset_ids, manifest, view_url),
-        file_name=file_name.removesuffix(".csv") + ".zip",
+        label or f"Download {count or stem} with sources (zip: CSV, README, datapackage.json)",
+        data=lambda: exports.zip_with_readme(rows(), dataset_ids, manifest, view_url),
+        file_name=f"{stem}.zip",
         mime="application/zip",
         key=f"{key}_zip",
         on_click="ignore",
+    )
+    right.download_button(
+        f"CSV only ({stem}.csv)",
+        data=lambda: exports.csv_bytes(rows()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        help="The same rows as a plain CSV; its sources: "
+        + "; ".join(data.source_line(d) for d in dataset_ids),
     )
 
 

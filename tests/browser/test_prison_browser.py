@@ -1,7 +1,7 @@
 """What a person sees on the HMP Nottingham page: tiles, lazy tabs kept in the link, charts,
 third-party labels, caveats, sources and the download."""
 
-from pathlib import Path
+import zipfile
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
@@ -118,11 +118,12 @@ def test_prison_download_has_provenance(page, app_url):
     open_page(page, app_url)
     with page.expect_download() as download_info:
         page.get_by_test_id("stDownloadButton").first.locator("button").click()
-    path = download_info.value.path()
-    text = Path(path).read_text(encoding="utf-8")
-    assert text.startswith("# Nottingham East issue dashboard export")
-    assert "moj_population_bulletin_2011_2016" in text
-    assert "compiled by a third party" in text
+    with zipfile.ZipFile(download_info.value.path()) as archive:
+        readme = archive.read("README.txt").decode()
+        text = archive.read("data.csv").decode()
+    assert readme.startswith("Nottingham East issue dashboard export")
+    assert "moj_population_bulletin_2011_2016" in readme
+    assert "compiled by a third party" in readme
     assert ",NMI," in text
 
 

@@ -8,6 +8,9 @@ November 2023 (p) 37,208; row "Total": January 2019 1,471,234), households_on_UC
 Sheet 0, "Nottingham East" 18,520; "Nottingham South" 12,442, May 2025 (p)).
 """
 
+import io
+import zipfile
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -209,9 +212,12 @@ def test_monthly_export_has_codes_flags_and_provenance(snapshot, t):
     denoms = charts.denominators(t["pop"], "pcon2024", EAST_2024)
     frame = pd.concat([charts.add_rate(series, denoms), charts.add_rate(official, denoms)])
     ids = ["dwp_uc_households_lad", "uc_households_pcon_estimate", "dwp_uc_households_pcon2024"]
-    text = exports.csv_with_provenance(frame, ids, snapshot.manifest["datasets"]).decode()
-    assert "# Dataset: uc_households_pcon_estimate" in text
-    assert "derived by this dashboard, not an official figure" in text  # the estimate is ours
+    raw = exports.zip_with_readme(frame, ids, snapshot.manifest["datasets"])
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        readme = archive.read("README.txt").decode()
+        text = archive.read("data.csv").decode()
+    assert "Dataset: uc_households_pcon_estimate" in readme
+    assert "derived by this dashboard, not an official figure" in readme  # the estimate is ours
     assert "E14001410,Nottingham East,2025-05-01" in text and "18520" in text
     assert "estimate; provisional" in text and charts.MISSING_STATUS in text
 
