@@ -1,6 +1,8 @@
 """Entry point: shared sidebar (constituency, boundary set) and navigation over the pages."""
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -11,6 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard.core import store  # noqa: E402
 from dashboard.topics import registry  # noqa: E402
 from dashboard.ui import components, data, state  # noqa: E402
+
+# The load test in the deploy target's box times every script run on the server with these lines.
+LOG_RUN_TIMES = os.environ.get("DASHBOARD_LOG_RUN_TIMES") == "1"
 
 st.set_page_config(
     page_title="Nottingham East issue dashboard",
@@ -30,6 +35,7 @@ def _bound(spec, selection):
 
 
 def main() -> None:
+    started = time.perf_counter()
     try:
         _ = data.snapshot().manifest  # read now, so a missing snapshot is reported here
     except store.SnapshotMissing:
@@ -72,6 +78,9 @@ def main() -> None:
     notices = st.container()  # above the page: what the link asked for that was ignored
     components.run_guarded(navigation.run)
     state.show_url_notices(notices)
+    if LOG_RUN_TIMES:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        print(f"dashboard-run {navigation.url_path} {elapsed_ms:.1f}", file=sys.stderr, flush=True)
 
 
 main()
