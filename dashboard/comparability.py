@@ -130,6 +130,14 @@ _MEASURES = {
             False,
         ),
         Measure(
+            "self_harm_rate",
+            "Self-harm incidents per 1,000 prisoners (third party's rate)",
+            "rate_per_1000",
+            "the year's incidents divided by one month's population, not by the year's "
+            "average population as the Ministry of Justice does",
+            False,
+        ),
+        Measure(
             "population",
             "Prison population",
             "count",
@@ -174,6 +182,26 @@ _MEASURES = {
         ),
     )
 }
+
+
+_EXAM_BREAKS = _MEASURES["ks4_pct_eng_maths_9_4"].breaks
+_MEASURES["ks4_attainment8"] = Measure(
+    "ks4_attainment8",
+    "Attainment 8",
+    "score",
+    "Attainment 8 score (a pupil's results across eight qualifications)",
+    True,
+    (
+        _span(
+            "methodology",
+            "2016-09-01",
+            None,
+            "from 2016/17 Attainment 8 uses the 9 to 1 points scale; earlier scores are on the "
+            "old scale",
+        ),
+        *_EXAM_BREAKS,
+    ),
+)
 
 
 def measure(measure_id: str) -> Measure:

@@ -676,3 +676,36 @@ def earlier_values_text(figure: Figure) -> str:
     """The figure's like-for-like earlier values in words: what the Overview's "What's new"
     and the briefing pack both print beside the latest value."""
     return "; ".join(figure.comparisons)
+
+
+def line(figure: Figure) -> str:
+    """The figure as one paragraph: sentence, like-for-like comparisons, any record. What's new
+    and the topic pages print this; the briefing lays the same parts out as bullets."""
+    parts = [figure.sentence]
+    earlier = earlier_values_text(figure)
+    if earlier:
+        parts.append(f"Compared with: {earlier}.")
+    if figure.record:
+        parts.append(f"{figure.record[0].upper()}{figure.record[1:]}.")
+    return " ".join(parts)
+
+
+def topic_figures(topic: str, load: Loader, seat_codes: dict[str, str]) -> list[Figure]:
+    """The figures of one topic's headlines for a seat (those with a value)."""
+    found = (
+        figure(headline, load, resolve_area(headline, seat_codes))
+        for headline in HEADLINES
+        if headline.topic == topic
+    )
+    return [f for f in found if f is not None]
+
+
+def not_like_for_like(figures: list[Figure]) -> set[str]:
+    """Measures whose change on the compared periods is not like-for-like because the mix of
+    their components shifted (the engine led with the stable component instead)."""
+    shifted = set()
+    for found in figures:
+        spec = found.headline.composition
+        if spec is not None and found.measure != found.headline.measure:
+            shifted |= {found.headline.measure, spec.total}
+    return shifted

@@ -277,18 +277,18 @@ def _postcode_finder() -> None:
 
 
 def _whats_new(selection: Selection) -> None:
-    """The latest figure of each issue, what it moved from, and whether it is a record."""
+    """The latest figure of each issue, what it moved from, and whether it is a record: the
+    briefing's lines (``headlines.line``)."""
     st.subheader("What's new")
     st.caption(
-        "The latest period in the snapshot for each issue, against the period before and the "
-        "same period a year earlier. Each line can be pasted into a letter with its source."
+        "The latest period held for each issue, against the period before and the same period "
+        "a year earlier where they are like-for-like (a change in what is counted is said). "
+        "Each line can be pasted into a letter with its source."
     )
     for row in _whats_new_rows(selection.seat):
         if not row.get("Sentence"):
             continue
-        record = f" **{row['Record'][0].upper()}{row['Record'][1:]}**." if row["Record"] else ""
-        before = f" (Before: {row['Before']}.)" if row["Before"] else ""
-        st.markdown(f"- {row['Sentence']}{before}{record}")
+        st.markdown(f"- {row['Sentence']}")
         st.caption(f"{row['Source']} {row['Next'].capitalize()}.")
 
 
@@ -314,7 +314,7 @@ def _whats_new_row(key: str, area: str) -> dict:
         "Period": headlines.period_label(found.period_start, found.period_end),
         "Before": headlines.earlier_values_text(found),
         "Record": found.record or "",
-        "Sentence": found.sentence + (f" {headline.note}" if headline.note else ""),
+        "Sentence": headlines.line(found) + (f" {headline.note}" if headline.note else ""),
         "Source": provenance.source_line(
             found.dataset, data.manifest_entry(found.dataset), period=found.period_words
         ),

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import geography
+from dashboard import geography, headlines
 from dashboard.topics.ae import model as ad
 from dashboard.topics.ae import page as ae
 from dashboard.ui import data
@@ -49,6 +49,22 @@ def test_default_view_runs_only_the_trend_tab():
     for hidden in ("Seasonal pattern", "Where the hospitals are", "Download the figures"):
         assert hidden not in shown
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_summary_lines_are_the_headline_engines_and_deltas_stay_like_for_like():
+    """The tiles' sentences are the briefing's; a tile whose change crosses a shift in the mix
+    of A&E types (computed by the engine from the counts) shows no change arrow."""
+    at = page()
+    found = headlines.topic_figures("ae", data.observations, {})
+    shown = text(at)
+    for figure in found:
+        assert headlines.line(figure) in shown
+    shifted = headlines.not_like_for_like(found)
+    metrics = {m.label: m for m in at.metric}
+    for measure, label in ad.TILE_LABELS.items():
+        if measure in shifted:
+            assert not metrics[label].delta
+            assert "not like-for-like" in shown
 
 
 def test_controls_in_the_field_test_years():

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from dashboard import comparability
 from dashboard.topics.prison import figures as charts
 from dashboard.topics.prison import model as pdata
 
@@ -214,6 +215,7 @@ def test_safety_summary_and_group(safety):
     text = pdata.safety_summary(table, "assault_rate")
     assert "**457 assault incidents**" in text and "**516 per 1,000 prisoners**" in text
     assert "**31 of 108**" in text and "10 of 21 in its comparator group" in text
+    assert f"a third party's rate: {comparability.measure('assault_rate').definition}" in text
     assert set(table[table["group"] != pdata.GROUP_OTHER]["area_code"]) == set(
         pdata.LOCAL_CAT_B_MEN
     )

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import headlines
 from dashboard.topics.schools import figures as charts
 from dashboard.topics.schools import model as sd
 from dashboard.topics.schools import page as schools
@@ -156,8 +157,10 @@ def test_hocl_series_and_dfe_points(obs):
     )
     assert isinstance(figure, go.Figure)
     assert all(trace.connectgaps is False for trace in figure.data if trace.mode != "markers")
-    passes = charts.hocl_frame(obs["hocl"], codes, "pass")
-    assert "55% in 2021/22" in charts.hocl_summary(passes, EAST_2010, "pass")
+    for choice in ("pass", "a8"):
+        found = headlines.figure(charts.hocl_headline(choice), obs["hocl"], EAST_2010)
+        assert charts.hocl_summary(obs["hocl"], EAST_2010, choice) == headlines.line(found)
+        assert found.value_format.format(found.value) in headlines.line(found)
 
 
 def test_ofsted_counts_add_up(frame):

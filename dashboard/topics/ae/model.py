@@ -265,55 +265,6 @@ def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[Meas
     return out
 
 
-def _change_phrase(h: MeasureMonth) -> str:
-    when = month_text(h.previous_month)
-    if h.previous is None:
-        return f"with no figure for {when} ({h.previous_status or 'missing'})"
-    if h.value == h.previous:
-        return f"the same as in {when}"
-    direction = "up" if h.value > h.previous else "down"
-    if h.is_pct:
-        return f"{direction} from {h.fmt(h.previous)} in {when}"
-    share = f", {abs(h.value / h.previous - 1):.0%} {direction}" if h.previous else ""
-    return f"against {h.fmt(h.previous)} in {when}{share}"
-
-
-def headline_sentence(h: MeasureMonth) -> str:
-    """One quotable sentence for a tile, from the numbers (never hard-coded)."""
-    when = month_text(h.month)
-    if h.value is None:
-        return f"{TRUST_NAME} has no figure for {h.label.lower()} in {when} ({h.status})."
-    england = f"England: {h.fmt(h.england)}" if h.england is not None else "England: n/a"
-    if h.measure == "pct_within_4h_all":
-        target = target_for(h.month)
-        return (
-            f"In {when}, {h.value_text} of patients attending {SHORT_NAME}'s A&E services (all "
-            f"types) were admitted, transferred or discharged within 4 hours, "
-            f"{_change_phrase(h)}; {england}; the interim target is {target.pct:.0f}% by "
-            f"{month_text(target.due)} and the standard 95%."
-        )
-    if h.measure == "pct_within_4h_type1":
-        return (
-            f"At {SHORT_NAME}'s type 1 emergency department (at QMC), {h.value_text} of patients "
-            f"were seen within 4 hours in {when}, {_change_phrase(h)}; {england}."
-        )
-    if h.measure == "waits_over_12h_dta":
-        return (
-            f"In {when}, {h.value_text} patients at {SHORT_NAME} waited more than 12 hours from "
-            f"the decision to admit them until they were admitted, {_change_phrase(h)}; "
-            f"{england}."
-        )
-    kind = (
-        "its type 1 emergency department"
-        if h.measure == "attendances_type1"
-        else ("all its A&E services (all types)")
-    )
-    return (
-        f"{SHORT_NAME} recorded {h.value_text} attendances at {kind} in {when}, "
-        f"{_change_phrase(h)}; {england}."
-    )
-
-
 # --- peers ------------------------------------------------------------------------------------
 
 

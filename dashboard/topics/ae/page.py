@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import geography
+from dashboard import comparability, geography, headlines
 from dashboard.core import catalogue
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
@@ -78,6 +78,18 @@ def _base() -> Base | None:
     )
 
 
+def _tile_help(head: ad.MeasureMonth, month: pd.Timestamp) -> str:
+    """The tile's measure in the publisher's words, where the measure has a record."""
+    try:
+        definition = f": {comparability.measure(head.measure).definition}"
+    except KeyError:
+        definition = ""
+    return (
+        f"{head.label}{definition}; {ad.month_text(month)}; change on the same month a year "
+        "earlier."
+    )
+
+
 @dataclass(frozen=True)
 class LatestMonth:
     """The tiles' heading, their row, the sentences under them and the release and target lines."""
@@ -95,16 +107,21 @@ def _tiles_model() -> LatestMonth:
     base = _base()
     heads = ad.headlines(base.cut.local)
     month = heads[0].month
+    # The trust's headlines are the briefing's (one engine), so the same comparability rules
+    # apply here: a year-on-year change across a shift in the mix of A&E types is not shown.
+    found = headlines.topic_figures("ae", data.observations, {})
+    shifted = headlines.not_like_for_like(found)
     tiles = tuple(
         Tile(
             label=ad.TILE_LABELS[head.measure],
             value=head.value_text,
-            help=f"{head.label}, {ad.month_text(month)}; change on the same month a year earlier.",
-            delta=head.delta_text,
+            help=_tile_help(head, month),
+            delta=None if head.measure in shifted else head.delta_text,
             delta_color=(
                 "inverse" if head.measure in INVERSE_TILES else ("normal" if head.is_pct else "off")
             ),
-            caption=head.reference_text,
+            caption=head.reference_text
+            + (" · change on a year earlier not like-for-like" if head.measure in shifted else ""),
             dataset=ad.DATASET,
         )
         for head in heads
@@ -120,7 +137,7 @@ def _tiles_model() -> LatestMonth:
             "wait is 12 hours or more from the decision to admit to admission."
         ),
         row=TileRow(tiles, (ad.DATASET,)),
-        sentences=tuple(ad.headline_sentence(head) for head in heads),
+        sentences=tuple(headlines.line(figure) for figure in found),
         release=ad.release_text(data.table(ad.DATASET, "source_files"), month),
         targets=(
             f"Interim targets: {targets}. They and the 95% standard apply to all A&E types "

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from dashboard import comparability
 from dashboard.core import catalogue, observations
 
 PRISON = "NMI"
@@ -572,8 +573,9 @@ def safety_summary(table: pd.DataFrame, rate: str) -> str:
     noun = "assault" if rate == "assault_rate" else "self-harm"
     return (
         f"From April 2025 to March 2026 HMP Nottingham recorded **{home[count]:,.0f} {noun} "
-        f"incidents**, **{home[rate]:,.0f} per 1,000 prisoners** (on its April 2026 population "
-        f"of {home['population']:,.0f}). That ranks **{home[f'{rate}_rank']} of {len(table)}** "
+        f"incidents**, **{home[rate]:,.0f} per 1,000 prisoners** (a third party's rate: "
+        f"{comparability.measure(rate).definition}; here its April 2026 population of "
+        f"{home['population']:,.0f}). That ranks **{home[f'{rate}_rank']} of {len(table)}** "
         f"prisons (1 = highest rate) and {position} of {len(comparators)} in its comparator "
         f"group; the median prison had {table[rate].median():,.0f} and all {len(table)} together "
         f"{pooled_rate(table, rate):,.0f} per 1,000. Highest: {', '.join(top)}."

@@ -1,10 +1,12 @@
 """Figures, tables and summary sentences for the schools page: pure functions, no streamlit."""
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import headlines
 from dashboard.topics.schools.model import (
     ENGLAND,
     GRADE_LABELS,
@@ -846,22 +848,27 @@ def hocl_table(rows: pd.DataFrame, median: pd.DataFrame, dfe_points: pd.DataFram
     return wide.reset_index().rename(columns={"year": "Year"})
 
 
-def hocl_summary(rows: pd.DataFrame, seat_code: str, choice: str) -> str:
-    measure = "ks4_pct_eng_maths_9_4" if choice == "pass" else "ks4_attainment8"
-    seat = rows[(rows["area_code"] == seat_code) & (rows["measure"] == measure)].dropna(
-        subset=["value"]
+def hocl_headline(choice: str) -> headlines.Headline:
+    """The briefing's schools headline, or the same for Attainment 8: one engine for both."""
+    spec = headlines.BY_KEY["schools_ks4"]
+    if choice == "pass":
+        return spec
+    return replace(
+        spec,
+        key="schools_a8",
+        measure="ks4_attainment8",
+        what="the average {definition} at the constituency's state schools was {value}",
+        value_format="{:.1f}",
     )
-    if seat.empty:
+
+
+def hocl_summary(hocl: pd.DataFrame, seat_code: str, choice: str) -> str:
+    """The latest Library figure for the seat with its like-for-like comparisons, from the
+    headline engine (so teacher-assessed years are never a baseline or a record)."""
+    found = headlines.figure(hocl_headline(choice), hocl, seat_code)
+    if found is None:
         return "The Library table has no figures for this seat."
-    first, last = seat.iloc[0], seat.iloc[-1]
-    label = "English and maths grade 4+" if choice == "pass" else "Attainment 8"
-    unit = "%" if choice == "pass" else ""
-    text = (
-        f"{label} at schools in **{last['area_name']}** (2010-2024 boundaries): "
-        f"{first['value']:g}{unit} in {first['year']}, "
-        f"**{last['value']:g}{unit} in {last['year']}**"
-    )
-    return text + " (House of Commons Library)."
+    return headlines.line(found)
 
 
 # --- Ofsted --------------------------------------------------------------------------------

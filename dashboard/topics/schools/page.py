@@ -317,7 +317,7 @@ def _hocl_view(code_2010: str, choice: str) -> Chart | None:
     return Chart(
         figure,
         charts.hocl_table(rows, median, points),
-        charts.hocl_summary(rows, code_2010, choice),
+        charts.hocl_summary(hocl, code_2010, choice),
     )
 
 
