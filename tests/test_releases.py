@@ -25,3 +25,28 @@ def test_calendar_over_the_snapshot_names_its_basis():
     ae = table.set_index("Dataset").loc["nhse_ae_monthly"]
     assert ae["Expected release"] == "2026-04-09" and ae["Snapshot"].startswith("behind")
     assert set(table["Basis"].str.split().str[0]) <= {"NHS", "the", "no"}
+
+
+def test_a_release_found_by_the_refresh_is_the_release_shown():
+    from dashboard.core import catalogue, provenance
+
+    dataset = "moj_safety_by_prison_2025_26"
+    stated = catalogue.get(dataset).released
+    entry = {"period_start": "2025-04-01", "period_end": "2026-03-31"}
+    assert provenance.released(dataset, entry) == stated
+    found = {
+        **entry,
+        "release": {"title": "Safety in custody", "url": "u", "released": "2026-07-30"},
+    }
+    assert provenance.released(dataset, found) == "2026-07-30"
+    assert "released 2026-07-30" in provenance.source_line(dataset, found)
+    # A route that found the release but not its date does not fall back to an older edition's.
+    undated = {**entry, "release": {"title": "t", "url": "u", "released": None}}
+    assert provenance.released(dataset, undated) is None
+
+
+def test_a_newer_release_that_could_not_be_loaded_marks_the_data_behind():
+    entry = {"period_end": "2026-02-28"}
+    assert not releases.expected("nhse_ae_monthly", entry, dt.date(2026, 3, 1)).behind
+    newer = {**entry, "newer_release": {"title": "Monthly A&E March 2026 (CSV)"}}
+    assert releases.expected("nhse_ae_monthly", newer, dt.date(2026, 3, 1)).behind

@@ -14,6 +14,15 @@ def retrieval_text(entry: dict | None) -> str:
     return "copy from the project's source mirror"
 
 
+def released(dataset_id: str, entry: dict | None) -> str | None:
+    """The publisher's release date of the data in the snapshot: the one the refresh route
+    found (the manifest's ``release``, even when the route could not tell the date), else the
+    date the catalogue states for the mirror's edition."""
+    if entry and "release" in entry:
+        return entry["release"].get("released")
+    return catalogue.get(dataset_id).released
+
+
 def period_text(entry: dict | None) -> str:
     if not entry or "period_start" not in entry:
         return ""
@@ -29,8 +38,9 @@ def source_line(dataset_id: str, entry: dict | None, period: str | None = None) 
     period = period or period_text(entry)
     if period:
         parts.append(f"period {period}")
-    if publication.released:
-        parts.append(f"released {publication.released}")
+    release_date = released(dataset_id, entry)
+    if release_date:
+        parts.append(f"released {release_date}")
     parts.append(retrieval_text(entry))
     parts.append(publication.licence)
     if publication.derived:

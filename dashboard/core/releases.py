@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.core import catalogue
+from dashboard.core import catalogue, provenance
 
 # Frequencies with a next period to forecast (catalogue.FREQUENCIES); the rest have none.
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -58,8 +58,8 @@ def expected(dataset_id: str, entry: dict, today: dt.date) -> Expected | None:
     if publication.release_rule:
         release = scheduled_release(publication.release_rule, next_end)
         basis = RULE_BASIS[publication.release_rule]
-    elif publication.released:
-        lag = pd.Timestamp(publication.released) - latest
+    elif provenance.released(dataset_id, entry):
+        lag = pd.Timestamp(provenance.released(dataset_id, entry)) - latest
         release = (pd.Timestamp(next_end) + lag).date()
         basis = f"the same lag as the last release ({lag.days} days after the period ended)"
     return Expected(
@@ -69,7 +69,8 @@ def expected(dataset_id: str, entry: dict, today: dt.date) -> Expected | None:
         next_period_end=next_end,
         expected_release=release,
         basis=basis,
-        behind=release is not None and release < today,
+        # A release the last refresh found but could not load is known, not just forecast.
+        behind=bool(entry.get("newer_release")) or (release is not None and release < today),
     )
 
 

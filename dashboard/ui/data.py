@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import geography
-from dashboard.core import catalogue, memory, provenance, releases, settings, store
+from dashboard.core import memory, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,9 +85,9 @@ def observations(dataset_id: str) -> pd.DataFrame | None:
 def release_text(dataset_id: str) -> str:
     """When the figures were published, or how our copy was obtained when the file states no
     release date."""
-    publication = catalogue.get(dataset_id)
-    if publication.released:
-        return f"released {pd.Timestamp(publication.released):%-d %b %Y}"
+    release_date = provenance.released(dataset_id, manifest_entry(dataset_id))
+    if release_date:
+        return f"released {pd.Timestamp(release_date):%-d %b %Y}"
     obtained = provenance.retrieval_text(manifest_entry(dataset_id))
     if obtained.startswith("copy from"):  # short for tiles: the source line says the rest
         obtained = "mirror copy"
@@ -95,10 +95,12 @@ def release_text(dataset_id: str) -> str:
 
 
 def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
-    """When the next release is due (releases.expected), or that it is unknown or overdue."""
-    found = releases.expected(
-        dataset_id, manifest_entry(dataset_id) or {}, today or dt.date.today()
-    )
+    """When the next release is due (releases.expected), or that it is unknown or overdue, or
+    that the last refresh found a newer release it could not load."""
+    entry = manifest_entry(dataset_id) or {}
+    if entry.get("newer_release"):
+        return f"a newer release is known ({entry['newer_release']['title']}), not yet loaded"
+    found = releases.expected(dataset_id, entry, today or dt.date.today())
     if found is None or found.expected_release is None:
         return "next release date unknown"
     if found.behind:
