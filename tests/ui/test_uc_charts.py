@@ -16,8 +16,10 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 
+from dashboard import headlines
 from dashboard.core import catalogue
 from dashboard.topics.uc import figures as charts
+from dashboard.ui import data
 
 M = pd.Timestamp
 EAST_2024, EAST_2010, NK_2024, SOUTH_2024 = "E14001410", "E14000865", "E14001411", "E14001412"
@@ -128,8 +130,22 @@ def test_trend_figure_breaks_at_gaps_and_marks_full_service(t):
     may = table[table["Month"] == "May 2025"].iloc[0]
     assert may["Nottingham East (DWP)"] == 18520 and may["Flags"] == "provisional"
     assert "2023" not in " ".join(table["Month"].iloc[2:3])  # the gap months are not rows
-    summary = charts.trend_summary(series, official, "Nottingham East")
+    summary = charts.trend_summary(series, "Nottingham East")
     assert "37,208" in summary and "1,976" in summary and "estimate" in summary
+
+
+def test_trend_summary_leads_with_the_newest_month_held(snapshot):
+    """The engine's lines come first: their latest month is the newest any dataset holds, so
+    the monthly series (which stops earlier) is never presented as the latest."""
+    load = lambda dataset: snapshot.observations([dataset])  # noqa: E731
+    found = headlines.topic_figures("universal-credit", load, {"pcon2024": EAST_2024})
+    lines = tuple(headlines.line(figure) for figure in found)
+    lad = load("dwp_uc_households_lad")
+    series = charts.monthly_series(lad, load("uc_households_pcon_estimate"), EAST_2024, "x")
+    summary = charts.trend_summary(series, "x", lines)
+    assert summary.startswith(lines[0])
+    city = next(f for f in found if f.headline.key == "uc_city")
+    assert city.period_start >= lad.loc[lad["area_code"] == city.area_code, "period_start"].max()
 
 
 def test_flags_note_names_the_months(t):
@@ -312,7 +328,9 @@ def test_default_view_runs_only_the_trend_tab():
     text = shown(at)
     assert "Derived by this dashboard from DWP's neighbourhood (MSOA) counts" in text
     assert "Estimate, not a DWP figure." in text
-    assert "households on Universal Credit in November 2023" in text
+    assert "The monthly series runs to November 2023" in text
+    city = headlines.BY_KEY["uc_city"]
+    assert headlines.figure(city, data.observations, city.area).lead in text
     assert at.radio(key="uc_trend_mode").value == charts.COUNT
     # Hidden tabs cost nothing: their controls and charts are not drawn.
     assert len(at.get("plotly_chart")) == 1

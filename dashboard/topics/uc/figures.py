@@ -398,15 +398,18 @@ def trend_table(series: pd.DataFrame, official: pd.DataFrame, *, mode: str) -> p
     return pd.DataFrame(table)
 
 
-def trend_summary(series: pd.DataFrame, official: pd.DataFrame, seat_label: str) -> str:
+def trend_summary(series: pd.DataFrame, seat_label: str, latest: tuple[str, ...] = ()) -> str:
+    """The latest figures first (``latest``: the headline engine's lines, which take the
+    newest month held in any dataset), then what the monthly series shows."""
     rows = [r for r in _records(series) if not np.isnan(r[2])]
     city = [r for r in rows if r[0].startswith("Nottingham (city)")]
     if not city:
-        return "No monthly figures for Nottingham are in the snapshot."
+        return " ".join(latest) or "No monthly figures for Nottingham are in the snapshot."
     _, last_month, last_value, last_status = city[-1]
     text = (
-        f"Nottingham had **{last_value:,.0f}** households on Universal Credit in "
-        f"{month_label(last_month)} ({_status_text(last_status) or 'final'})"
+        f"The monthly series runs to {month_label(last_month)}, when Nottingham had "
+        f"**{last_value:,.0f}** households on Universal Credit "
+        f"({_status_text(last_status) or 'final'})"
     )
     at_start = [value for _, month, value, _ in city if month == FULL_SERVICE_MONTH]
     if at_start:
@@ -417,15 +420,7 @@ def trend_summary(series: pd.DataFrame, official: pd.DataFrame, seat_label: str)
             f". An estimated **{seat[-1][2]:,.0f}** of them lived in {seat_label} "
             "(our estimate from neighbourhood counts, not a DWP figure)"
         )
-    may = _records(official)
-    city_may = [r for r in may if r[0].startswith("Nottingham (city)")]
-    if city_may:
-        _, month, value, _ = city_may[0]
-        text += f". DWP's provisional figure for {month_label(month)} is {value:,.0f} for the city"
-        seat_may = [r for r in may if r[0] == f"{seat_label}, DWP"]
-        if seat_may:
-            text += f" and {seat_may[0][2]:,.0f} for {seat_label}"
-    return text + "."
+    return " ".join([*latest, text + "."])
 
 
 # --- growth indexed to a common month -----------------------------------------------------

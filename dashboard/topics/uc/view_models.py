@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import geography
+from dashboard import geography, headlines
 from dashboard.topics.uc import figures as charts
 from dashboard.ui import components, data
 from dashboard.ui.model_types import Tile, TileRow
@@ -164,6 +164,14 @@ def _official(seat: str, boundary_set: str) -> pd.DataFrame:
 # --- the latest figures, above the tabs ------------------------------------------------------
 
 
+def _latest_lines(selection: Selection) -> tuple[str, ...]:
+    """The briefing's Universal Credit lines for the seat (one engine: newest month held in any
+    dataset, official before our estimate, comparisons only like-for-like)."""
+    seat_codes = geography.SEATS[selection.seat].codes
+    found = headlines.topic_figures("universal-credit", data.observations, seat_codes)
+    return tuple(headlines.line(figure) for figure in found)
+
+
 @data.memo
 def headline(seat: str, boundary_set: str) -> TileRow:
     selection = Selection(seat, boundary_set)
@@ -265,7 +273,7 @@ def trend(seat: str, boundary_set: str, mode: str) -> Trend:
         table=styled(
             charts.trend_table(series, official, mode=mode), 1 if mode == charts.PER_1000 else 0
         ),
-        summary=charts.trend_summary(series, official, selection.name),
+        summary=charts.trend_summary(series, selection.name, _latest_lines(selection)),
         sources=(LAD, LAD_MAY) + ((ESTIMATE,) if has_estimate else ()) + (PCON,),
         notes=notes,
     )
