@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard.core import build, refresh, routes, store
+from dashboard.core import build, catalogue, refresh, routes, settings, store
 from dashboard.topics.ae import live
 from tests import refresh_site
 
@@ -236,3 +236,10 @@ def test_a_dry_run_reports_without_swapping(sources, before_refresh, tmp_path):
     assert outcome.status == refresh.REFRESHED and len(outcome.diff.new_periods) == 1
     assert refresh.report_markdown(run).startswith("# Data refresh (dry run")
     assert json.loads((data / store.MANIFEST).read_text())["datasets"][AE].get("release") is None
+
+
+def test_readme_route_table_matches_the_routes():
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- routes:start -->\n", 1)[1].split("<!-- routes:end -->", 1)[0]
+    assert table == routes.readme_table(), "regenerate it: python -m dashboard.core.routes"
+    assert table.count("\n| `") == len(catalogue.CATALOGUE)

@@ -255,7 +255,7 @@ def refresh(
     )
     fetched: dict[str, routes.Fetched] = {}
     for dataset_id, route in select(only).items():
-        if isinstance(route, routes.NoRoute):
+        if route.kind == routes.NoRoute.kind:
             continue
         publication = catalogue.get(dataset_id)
         try:

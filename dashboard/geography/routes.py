@@ -5,7 +5,7 @@ from dashboard.core.routes import FixedUrl, NoRoute
 COMPILATION_2013 = "a fixed 2013 vintage converted by a third party; nothing newer to fetch"
 
 ROUTES = {
-    "ons_pcon_boundaries": FixedUrl(),
+    "ons_pcon_boundaries": FixedUrl("ONS Open Geography Portal, ArcGIS FeatureServer f=geojson"),
     "ons_local_boundaries_2013": NoRoute(COMPILATION_2013),
     "ons_lad_boundaries_2013": NoRoute(COMPILATION_2013),
     "pcon_overlap_2010_2024": NoRoute("a one-off mySociety compilation for one boundary review"),
