@@ -12,6 +12,7 @@ import pytest
 from dashboard import geography
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
+from tests import expected
 
 M = pd.Timestamp
 
@@ -37,24 +38,38 @@ def test_slices_keep_every_row_they_need(cut, obs):
     assert set(cut.ranked["measure"]) == {*ad.PCT_MEASURES, "attendances_type1"}
 
 
-def test_headlines_for_february_2026(cut):
+@pytest.fixture(scope="module")
+def latest(snapshot):
+    """The newest month the snapshot holds for NUH, read through the query."""
+    return expected.latest(snapshot, ad.DATASET, "attendances_all", ad.TRUST)["period_start"]
+
+
+def test_headlines_for_the_latest_month(snapshot, cut, latest):
     heads = {h.measure: h for h in ad.headlines(cut.local)}
-    assert heads["pct_within_4h_all"].month == M("2026-02-01")
-    # February-2026-CSV-Dl8t54.csv; February 2025 from February-2025 revised CSV.
+    assert heads["pct_within_4h_all"].month == latest
+    year_before = latest - pd.DateOffset(years=1)
+
+    def cell(measure, area=ad.TRUST, month=latest):
+        return expected.value(snapshot, ad.DATASET, measure, area, month)
+
     all_types = heads["pct_within_4h_all"]
-    assert all_types.value == pytest.approx(63.503, abs=1e-3)
-    assert all_types.previous == pytest.approx(52.931, abs=1e-3)
-    assert all_types.england == pytest.approx(74.055, abs=1e-3)
-    assert all_types.delta_text == "+10.6 pts"
+    assert all_types.value == pytest.approx(cell("pct_within_4h_all"))
+    assert all_types.previous == pytest.approx(cell("pct_within_4h_all", month=year_before))
+    assert all_types.england == pytest.approx(cell("pct_within_4h_all", ad.ENGLAND))
+    change = cell("pct_within_4h_all") - cell("pct_within_4h_all", month=year_before)
+    assert all_types.delta_text == f"{change:+.1f} pts"
+    # 78% by March 2026 governs every month from April 2025 (the newest guidance in the model).
     assert "target 78% by Mar 2026" in all_types.reference_text
-    assert heads["pct_within_4h_type1"].value_text == "41.4%"
-    assert heads["pct_within_4h_type1"].delta_text == "-6.0 pts"
-    # PROVENANCE: February 2026, RX1 type 1 11,557, 12+ h DTA 1,066.
+    type1 = heads["pct_within_4h_type1"]
+    assert type1.value_text == expected.pct(cell("pct_within_4h_type1"))
     waits = heads["waits_over_12h_dta"]
-    assert (waits.value, waits.previous, waits.england) == (1066, 509, 54649)
-    assert waits.delta_text == "+557 (+109%)"
-    assert heads["attendances_type1"].value_text == "11,557"
-    assert heads["attendances_type1"].previous == 14519
+    assert (waits.value, waits.previous, waits.england) == (
+        cell("waits_over_12h_dta"),
+        cell("waits_over_12h_dta", month=year_before),
+        cell("waits_over_12h_dta", ad.ENGLAND),
+    )
+    assert heads["attendances_type1"].value_text == expected.count(cell("attendances_type1"))
+    assert heads["attendances_type1"].previous == cell("attendances_type1", month=year_before)
 
 
 def test_a_field_test_month_a_year_back_is_said_not_zero(cut):
@@ -74,9 +89,9 @@ def test_field_test_gap_and_targets(cut):
     assert ad.scheduled_release(M("2026-02-01")) == M("2026-03-12")
 
 
-def test_trend_frame_keeps_the_gap_as_missing(cut, trusts):
+def test_trend_frame_keeps_the_gap_as_missing(cut, trusts, latest):
     peers = ad.peer_table(trusts, "region")["org_code"].tolist()
-    frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", peers, M("2015-07-01"), M("2026-02-01"))
+    frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", peers, M("2015-07-01"), latest)
     row = frame.set_index("month")
     assert row.loc[M("2017-01-01"), "nuh"] == pytest.approx(77.643, abs=1e-3)
     assert row.loc[M("2017-01-01"), "england"] == pytest.approx(85.141, abs=1e-3)
@@ -86,30 +101,39 @@ def test_trend_frame_keeps_the_gap_as_missing(cut, trusts):
     assert row.loc[M("2022-12-01"), "nuh_status"] == ad.FIELD_TEST_STATUS
     assert row.loc[M("2022-12-01"), "england_status"] == "excludes field-test trusts"
     assert frame["nuh"].isna().sum() == 49
-    # Peer median computed by hand for one month.
+    # Peer median computed by hand for the newest month: every Midlands peer reports.
     month = cut.ranked[
         (cut.ranked["measure"] == "pct_within_4h_all")
-        & (cut.ranked["period_start"] == M("2026-02-01"))
+        & (cut.ranked["period_start"] == latest)
         & cut.ranked["area_code"].isin(peers)
     ]["value"].dropna()
-    assert row.loc[M("2026-02-01"), "peer_median"] == pytest.approx(month.median())
-    assert row.loc[M("2026-02-01"), "peers_reporting"] == len(month) == 20
+    assert row.loc[latest, "peer_median"] == pytest.approx(month.median())
+    assert row.loc[latest, "peers_reporting"] == len(month) == len(peers) == 20
 
 
-def test_peer_sets(trusts):
+def test_peer_sets(snapshot, trusts, latest):
     region = ad.peer_table(trusts, "region")
     assert len(region) == 20
     assert set(region["region"]) == {"NHS ENGLAND MIDLANDS"}
     assert ad.TRUST not in set(region["org_code"])
     assert {"RK5", "RTG", "RWE"} <= set(region["org_code"])  # Sherwood Forest, Derby, Leicester
+    # Size is type 1 attendances over the snapshot's last 12 months: NUH's own sum by query.
+    type1 = expected.rows(snapshot, ad.DATASET, "attendances_type1", ad.TRUST)
+    year = type1[type1["period_start"] > latest - pd.DateOffset(years=1)]
+    own = trusts.set_index("org_code").loc[ad.TRUST, "attendances_type1_12m"]
+    assert len(year) == 12 and own == year["value"].sum()
     size = ad.peer_table(trusts, "size")
-    assert len(size) == ad.PEER_COUNT_BY_SIZE
-    assert {"RVV", "RXP", "RKB"} <= set(size["org_code"])
+    assert len(size) == ad.PEER_COUNT_BY_SIZE and ad.TRUST not in set(size["org_code"])
+    # No trust left out is closer in size to NUH than a trust chosen.
+    pool = ad.type1_trusts(trusts)
+    distance = (pool.set_index("org_code")["attendances_type1_12m"] - own).abs().drop(ad.TRUST)
+    chosen = distance[distance.index.isin(size["org_code"])]
+    assert chosen.max() <= distance.drop(chosen.index).min()
     assert ad.peer_table(trusts, "none").empty
 
 
-def test_trend_figure_shows_a_labelled_gap_not_a_drop(cut, trusts):
-    start, end = M("2015-07-01"), M("2026-02-01")
+def test_trend_figure_shows_a_labelled_gap_not_a_drop(cut, trusts, latest):
+    start, end = M("2015-07-01"), latest
     frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", [], start, end)
     gap = ad.field_test_gap(cut.local)
     figure = charts.trend_figure(
@@ -130,8 +154,8 @@ def test_trend_figure_shows_a_labelled_gap_not_a_drop(cut, trusts):
     assert figure.layout.title.text and figure.layout.yaxis.title.text
 
 
-def test_type1_trend_draws_no_all_types_targets(cut):
-    start, end = M("2023-01-01"), M("2026-02-01")
+def test_type1_trend_draws_no_all_types_targets(cut, latest):
+    start, end = M("2023-01-01"), latest
     frame = ad.trend_frame(cut.ranked, "pct_within_4h_type1", [], start, end)
     figure = charts.trend_figure(
         frame, measure="pct_within_4h_type1", gap=(None, None), peer_label="", start=start, end=end
@@ -146,13 +170,20 @@ def test_waits_december_2022(cut):
     assert frame["nuh_per_100"] == pytest.approx(100 * 799 / frame["nuh_admissions"])
 
 
-def test_other_a_and_e_episodes_found_from_the_data(cut):
+def test_other_a_and_e_episodes_found_from_the_data(snapshot, cut):
     runs = ad.other_episodes(cut.local)
-    assert [(a, b) for a, b, _ in runs] == [
-        (M("2017-10-01"), M("2018-12-01")),
-        (M("2025-10-01"), M("2026-02-01")),
-    ]
-    assert "October 2025–February 2026" in ad.other_episodes_sentence(cut.local)
+    assert [(a, b) for a, b, _ in runs[:1]] == [(M("2017-10-01"), M("2018-12-01"))]
+    assert len(runs) == 2 and runs[1][0] == M("2025-10-01")
+    # Each run is whole: its months are far above the median, the months either side are not.
+    other = expected.rows(snapshot, ad.DATASET, "attendances_other", ad.TRUST)
+    other = other.set_index("period_start")["value"].dropna()
+    high = other > max(ad.OTHER_JUMP_FLOOR, ad.OTHER_JUMP_FACTOR * other.median())
+    for start, end, mean in runs:
+        assert high[start:end].all() and mean == pytest.approx(other[start:end].mean())
+        assert not high[: start - pd.DateOffset(months=1)].tail(1).any()
+        assert not high[end + pd.DateOffset(months=1) :].head(1).any()
+    start, end, _ = runs[1]
+    assert f"{start:%B %Y}–{end:%B %Y}" in ad.other_episodes_sentence(cut.local)
 
 
 def test_seasonal_frame_january_2019(cut):
@@ -165,23 +196,25 @@ def test_seasonal_frame_january_2019(cut):
     assert {"2024/25", "2025/26"} <= {t.name for t in figure.data}
 
 
-def test_rank_february_2026(cut, trusts):
-    ranked = ad.rank_frame(cut.ranked, trusts, M("2026-02-01"), "pct_within_4h_type1")
-    rows = cut.ranked[cut.ranked["period_start"] == M("2026-02-01")]
+def test_rank_in_the_latest_month(snapshot, cut, trusts, latest):
+    ranked = ad.rank_frame(cut.ranked, trusts, latest, "pct_within_4h_type1")
+    rows = cut.ranked[cut.ranked["period_start"] == latest]
     rows = rows[rows["area_type"] == "trust"]
     type1 = rows[(rows["measure"] == "attendances_type1") & (rows["value"] > 0)]["area_code"]
     pct = rows[(rows["measure"] == "pct_within_4h_type1") & rows["area_code"].isin(type1)]
     pct = pct.dropna(subset=["value"]).set_index("area_code")["value"]
-    assert len(ranked) == len(pct) == 121
+    assert len(ranked) == len(pct) > 100
+    assert pct["RX1"] == expected.value(snapshot, ad.DATASET, "pct_within_4h_type1", "RX1", latest)
     own = ranked.set_index("org_code").loc["RX1"]
-    assert own["rank"] == 1 + (pct > pct["RX1"]).sum() == 119
-    assert "ranked 119 of 121" in ad.rank_sentence(
-        ranked, M("2026-02-01"), "pct_within_4h_type1", None
-    )
+    rank = 1 + (pct > pct["RX1"]).sum()
+    assert own["rank"] == rank
+    sentence = ad.rank_sentence(ranked, latest, "pct_within_4h_type1", None)
+    assert f"ranked {rank} of {len(pct)}" in sentence
+    england = expected.value(snapshot, ad.DATASET, "pct_within_4h_type1", ad.ENGLAND, latest)
     figure = charts.rank_figure(
-        ranked, month=M("2026-02-01"), measure="pct_within_4h_type1", peer_codes=[], england=59.4
+        ranked, month=latest, measure="pct_within_4h_type1", peer_codes=[], england=england
     )
-    assert any("NUH: 119 of 121" in a.text for a in figure.layout.annotations)
+    assert any(f"NUH: {rank} of {len(pct)}" in a.text for a in figure.layout.annotations)
 
 
 def test_rank_in_the_field_test_says_why(cut, trusts):
@@ -235,9 +268,9 @@ def test_trust_names_read_well():
     )
 
 
-def test_reference_lines_span_the_chart(cut, trusts):
+def test_reference_lines_span_the_chart(cut, trusts, latest):
     """The 95% standard and England's rank line are full-width layout shapes with a label."""
-    start, end = M("2015-07-01"), M("2026-02-01")
+    start, end = M("2015-07-01"), latest
     frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", [], start, end)
     figure = charts.trend_figure(
         frame, measure="pct_within_4h_all", gap=(None, None), peer_label="", start=start, end=end
@@ -245,9 +278,10 @@ def test_reference_lines_span_the_chart(cut, trusts):
     standard = [s for s in figure.layout.shapes if s.type == "line" and s.y0 == s.y1 == 95]
     assert len(standard) == 1
     assert (standard[0].xref, standard[0].x0, standard[0].x1) == ("paper", 0, 1)
-    ranked = ad.rank_frame(cut.ranked, trusts, M("2026-02-01"), "pct_within_4h_type1")
+    ranked = ad.rank_frame(cut.ranked, trusts, latest, "pct_within_4h_type1")
+    assert not ranked.empty
     figure = charts.rank_figure(
-        ranked, month=M("2026-02-01"), measure="pct_within_4h_type1", peer_codes=[], england=59.4
+        ranked, month=latest, measure="pct_within_4h_type1", peer_codes=[], england=59.4
     )
     assert [s.y0 for s in figure.layout.shapes if s.type == "line"] == [59.4]
     assert any(a.text == "England 59.4%" for a in figure.layout.annotations)

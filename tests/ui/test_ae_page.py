@@ -8,6 +8,7 @@ from dashboard import geography, headlines
 from dashboard.topics.ae import model as ad
 from dashboard.topics.ae import page as ae
 from dashboard.ui import data
+from tests import expected
 
 TIMEOUT_S = 120
 M = pd.Timestamp
@@ -31,7 +32,13 @@ def text(at: AppTest) -> str:
     return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader])
 
 
-def test_default_view_runs_only_the_trend_tab():
+@pytest.fixture(scope="module")
+def latest(snapshot):
+    """The newest month the snapshot holds for NUH, read through the query."""
+    return expected.latest(snapshot, ad.DATASET, "attendances_all", ad.TRUST)["period_start"]
+
+
+def test_default_view_runs_only_the_trend_tab(snapshot, latest):
     at = page()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "QMC A&E: Nottingham University Hospitals"
@@ -41,10 +48,13 @@ def test_default_view_runs_only_the_trend_tab():
     as_of = data.as_of_text(ad.DATASET)
     assert [c.value for c in at.caption].count(as_of) == 5
     shown = text(at)
-    assert "Latest month: February 2026" in shown
+    assert f"Latest month: {expected.month(latest)}" in shown
+    tiles = {m.label: m.value for m in at.metric}
+    four_hours = expected.value(snapshot, ad.DATASET, "pct_within_4h_all", ad.TRUST, latest)
+    assert expected.pct(four_hours) in tiles.values()
     assert "**4-hour % (all A&E types)**: NUH" in shown
     assert at.radio(key="ae_peers").value == "region"
-    assert at.select_slider(key="ae_range").value == (M("2015-07-01"), M("2026-02-01"))
+    assert at.select_slider(key="ae_range").value == (M("2015-07-01"), latest)
     # Hidden tabs cost nothing: their controls and charts are not drawn.
     for hidden in ("Seasonal pattern", "Where the hospitals are", "Download the figures"):
         assert hidden not in shown
@@ -174,10 +184,10 @@ def test_the_download_holds_exactly_the_filtered_rows(with_peers):
     assert any(f"Download these {len(want):,} rows" in label for label in labels)
 
 
-def test_no_peer_set_means_no_peer_rows():
+def test_no_peer_set_means_no_peer_rows(latest):
     at = page(ae_tab="Download", ae_peers=ad.PEER_CHOICES["none"])
     assert not at.exception
     assert not at.checkbox  # nothing to include
     assert "NUH and England only" in text(at)
-    model = ae._export_model(ae.EXPORT_DEFAULT, "none", False, M("2015-07-01"), M("2026-02-01"))
+    model = ae._export_model(ae.EXPORT_DEFAULT, "none", False, M("2015-07-01"), latest)
     assert set(model.frame["area_code"]) == {"RX1", "E92000001"}
