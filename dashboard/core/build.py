@@ -106,9 +106,15 @@ def resolve_inputs(
     return found
 
 
-def check_inputs(inputs) -> None:
-    """Catch empty files and HTML error pages before a parser meets them, naming the file."""
+def check_inputs(inputs, publication: Publication) -> None:
+    """Catch empty, oversized and zip-bomb files and HTML error pages before a parser meets
+    them, naming the file."""
     for _, path in inputs:
+        fetch.check_size(
+            path,
+            max_bytes=publication.max_bytes,
+            max_unpacked_bytes=publication.max_unpacked_bytes,
+        )
         with path.open("rb") as handle:
             fetch.check_content(path.name, handle.read(512))
 
@@ -333,7 +339,7 @@ def _build_locked(
                     report.unchanged.append(publication.id)
                     progress(f"{publication.id}: inputs unchanged, kept")
                     continue
-                check_inputs(inputs)
+                check_inputs(inputs, publication)
                 progress(f"{publication.id}: parsing {len(inputs)} file(s)")
                 tables = parse_publication(publication, inputs)
                 if not allow_shrink:

@@ -20,6 +20,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the dashboard package
 FILE_NAME = "publications.toml"
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+MB = 1_000_000
 # A record may write licence = "OGL" for the licence almost every publication carries.
 LICENCE_SHORTHAND = {"OGL": OGL}
 # How often the publisher releases: the release calendar forecasts only the first three.
@@ -71,6 +72,12 @@ class Publication:
     topic: str = ""  # the folder the record lives in: a topic key, or "geography"
     frequency: str = "irregular"  # one of FREQUENCIES
     release_rule: str | None = None  # one of RELEASE_RULES
+    # Size limits of one input file of this layout, checked before parsing (and while
+    # downloading): a valid file followed by a gigabyte of padding, or a small xlsx/ods that
+    # unzips to gigabytes, is refused with its name and size. "Unpacked" is the total a zip
+    # container (xlsx, ods) declares in its directory.
+    max_bytes: int = 100 * MB
+    max_unpacked_bytes: int = 300 * MB
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,8 @@ PUBLICATION_KEYS = {
     "official": (bool, False),
     "derived": (bool, False),
     "caveats": (TEXTS, False),
+    "max_bytes": (int, False),
+    "max_unpacked_bytes": (int, False),
 }
 FILE_KEYS = {"path": (str, True), "url": (str, False)}
 MEASURE_KEYS = {
@@ -226,6 +235,8 @@ def _publication(raw, topic: str, where: str) -> Publication:
         topic=topic,
         frequency=_one_of(raw["frequency"], FREQUENCIES, where, "frequency"),
         release_rule=_one_of(raw.get("release_rule"), RELEASE_RULES, where, "release_rule"),
+        max_bytes=raw.get("max_bytes", Publication.max_bytes),
+        max_unpacked_bytes=raw.get("max_unpacked_bytes", Publication.max_unpacked_bytes),
     )
 
 

@@ -1,23 +1,16 @@
 """Download publications from their official URLs: timeouts, retries, type checks, checksums."""
 
 import datetime as dt
-import hashlib
 import json
-import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import requests
+from dashboard.core import catalogue, http
 
-from dashboard.core import catalogue
-
-CONNECT_TIMEOUT_S = 10
-READ_TIMEOUT_S = 60
-RETRIES = 3
-BACKOFF_S = 1.0  # doubles after each failed attempt
-CHUNK_BYTES = 1 << 16
+RETRIES = http.ATTEMPTS  # attempts in all, the first included
+BACKOFF_S = http.BACKOFF_S
 FETCH_LOG = "fetch-log.json"
-USER_AGENT = "nottingham-east-dashboard (+https://github.com/; official statistics refresh)"
 # First bytes of each binary format: an HTML error page served in their place fails this check.
 SIGNATURES = {
     ".xlsx": b"PK\x03\x04",
@@ -26,15 +19,10 @@ SIGNATURES = {
     ".xls": b"\xd0\xcf\x11\xe0",
 }
 TEXT_SUFFIXES = {".csv", ".json", ".geojson", ".txt", ".hexjson"}
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+ZIP_SUFFIXES = {".xlsx", ".ods", ".zip"}
 
-
-class FetchError(RuntimeError):
-    pass
-
-
-class _Retryable(Exception):
-    pass
+# One error type for every failed download, whichever route it came by.
+FetchError = http.HttpError
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -56,51 +44,47 @@ def check_content(name: str, head: bytes) -> None:
         raise FetchError(f"{name}: empty file")
 
 
-def _attempt(session, url: str, part: Path, name: str, on_bytes) -> tuple[str, int, str]:
+def check_size(path: Path, *, max_bytes: int, max_unpacked_bytes: int) -> None:
+    """Raise if the file, or what its zip container declares it unpacks to, is over the limits.
+
+    Reads only the zip's central directory: nothing is decompressed to find out.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FetchError(
+            f"{path.name}: {http.describe_size(size)}, over the {http.describe_size(max_bytes)} "
+            "limit for this layout"
+        )
+    if path.suffix.lower() not in ZIP_SUFFIXES:
+        return
     try:
-        response = session.get(url, stream=True, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S))
-    except (requests.ConnectionError, requests.Timeout) as error:
-        raise _Retryable(f"{name}: cannot reach {url} ({type(error).__name__})") from error
-    with response:
-        if response.status_code in RETRY_STATUSES:
-            raise _Retryable(f"{name}: HTTP {response.status_code} from {url}")
-        if response.status_code != 200:
-            raise FetchError(f"{name}: HTTP {response.status_code} from {url}")
-        expected = int(response.headers.get("Content-Length") or 0) or None
-        digest = hashlib.sha256()
-        received = 0
-        head = b""
-        try:
-            with part.open("wb") as handle:
-                for chunk in response.iter_content(CHUNK_BYTES):
-                    if len(head) < 512:
-                        head += chunk[: 512 - len(head)]
-                    handle.write(chunk)
-                    digest.update(chunk)
-                    received += len(chunk)
-                    on_bytes(received, expected)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise _Retryable(f"{name}: connection dropped after {received} bytes") from error
-        except requests.exceptions.ChunkedEncodingError as error:
-            raise _Retryable(f"{name}: truncated body after {received} bytes") from error
-        if expected is not None and received != expected:
-            raise _Retryable(f"{name}: truncated: {received} of {expected} bytes")
-        check_content(name, head)
-        return digest.hexdigest(), received, response.headers.get("Content-Type", "")
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FetchError(f"{path.name}: a damaged {path.suffix} file ({error})") from None
+    if unpacked > max_unpacked_bytes:
+        raise FetchError(
+            f"{path.name}: unpacks to {http.describe_size(unpacked)} "
+            f"({http.describe_size(size)} packed), over the "
+            f"{http.describe_size(max_unpacked_bytes)} limit for this layout"
+        )
 
 
 def download(
     url: str,
     destination: Path,
     *,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     retries: int = RETRIES,
     backoff_s: float = BACKOFF_S,
+    max_bytes: int = http.DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] = lambda message: None,
 ) -> dict:
-    """Fetch ``url`` to ``destination``; the file appears only once complete and checked."""
-    session = session or requests.Session()
-    session.headers.setdefault("User-Agent", USER_AGENT)
+    """Fetch ``url`` to ``destination``; the file appears only once complete and checked.
+
+    ``retries`` and ``backoff_s`` shape a new session; a given ``session`` brings its own.
+    """
+    session = session or http.Session(attempts=retries, backoff_s=backoff_s)
     destination.parent.mkdir(parents=True, exist_ok=True)
     part = destination.with_name(destination.name + ".part")
     name = destination.name
@@ -108,35 +92,36 @@ def download(
 
     def on_bytes(received: int, expected: int | None) -> None:
         if expected:
-            tenth = received * 10 // expected
+            tenth = min(received * 10 // expected, 10)
             if tenth != reported["tenth"]:
                 reported["tenth"] = tenth
-                progress(f"{name}: {tenth * 10}% of {expected / 1e6:.1f} MB")
+                progress(f"{name}: {tenth * 10}% of {http.describe_size(expected)}")
 
-    last_problem = ""
-    for attempt in range(1, retries + 1):
-        try:
-            sha256, size, content_type = _attempt(session, url, part, name, on_bytes)
-        except _Retryable as problem:
-            last_problem = str(problem)
-            part.unlink(missing_ok=True)
-            if attempt < retries:
-                wait = backoff_s * 2 ** (attempt - 1)
-                progress(f"{last_problem}; retrying in {wait:.1f} s ({attempt}/{retries})")
-                time.sleep(wait)
-            continue
-        except FetchError:
-            part.unlink(missing_ok=True)
-            raise
-        part.replace(destination)
-        return {
-            "url": url,
-            "sha256": sha256,
-            "bytes": size,
-            "content_type": content_type,
-            "retrieved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-    raise FetchError(f"{last_problem} (gave up after {retries} attempts)")
+    try:
+        done = http.download(
+            session,
+            url,
+            part,
+            label=name,
+            max_bytes=max_bytes,
+            progress=progress,
+            on_bytes=on_bytes,
+        )
+        if done.status != 200:
+            raise FetchError(f"{name}: HTTP {done.status} from {url}")
+        check_content(name, done.head)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    part.replace(destination)
+    return {
+        "url": url,
+        "sha256": done.sha256,
+        "bytes": done.bytes,
+        "wire_bytes": done.wire_bytes,
+        "content_type": done.content_type,
+        "retrieved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 def fetchable(publication: catalogue.Publication) -> list[catalogue.SourceFile]:
@@ -169,7 +154,11 @@ def fetch_catalogue(
         for source_file in files:
             url = f"{base_url.rstrip('/')}/{source_file.path}" if base_url else source_file.url
             record = download(
-                url, destination / source_file.path, progress=progress, **download_options
+                url,
+                destination / source_file.path,
+                max_bytes=publication.max_bytes,
+                progress=progress,
+                **download_options,
             )
             log[source_file.path] = record
             fetched.append(record)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard.core import build, catalogue, fetch
+from dashboard.core import build, catalogue, fetch, http
 from tests.http_mirror import Mirror
 
 HTTP_FAULTS = ("404", "500", "slow", "truncate", "drop", "html")
@@ -46,8 +46,8 @@ def test_every_fetchable_file_is_covered():
 def test_http_fault_fails_naming_the_file_and_leaves_no_partial_file(
     mirror, sources, tmp_path, monkeypatch, dataset, path, fault
 ):
-    monkeypatch.setattr(fetch, "READ_TIMEOUT_S", 0.5)
-    monkeypatch.setattr(fetch, "CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(http, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(http, "CONNECT_TIMEOUT_S", 2)
     mirror.faults = {path: fault}
     downloads = tmp_path / "downloads"
     name = path.rsplit("/", 1)[-1]
