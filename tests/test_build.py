@@ -200,3 +200,56 @@ def test_the_log_records_what_happened(linked_sources, tmp_path):
         json.loads(line)["outcome"] for line in build.build_log_path(data).read_text().splitlines()
     ]
     assert outcomes == ["ok", "failed"]
+
+
+def test_a_valid_csv_followed_by_a_gigabyte_of_nul_bytes_is_refused_before_parsing(
+    linked_sources, tmp_path
+):
+    """A sparse file: 1 GB long on paper, a few kB on disk, and never read by the check."""
+    data = tmp_path / "data"
+    build.build(linked_sources, data, only=["ons_pcon_population"])
+    padded = linked_sources / "geography/population/population.csv"
+    content = padded.read_bytes()
+    padded.unlink()
+    padded.write_bytes(content)
+    size = len(content) + 1_000_000_000
+    os.truncate(padded, size)
+    limit = build.catalogue.get("ons_pcon_population").max_bytes
+    with pytest.raises(build.BuildFailed) as raised:
+        build.build(linked_sources, data, only=["ons_pcon_population"])
+    assert raised.value.failures == {
+        "ons_pcon_population": f"FetchError: population.csv: {size / 1e6:,.1f} MB, over the "
+        f"{limit / 1e6:,.1f} MB limit for this layout"
+    }
+
+
+def test_a_spreadsheet_that_unzips_past_its_limit_is_refused_from_its_directory(tmp_path):
+    import zipfile
+
+    from dashboard.core import fetch
+
+    bomb = tmp_path / "tables.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 20_000_000)
+    packed = bomb.stat().st_size
+    assert packed < 100_000
+    with pytest.raises(fetch.FetchError) as raised:
+        fetch.check_size(bomb, max_bytes=1_000_000, max_unpacked_bytes=10_000_000)
+    assert str(raised.value) == (
+        f"tables.xlsx: unpacks to 20.0 MB ({packed:,} bytes packed), over the 10.0 MB limit "
+        "for this layout"
+    )
+    fetch.check_size(bomb, max_bytes=1_000_000, max_unpacked_bytes=20_000_000)  # at the limit
+
+
+def test_every_layout_states_limits_its_mirror_files_are_within(sources):
+    from dashboard.core import fetch
+
+    for publication in build.catalogue.CATALOGUE:
+        assert 0 < publication.max_bytes <= publication.max_unpacked_bytes, publication.id
+        for _, path in build.resolve_inputs(publication, sources):
+            fetch.check_size(
+                path,
+                max_bytes=publication.max_bytes,
+                max_unpacked_bytes=publication.max_unpacked_bytes,
+            )

@@ -1,304 +1,243 @@
-"""The Stat-Xplore API refresh against a local server answering with cubes from our exports."""
+"""The Stat-Xplore client against the real recorded /schema and /table responses.
+
+recorded/statxplore/ (see its PROVENANCE.md) holds the House of Commons Library's March 2019
+recordings and johnjhill/openstats' September 2025 ones. The local mirror serves them as
+Stat-Xplore would (gzip, the APIKey header, a JSON message for what it cannot answer): a POST
+/table gets the recorded response whose echoed query answers it, else 404.
+
+What the recordings cover, and so what is proven here: Universal Credit households in Great
+Britain by month (August 2015 to May 2025), the UC_Households schema, and Housing Benefit by
+region and by 2010 constituency. No UC table by council or by constituency is recorded, so the
+client's council and constituency queries are checked id by id against the schemas and earlier
+recordings, and the mirror answers them 404.
+"""
 
 import json
 import logging
-import threading
-import time
-from collections import Counter
-from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
 
 from dashboard import cli
-from dashboard.core import settings, store
-from dashboard.core.observations import COLUMNS, conform
-from dashboard.topics.uc import statxplore_api
+from dashboard.core import settings
+from dashboard.topics.uc import statxplore_api as api
 from dashboard.topics.uc.sources import statxplore_areas as areas
+from tests.http_mirror import Mirror
 
 KEY = "sx-test-key-123"
-PCON = "dwp_uc_households_pcon2024"
-LAD = "dwp_uc_households_lad_may2025"
-HTML_PAGE = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
-COMPARED = [*COLUMNS, "status"]
-MARKERS = {v: k for k, v in {"p": "provisional", "r": "revised"}.items()}
+RECORDED = "recorded/statxplore"
+UC_MONTHS = "table_response_UC_Households_month_openstats.json"
+# The request behind UC_MONTHS, as recorded/statxplore/PROVENANCE.md states it.
+UC_MONTHS_REQUEST = {
+    "database": "str:database:UC_Households",
+    "measures": ["str:count:UC_Households:V_F_UC_HOUSEHOLDS"],
+    "dimensions": [["str:field:UC_Households:F_UC_HH_DATE:DATE_NAME"]],
+}
+HB_REGIONS = "table_response_hb_new_region_month_openstats.json"
+NOT_RECORDED = "the mirror holds no recorded response to this query"
 
 
-def snapshot_rows(dataset: str) -> pd.DataFrame:
-    snapshot = store.Snapshot(settings.data_dir())
-    if dataset not in snapshot.manifest["datasets"]:
-        pytest.skip(f"{dataset} is not in the snapshot")
-    return snapshot.observations([dataset])
+def recorded(sources, name: str) -> dict:
+    path = sources / RECORDED / name
+    if not path.is_file():
+        pytest.skip(f"recorded response absent: {path}")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def cube_from(rows: pd.DataFrame, area_type: str) -> dict:
-    """A /table response in Stat-Xplore's documented shape holding the snapshot's values."""
-    counting = statxplore_api.COUNTINGS["households"]
-    prefix = statxplore_api.value_prefix("households", area_type)
-    months = sorted(rows["period_start"].unique())
-    places = rows.drop_duplicates("area_code")[["area_code", "area_name", "area_type"]]
-    place_items = [
-        {"type": "RecodeItem", "labels": [areas.TOTAL]}
-        if row.area_type == "country"
-        else {"type": "RecodeItem", "labels": [row.area_name], "uris": [prefix + row.area_code]}
-        for row in places.itertuples()
-    ]
-    place_items.append({"type": "RecodeItem", "labels": [areas.UNKNOWN], "uris": [prefix + "U"]})
-    month_items = []
-    for month in months:
-        status = rows.loc[rows["period_start"] == month, "status"].dropna().unique()
-        marker = f" ({MARKERS[status[0]]})" if len(status) else ""
-        month_items.append(
-            {
-                "type": "RecodeItem",
-                "labels": [pd.Timestamp(month).strftime("%B %Y") + marker],
-                "uris": [counting.date_value + pd.Timestamp(month).strftime("%Y%m")],
-            }
-        )
-    by_key = rows.set_index(["area_code", "period_start"])["value"]
-    values = [[float(by_key[(code, month)]) for month in months] for code in places["area_code"]]
-    values.append([None for _ in months])  # Unknown: counted in the Total, no area of its own
-    geography = statxplore_api.field_id("households", area_type)
-    return {
-        "query": {"database": counting.database},
-        "database": {"id": counting.database},
-        "measures": [{"uri": counting.measure, "label": "Households on Universal Credit"}],
-        "fields": [
-            {"uri": geography, "label": "Geography", "items": place_items},
-            {"uri": counting.date_field, "label": "Month", "items": month_items},
-        ],
-        "cubes": {counting.measure: {"values": values}},
-    }
-
-
-class TableHandler(BaseHTTPRequestHandler):
-    """POST /[fault/]webapi/rest/v1/table; faults: flaky (503 once), html, slow, 400."""
-
-    def __init__(self, *args, server_state, **kwargs):
-        self.state = server_state
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-    def do_POST(self):  # noqa: N802 (the standard library's name)
-        fault, _, rest = self.path.lstrip("/").partition("/")
-        if fault not in {"flaky", "html", "slow", "400"}:
-            fault, rest = "", self.path.lstrip("/")
-        self.state["seen"][self.path] += 1
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.state["requests"].append((self.path, dict(self.headers), body))
-        if rest != "webapi/rest/v1/table":
-            return self._send(404, b'{"message": "not found"}')
-        if self.headers.get("APIKey") != self.state["key"]:
-            return self._send(401, b'{"message": "Invalid API key"}')
-        if self.headers.get("Content-Type") != "application/json":
-            return self._send(415, b'{"message": "Content-Type must be application/json"}')
-        if fault == "flaky" and self.state["seen"][self.path] == 1:
-            return self._send(503, b"busy")
-        if fault == "html":
-            return self._send(200, HTML_PAGE, "text/html")
-        if fault == "400":
-            return self._send(400, b'{"message": "unknown field"}')
-        if fault == "slow":
-            time.sleep(0.6)
-        query = json.loads(body)
-        geography = query["dimensions"][0][0]
-        cube = self.state["cubes"]["lad" if geography.endswith(":COA_CODE") else "pcon2024"]
-        return self._send(200, json.dumps(cube).encode())
-
-    def _send(self, status: int, body: bytes, content_type: str = "application/json"):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def schema_ids(node: dict) -> set[str]:
+    return {node["id"], *(i for child in node.get("children", []) for i in schema_ids(child))}
 
 
 @pytest.fixture(scope="module")
-def rows():
-    return {"pcon2024": snapshot_rows(PCON), "lad": snapshot_rows(LAD)}
-
-
-@pytest.fixture(scope="module")
-def server(rows):
-    state = {
-        "key": KEY,
-        "seen": Counter(),
-        "requests": [],
-        "cubes": {area: cube_from(frame, area) for area, frame in rows.items()},
-    }
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(TableHandler, server_state=state))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state["url"] = f"http://127.0.0.1:{httpd.server_address[1]}"
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
+def mirror(sources):
+    recorded(sources, UC_MONTHS)
+    with Mirror(sources, api_key=KEY) as server:
+        yield server
 
 
 @pytest.fixture
 def no_key(monkeypatch):
-    monkeypatch.delenv(statxplore_api.KEY_ENV, raising=False)
-    monkeypatch.setattr(statxplore_api, "secrets_files", lambda: [])
+    monkeypatch.delenv(api.KEY_ENV, raising=False)
+    monkeypatch.setattr(api, "secrets_files", lambda: [])
 
 
 @pytest.fixture(scope="module")
 def lookups(sources):
-    return areas.load_lookups([sources / statxplore_api.PCON2024_LOOKUP])
+    return areas.load_lookups([sources / api.PCON2024_LOOKUP])
 
 
-def comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    return conform(frame)[COMPARED].reset_index(drop=True)
+def test_household_ids_are_the_recorded_schemas(sources):
+    households = api.COUNTINGS["households"]
+    schema = schema_ids(recorded(sources, "schema_database_UC_Households_openstats.json"))
+    assert {households.database, households.measure, households.date_field} <= schema
+    assert "str:group:UC_Households:X_Geography+%28residence-based%29" in schema
+    # The month field was renamed between the two recordings.
+    assert "str:field:UC_Households:F_UC_DATE:DATE_NAME" not in schema
+    old = recorded(sources, "table_response_hoclib_example_a.json")
+    assert old["query"]["dimensions"][1] == ["str:field:UC_Households:F_UC_DATE:DATE_NAME"]
+    months = recorded(sources, UC_MONTHS)["fields"][0]["items"]
+    assert all(item["uris"][0].startswith(households.date_value) for item in months)
+    # Council: UC_Households' COA_CODE field (2019), and the LA value set of the same DWP
+    # hierarchy in hb_new's 2025 schema.
+    assert old["query"]["dimensions"][0] == [api.field_id("households", "lad")]
+    hb_coa = schema_ids(recorded(sources, "schema_field_hb_new_COA_CODE_openstats.json"))
+    assert f"str:valueset:hb_new:V_F_HB_NEW:COA_CODE:{api.GEOGRAPHIES['lad'].value_set}" in hb_coa
+    # Constituencies and wards: the fields of hb_new's recorded geography group.
+    group = schema_ids(recorded(sources, "schema_group_hb_new_geography_residence_openstats.json"))
+    for area_type in ("pcon2024", "pcon2010", "ward", "lad"):
+        assert f"str:field:hb_new:V_F_HB_NEW:{api.GEOGRAPHIES[area_type].field}" in group
+    hb_pcon = recorded(sources, "table_response_hoclib_example_c.json")["fields"][0]["items"][0]
+    assert f":PARLC_CODE:{api.GEOGRAPHIES['pcon2010'].value_set}:" in hb_pcon["uris"][0]
+    # What no recording shows is said so where the ids live.
+    assert "value set is not recorded" in api.GEOGRAPHIES["pcon2024"].evidence
+    assert api.COUNTINGS["people"].evidence.startswith("not recorded")
 
 
-def test_query_has_stat_xplore_documented_shape():
-    query = statxplore_api.build_query(
-        measure="households",
-        geography_field="pcon2024",
-        month_values=["2025-05", "202504"],
-        area_codes=["E14001410"],
-    )
-    geography = "str:field:UC_Households:V_F_UC_HOUSEHOLDS:PCON24"
-    date = statxplore_api.COUNTINGS["households"].date_field
-    assert query["database"] == "str:database:UC_Households"
-    assert query["measures"] == ["str:count:UC_Households:V_F_UC_HOUSEHOLDS"]
-    assert query["dimensions"] == [[geography], [date]]
-    assert query["recodes"][geography] == {
-        "map": [
-            [
-                "str:value:UC_Households:V_F_UC_HOUSEHOLDS:PCON24:"
-                "V_C_MASTERGEOG21_PARLC24_TO_REGION:E14001410"
-            ]
-        ],
-        "total": True,
-    }
-    months = query["recodes"][date]["map"]
-    assert [m[0][-6:] for m in months] == ["202505", "202504"]
-    assert query["recodes"][date]["total"] is False
-    json.dumps(query)  # a JSON body as it stands
+def test_every_recorded_table_walks_cell_by_cell_and_every_value_is_a_float(sources):
+    for path in sorted((sources / RECORDED).glob("table_response_*.json")):
+        table = json.loads(path.read_text(encoding="utf-8"))
+        sizes = [len(field["items"]) for field in table["fields"]]
+        cells = list(api.cells(table))
+        assert len(cells) == len(table["cubes"]) * pd.Series(sizes).prod(), path.name
+        assert all(type(value) is float for _, _, value in cells), path.name
+        assert {measure for measure, _, _ in cells} == set(table["cubes"])
 
 
-def test_queries_exist_for_people_and_households_by_every_geography():
-    for measure in ("households", "people"):
-        for geography in ("pcon2010", "pcon2024", "ward", "lad"):
-            query = statxplore_api.build_query(measure=measure, geography_field=geography)
-            database = query["database"].removeprefix("str:database:")
-            assert query["measures"][0].startswith(f"str:count:{database}:")
-            assert all(d[0].startswith(f"str:field:{database}:") for d in query["dimensions"])
-    people = statxplore_api.build_query(measure="people", geography_field="ward")
-    assert people["database"] == "str:database:UC_Monthly"
-    assert people["measures"] == ["str:count:UC_Monthly:V_F_UC_CASELOAD_FULL"]
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        statxplore_api.build_query(
-            measure="people", geography_field="ward", month_values=["May 2025"]
-        )
+def test_the_gb_query_is_the_recorded_one_and_keeps_provisional_months(mirror):
+    query = api.build_query(measure="households", geography_field=None)
+    assert query == UC_MONTHS_REQUEST
+    table = api.fetch_table(query, base_url=mirror.url, key=KEY)
+    assert mirror.encodings["/webapi/rest/v1/table"] == "gzip"
+    parsed = api.cube_to_observations(table, dataset="dwp_uc_households_gb_api", area_type="x")
+    assert len(parsed) == 118
+    assert set(parsed["area_code"]) == {"K03000001"}
+    by_month = parsed.set_index(parsed["period_start"].dt.strftime("%Y-%m"))
+    # Values read by hand from table_response_UC_Households_month_openstats.json: the first
+    # month and the last three. May 2025 equals Great Britain's total in the May 2025 export
+    # universal_credit/statxplore_exports/uc_la_households.xlsx (6,575,050, provisional).
+    assert by_month.loc["2015-08", "value"] == 98139.0
+    assert pd.isna(by_month.loc["2015-08", "status"])
+    assert by_month.loc["2025-03", ["value", "status"]].tolist() == [6443343.0, "revised"]
+    assert by_month.loc["2025-04", ["value", "status"]].tolist() == [6513685.0, "provisional"]
+    assert by_month.loc["2025-05", ["value", "status"]].tolist() == [6575050.0, "provisional"]
 
 
-def test_parsed_cube_equals_the_snapshot_rows(server, rows, lookups):
-    for area_type, frame in rows.items():
-        query = statxplore_api.build_query(
-            measure="households",
-            geography_field=area_type,
-            month_values=["2025-05"],
-            area_codes=statxplore_api.area_codes(area_type, lookups),
-        )
-        table = statxplore_api.fetch_table(query, base_url=server["url"], key=KEY)
-        parsed = statxplore_api.cube_to_observations(
-            table,
-            dataset=frame["dataset"].iloc[0],
-            area_type=area_type,
-            code_for_label=statxplore_api.label_resolver(area_type, lookups),
-        )
-        pd.testing.assert_frame_equal(comparable(parsed), comparable(frame))
-    _, headers, body = server["requests"][-1]
-    assert headers["APIKey"] == KEY
-    assert headers["Content-Type"] == "application/json"
-    assert json.loads(body)["measures"] == ["str:count:UC_Households:V_F_UC_HOUSEHOLDS"]
-
-
-def test_the_three_nottingham_seats_come_through_with_their_official_values(server, sources):
-    result = statxplore_api.refresh(
-        months=["2025-05"], sources=sources, key=KEY, base_url=server["url"]
-    )
-    got = result.observations.set_index("area_name")["value"]
-    official = pd.concat([snapshot_rows(PCON), snapshot_rows(LAD)]).set_index("area_name")["value"]
-    seats = ["Nottingham East", "Nottingham North and Kimberley", "Nottingham South"]
-    for name in [*seats, "Nottingham", "Great Britain"]:
-        assert got[name].tolist() == official[name].tolist(), name
-    assert set(result.observations["dataset"]) == {
-        "dwp_uc_households_pcon2024_api",
-        "dwp_uc_households_lad_api",
-    }
-
-
-def test_unknown_area_name_fails_loudly(server, lookups):
-    table = json.loads(json.dumps(server["cubes"]["pcon2024"]))
-    table["fields"][0]["items"][1]["labels"] = ["Nottingham Nowhere"]
-    table["fields"][0]["items"][1].pop("uris")
-    with pytest.raises(ValueError, match="Nottingham Nowhere"):
-        statxplore_api.cube_to_observations(
-            table,
-            dataset=PCON,
-            area_type="pcon2024",
-            code_for_label=statxplore_api.label_resolver("pcon2024", lookups),
-        )
-
-
-def test_symbols_and_nulls_are_missing_with_a_status_never_zero(server, lookups):
-    table = json.loads(json.dumps(server["cubes"]["lad"]))
-    table["cubes"][statxplore_api.COUNTINGS["households"].measure]["values"][1] = [".."]
-    table["cubes"][statxplore_api.COUNTINGS["households"].measure]["values"][2] = [None]
-    parsed = statxplore_api.cube_to_observations(
+def test_a_geography_by_month_table_leaves_its_partial_total_out(sources):
+    table = recorded(sources, HB_REGIONS)
+    parsed = api.cube_to_observations(
         table,
-        dataset=LAD,
-        area_type="lad",
-        code_for_label=statxplore_api.label_resolver("lad", lookups),
+        dataset="hb",
+        area_type="region",
+        measure_ids={"str:count:hb_new:V_F_HB_NEW": "housing_benefit_claimants"},
     )
-    names = [item["labels"][0] for item in table["fields"][0]["items"][1:3]]
-    missing = parsed[parsed["area_name"].isin(names)].set_index("area_name")
-    assert missing["value"].isna().all()
-    assert missing.loc[names[0], "status"] == "provisional; nil or negligible"
-    assert missing.loc[names[1], "status"] == f"provisional; {statxplore_api.NULL_STATUS}"
+    got = parsed.set_index(["area_code", parsed["period_start"].dt.strftime("%Y-%m")])["value"]
+    # North East and London, October to December 2024; the recorded Total (450,397 in October)
+    # sums these two only and is no national figure, so it is not an observation.
+    assert got[("E12000001", "2024-10")] == 104951.0
+    assert got[("E12000007", "2024-12")] == 329053.0
+    assert len(parsed) == 6 and 450397.0 not in parsed["value"].tolist()
 
 
-def test_http_401_is_a_key_error_without_the_key(server):
-    query = statxplore_api.build_query(measure="households", geography_field="lad")
-    with pytest.raises(statxplore_api.StatXploreError, match="rejected the API key") as caught:
-        statxplore_api.fetch_table(query, base_url=server["url"], key="sx-wrong-key-999")
+def test_abroad_and_unknown_are_no_areas_and_codes_come_from_the_value_ids(sources):
+    items = recorded(sources, "table_response_hoclib_example_c.json")["fields"][0]["items"]
+    places = [api._place(item, "pcon2010", lambda label: None) for item in items[:-1]]
+    assert places[0] == ("pcon2010", "E14000554", "Berwick-upon-Tweed")
+    assert places[-2:] == [None, None]  # "Abroad" XXZZZZZZZ, "Unknown" ZZXXXXXXX
+    assert sum(p is not None for p in places) == 632  # Great Britain's 2010 constituencies
+
+
+def test_the_client_asks_for_councils_and_2024_constituencies_and_says_what_is_missing(
+    mirror, sources
+):
+    before = len(mirror.requests)
+    with pytest.raises(api.StatXploreError) as raised:
+        api.refresh(sources=sources, key=KEY, base_url=mirror.url)
+    assert str(raised.value) == (
+        f'HTTP 404 from {mirror.url}/webapi/rest/v1/table: {{"message": "' + NOT_RECORDED + '"}'
+    )
+    sent = [json.loads(body) for _, _, _, body in mirror.requests[before:]]
+    assert sent[0] == UC_MONTHS_REQUEST  # answered from the recording
+    constituencies = sent[1]
+    field = "str:field:UC_Households:V_F_UC_HOUSEHOLDS:PCON24"
+    assert constituencies["dimensions"] == [[field], [api.COUNTINGS["households"].date_field]]
+    codes = [m[0].rsplit(":", 1)[-1] for m in constituencies["recodes"][field]["map"]]
+    assert "E14001410" in codes and len(codes) == 632  # Great Britain's 2024 seats
+    assert constituencies["recodes"][field]["total"] is False
+
+
+def test_council_query_uses_the_recorded_hierarchy(lookups):
+    query = api.build_query(
+        measure="households",
+        geography_field="lad",
+        month_values=["2025-05"],
+        area_codes=["E06000018"],
+    )
+    assert query["recodes"]["str:field:UC_Households:V_F_UC_HOUSEHOLDS:COA_CODE"]["map"] == [
+        [
+            "str:value:UC_Households:V_F_UC_HOUSEHOLDS:COA_CODE:"
+            "V_C_MASTERGEOG11_LA_TO_REGION:E06000018"
+        ]
+    ]
+    assert query["recodes"][api.COUNTINGS["households"].date_field]["map"] == [
+        ["str:value:UC_Households:F_UC_HH_DATE:DATE_NAME:C_UC_HH_DATE:202505"]
+    ]
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        api.build_query(measure="people", geography_field="ward", month_values=["May 2025"])
+
+
+def test_429_waits_as_retry_after_asks_and_503_is_retried(mirror):
+    messages = []
+    query = api.build_query(measure="households", geography_field=None)
+    for fault in ("429", "flaky"):
+        table = api.fetch_table(
+            query, base_url=f"{mirror.url}/{fault}", key=KEY, backoff_s=0, progress=messages.append
+        )
+        assert len(table["fields"][0]["items"]) == 118
+        assert mirror.seen[f"/{fault}/webapi/rest/v1/table"] == 2
+    assert any("HTTP 429; retrying in 1.0 s as its Retry-After asks" in m for m in messages)
+    assert any("HTTP 503; retrying" in m for m in messages)
+
+
+def test_the_key_follows_a_same_host_redirect_only(mirror, sources):
+    query = api.build_query(measure="households", geography_field=None)
+    table = api.fetch_table(query, base_url=f"{mirror.url}/307", key=KEY)
+    assert len(table["fields"][0]["items"]) == 118
+    # Another host name on the same port (localhost, not 127.0.0.1), then another port.
+    with Mirror(sources, api_key=KEY) as other:
+        for elsewhere in (mirror.elsewhere, other.url):
+            mirror.elsewhere = elsewhere
+            before = len(mirror.requests)
+            with pytest.raises(api.StatXploreError) as raised:
+                api.fetch_table(query, base_url=f"{mirror.url}/elsewhere", key=KEY)
+            assert str(raised.value) == (
+                f"{mirror.url}/elsewhere/webapi/rest/v1/table: HTTP 307 redirect to "
+                f"{elsewhere}; a request carrying APIKey is not followed to another host"
+            )
+            after = mirror.requests[before:]
+            assert [r[2].get("Host") for r in after] == [mirror.url.removeprefix("http://")]
+        assert other.requests == []
+
+
+def test_http_401_is_a_key_error_without_the_key(mirror):
+    query = api.build_query(measure="households", geography_field=None)
+    with pytest.raises(api.StatXploreError, match="rejected the API key") as caught:
+        api.fetch_table(query, base_url=mirror.url, key="sx-wrong-key-999")
     assert "sx-wrong-key-999" not in str(caught.value)
 
 
-def test_html_body_is_an_error(server):
-    query = statxplore_api.build_query(measure="households", geography_field="lad")
-    with pytest.raises(statxplore_api.StatXploreError, match="HTML"):
-        statxplore_api.fetch_table(query, base_url=f"{server['url']}/html", key=KEY)
+def test_html_body_is_an_error(mirror):
+    query = api.build_query(measure="households", geography_field=None)
+    with pytest.raises(api.StatXploreError, match="HTML page, not a JSON table"):
+        api.fetch_table(query, base_url=f"{mirror.url}/html", key=KEY)
 
 
-def test_a_bad_query_is_reported_with_the_servers_reason(server):
-    query = statxplore_api.build_query(measure="households", geography_field="lad")
-    with pytest.raises(statxplore_api.StatXploreError, match="HTTP 400.*unknown field"):
-        statxplore_api.fetch_table(query, base_url=f"{server['url']}/400", key=KEY)
-
-
-def test_503_then_200_is_retried(server):
-    query = statxplore_api.build_query(measure="households", geography_field="lad")
-    messages = []
-    table = statxplore_api.fetch_table(
-        query, base_url=f"{server['url']}/flaky", key=KEY, backoff_s=0, progress=messages.append
-    )
-    assert "cubes" in table
-    assert server["seen"]["/flaky/webapi/rest/v1/table"] == 2
-    assert any("HTTP 503" in m and "retrying" in m for m in messages)
-
-
-def test_timeouts_are_retried_then_fail(server):
-    query = statxplore_api.build_query(measure="households", geography_field="lad")
-    with pytest.raises(statxplore_api.StatXploreError, match="Timeout.*gave up after 2"):
-        statxplore_api.fetch_table(
+def test_timeouts_are_retried_then_fail_in_one_line(mirror, monkeypatch):
+    monkeypatch.setattr(mirror, "slow_s", 1.0)
+    query = api.build_query(measure="households", geography_field=None)
+    with pytest.raises(api.StatXploreError, match=r"ReadTimeout.*gave up after 2 attempts$"):
+        api.fetch_table(
             query,
-            base_url=f"{server['url']}/slow",
+            base_url=f"{mirror.url}/slow",
             key=KEY,
             timeout=(2, 0.2),
             retries=2,
@@ -306,48 +245,43 @@ def test_timeouts_are_retried_then_fail(server):
         )
 
 
-def test_no_key_gives_the_plain_message_and_sends_nothing(server, no_key, capsys):
-    before = sum(server["seen"].values())
-    assert statxplore_api.api_key() is None
-    result = statxplore_api.refresh(base_url=server["url"], progress=print)
+def test_no_key_gives_the_plain_message_and_sends_nothing(mirror, no_key, capsys):
+    before = len(mirror.requests)
+    assert api.api_key() is None
+    result = api.refresh(base_url=mirror.url, progress=print)
     assert result.observations is None
     assert result.message == (
         "no Stat-Xplore API key (set STATXPLORE_API_KEY or st.secrets); the snapshot is unchanged"
     )
     assert capsys.readouterr().out.strip() == result.message
-    assert cli.main(["statxplore", "--base-url", server["url"]]) == 0
+    assert cli.main(["statxplore", "--base-url", mirror.url]) == 0
     assert result.message in capsys.readouterr().err
-    assert sum(server["seen"].values()) == before
+    assert len(mirror.requests) == before
 
 
 def test_key_comes_from_the_environment(monkeypatch, no_key):
-    monkeypatch.setenv(statxplore_api.KEY_ENV, f"  {KEY}\n")
-    assert statxplore_api.api_key() == KEY
-    monkeypatch.setenv(statxplore_api.KEY_ENV, "")
-    assert statxplore_api.api_key() is None
+    monkeypatch.setenv(api.KEY_ENV, f"  {KEY}\n")
+    assert api.api_key() == KEY
+    monkeypatch.setenv(api.KEY_ENV, "")
+    assert api.api_key() is None
 
 
 def test_the_key_never_appears_in_logs_errors_or_output(
-    server, sources, monkeypatch, no_key, caplog, capsys, tmp_path
+    mirror, sources, monkeypatch, no_key, caplog, capsys, tmp_path
 ):
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setenv(statxplore_api.KEY_ENV, KEY)
-    out = tmp_path / "uc.csv"
-    args = ["statxplore", "--sources", str(sources), "--out", str(out), "--month", "2025-05"]
-    server["key"] = "sx-the-server-wants-another-key"
-    try:
-        assert cli.main([*args, "--base-url", server["url"]]) == 1
-    finally:
-        server["key"] = KEY
-    failed = capsys.readouterr()
-    assert "rejected the API key" in failed.err
-    assert cli.main([*args, "--base-url", f"{server['url']}/flaky-not-a-fault"]) == 1
-    assert cli.main([*args, "--base-url", server["url"]]) == 0
-    succeeded = capsys.readouterr()
-    written = out.read_text(encoding="utf-8")
-    assert "E14001410" in written
+    monkeypatch.setenv(api.KEY_ENV, KEY)
+    args = ["statxplore", "--sources", str(sources), "--out", str(tmp_path / "uc.csv")]
+    monkeypatch.setattr(mirror, "api_key", "sx-the-server-wants-another-key")
+    assert cli.main([*args, "--base-url", mirror.url]) == 1
+    rejected = capsys.readouterr()
+    assert "rejected the API key" in rejected.err
+    monkeypatch.setattr(mirror, "api_key", KEY)
+    assert cli.main([*args, "--base-url", mirror.url]) == 1  # no recorded constituency table
+    unanswered = capsys.readouterr()
+    assert NOT_RECORDED in unanswered.err and len(unanswered.err.strip().splitlines()) <= 3
     assert "127.0.0.1" in caplog.text  # the HTTP library's debug lines were captured too
-    for text in (failed.out, failed.err, succeeded.out, succeeded.err, caplog.text, written):
+    for text in (rejected.out, rejected.err, unanswered.out, unanswered.err, caplog.text):
         assert KEY not in text
 
 

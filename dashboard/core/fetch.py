@@ -22,7 +22,7 @@ TEXT_SUFFIXES = {".csv", ".json", ".geojson", ".txt", ".hexjson"}
 ZIP_SUFFIXES = {".xlsx", ".ods", ".zip"}
 
 # One error type for every failed download, whichever route it came by.
-FetchError = http.HttpError
+FetchError = http.FetchError
 
 
 def _looks_like_html(head: bytes) -> bool:

@@ -11,20 +11,22 @@ Schemas: https://docs.publishing.service.gov.uk/content-schemas/document_collect
 import datetime as dt
 import fnmatch
 import json
-import tempfile
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
-import requests
-
-from dashboard.core import catalogue, fetch
+from dashboard.core import catalogue, fetch, http
 
 GOVUK = "https://www.gov.uk"
 # Schemas whose documents always carry details.attachments (an empty list when there are none);
 # a document of one of these without the key means the API changed shape, so it fails loudly.
 ATTACHMENT_SCHEMAS = {"publication", "statistical_data_set"}
+# A Content API item is a few kB to a few hundred kB (the safety collection is 47 kB).
+MAX_ITEM_BYTES = 5 * http.MB
+# A collection lists every edition ever published; the newest few are enough to find a file.
+DOCUMENTS_TRIED = 3
 
 
 class FormatError(fetch.FetchError):
@@ -33,48 +35,110 @@ class FormatError(fetch.FetchError):
 
 @dataclass(frozen=True)
 class Route:
-    """Where the newest file of one dataset is found, and where it lands when downloaded."""
+    """Where the newest file of one dataset is found, and where it lands when downloaded.
+
+    ``document`` picks release pages from a collection's ``links.documents`` by title (a regular
+    expression, any case); the newest matching page in the publisher's order is used. Empty when
+    ``path`` is itself the page with the attachments. ``attachment`` picks files on that page by
+    title the same way.
+    """
 
     path: str  # Content API path: a document collection, or one document with attachments
-    title_contains: str  # case-insensitive text of the attachment title
+    document: str
+    attachment: str
     folder: str  # destination, relative to a folder laid out like the sources folder
-    basis: str  # where the path and the title come from
+    evidence: str  # what the two patterns were checked against
 
 
 SAFETY = "/government/collections/safety-in-custody-statistics"
 POPULATION = "/government/collections/prison-population-statistics"
 HOMELESSNESS_TABLES = "/government/statistical-data-sets/live-tables-on-homelessness"
-SAFETY_BASIS = "collection and attachment title as listed in prisons/PROVENANCE.md"
-BULLETIN_BASIS = (
-    "collection from prisons/PROVENANCE.md; the word in the attachment title is assumed "
-    "(the bulletins are called 'Population bulletin: weekly/monthly ...'); check it live"
+ROUGH_SLEEPING = "/government/collections/rough-sleeping-statistics"
+# Release titles in the recorded collections (recorded/govuk_content_api, 20 November 2024). The
+# quarterly pattern matches 47 of the 49 safety documents, in all five wordings used since 2013
+# ("Safety in custody: quarterly update to June 2024", "Safety in Custody quarterly: update to
+# March 2023", "... quarterly bulletin: June 2015", "Safety in custody statistics quarterly
+# update to ..."); it leaves out "Changes to safety in custody national statistics bulletin" and
+# "Safety in custody statistics - 2008 - June 2012". The annual tables by establishment come
+# with the December update, published each April.
+QUARTERLY = r"^safety in custody(?: statistics)?:? quarterly\b"
+DECEMBER = QUARTERLY + r".*\bdecember \d{4}"
+# From 2024 the yearly page is split into "Prison population: monthly prison figures 2024" and
+# "Prison population: weekly estate figures 2024"; until 2023 one page, "Prison population
+# figures: 2023", held both.
+MONTHLY_FIGURES = r"^prison population(?: figures)?: (?:monthly prison figures )?\d{4}$"
+WEEKLY_FIGURES = r"^prison population(?: figures)?: (?:weekly estate figures )?\d{4}$"
+RECORDED = "release titles checked against the recorded collection (20 November 2024)"
+TITLES_DOCUMENTED = (
+    "; attachment titles as prisons/PROVENANCE.md lists them (no release page is recorded: "
+    "documented shape only)"
 )
+ANY_SPREADSHEET = r"\.(?:ods|xlsx|csv)$"  # matched on the file name when titles are unknown
 
 ROUTES: dict[str, tuple[Route, ...]] = {
     "moj_safety_by_prison_2025_26": (
         Route(
             SAFETY,
-            "Safety in custody summary tables",
+            QUARTERLY,
+            r"^safety in custody summary tables",
             "prisons/moj_safety_in_custody",
-            SAFETY_BASIS,
+            RECORDED + TITLES_DOCUMENTED,
         ),
     ),
     "moj_safety_national": (
-        Route(SAFETY, "Assaults in prison custody", "prisons/moj_safety_in_custody", SAFETY_BASIS),
-        Route(SAFETY, "Self-harm in prison custody", "prisons/moj_safety_in_custody", SAFETY_BASIS),
+        Route(
+            SAFETY,
+            DECEMBER,
+            r"^assaults in prison custody",
+            "prisons/moj_safety_in_custody",
+            RECORDED + TITLES_DOCUMENTED,
+        ),
+        Route(
+            SAFETY,
+            DECEMBER,
+            r"^self-harm in prison custody",
+            "prisons/moj_safety_in_custody",
+            RECORDED + TITLES_DOCUMENTED,
+        ),
     ),
     "moj_population_bulletin_nottingham_2018_2026": (
-        Route(POPULATION, "monthly", "prisons/moj_population_bulletins", BULLETIN_BASIS),
+        Route(
+            POPULATION,
+            MONTHLY_FIGURES,
+            ANY_SPREADSHEET,
+            "prisons/moj_population_bulletins",
+            RECORDED + "; attachments: the page's first spreadsheet (no release page is "
+            "recorded: documented shape only)",
+        ),
     ),
     "moj_prison_population_weekly": (
-        Route(POPULATION, "weekly", "prisons/moj_population_bulletins", BULLETIN_BASIS),
+        Route(
+            POPULATION,
+            WEEKLY_FIGURES,
+            ANY_SPREADSHEET,
+            "prisons/moj_population_bulletins",
+            RECORDED + "; attachments: the page's first spreadsheet (no release page is "
+            "recorded: documented shape only)",
+        ),
     ),
+    # No Content API response of these pages is recorded: documented shape only.
     "mhclg_hclic_detailed_la": (
         Route(
             HOMELESSNESS_TABLES,
-            "detailed local authority",
+            "",
+            r"detailed local authority",
             "homelessness/hclic_detailed_la",
-            "page from homelessness/PROVENANCE.md; the attachment title is assumed; check it live",
+            "page from homelessness/PROVENANCE.md; documented shape only (nothing recorded)",
+        ),
+    ),
+    "mhclg_rough_sleeping_snapshot": (
+        Route(
+            ROUGH_SLEEPING,
+            r"^rough sleeping snapshot in england:? autumn \d{4}$",
+            r"tables",
+            "homelessness/rough_sleeping",
+            "release titles as homelessness/PROVENANCE.md names them; documented shape only "
+            "(nothing recorded)",
         ),
     ),
 }
@@ -93,34 +157,30 @@ def content(
     path: str,
     *,
     base_url: str = GOVUK,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     progress: Callable[[str], None] = lambda message: None,
-    **download_options,
+    retries: int = fetch.RETRIES,
+    backoff_s: float = fetch.BACKOFF_S,
 ) -> dict:
-    """The Content API item at ``path`` (e.g. ``/government/collections/...``) as a dict.
-
-    It goes through ``fetch.download``, so it gets the same timeouts, retries with back-off on
-    429/5xx, truncation check and HTML-page check as every other download.
-    """
+    """The Content API item at ``path`` (e.g. ``/government/collections/...``) as a dict."""
     if not path.startswith("/"):
         raise ValueError(f"a GOV.UK path starts with '/': {path!r}")
     url = f"{base_url.rstrip('/')}/api/content{path}"
-    session = session or requests.Session()
-    session.headers.setdefault("Accept", "application/json")
-    name = (PurePosixPath(path).name or "content") + ".json"
-    with tempfile.TemporaryDirectory(prefix="govuk-") as folder:
-        target = Path(folder) / name
-        # Pass on retries only: percentages of a few kB of JSON are noise.
-        fetch.download(
-            url,
-            target,
-            session=session,
-            progress=lambda message: progress(message) if "retrying" in message else None,
-            **download_options,
-        )
-        text = target.read_text(encoding="utf-8", errors="replace")
+    session = session or http.Session(attempts=retries, backoff_s=backoff_s)
+    done, body = http.call(
+        session,
+        "GET",
+        url,
+        max_bytes=MAX_ITEM_BYTES,
+        progress=progress,
+        headers={"Accept": "application/json"},
+    )
+    if done.status != 200:
+        raise fetch.FetchError(f"{url}: HTTP {done.status}")
+    if fetch._looks_like_html(body[:512]):
+        raise fetch.FetchError(f"{url}: the server sent an HTML page, not JSON")
     try:
-        item = json.loads(text)
+        item = json.loads(body.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as error:
         raise FormatError(f"{url}: not JSON ({error.msg} at character {error.pos})") from None
     if not isinstance(item, dict):
@@ -166,6 +226,7 @@ def _attachments(document: dict, path: str, base_url: str) -> list[dict]:
                 "url": url,
                 "filename": filename,
                 "content_type": attachment.get("content_type"),
+                "file_size": attachment.get("file_size"),
                 "document_title": document.get("title"),
                 "document_path": path,
                 "first_published_at": first.isoformat() if first else None,
@@ -178,64 +239,90 @@ def _attachments(document: dict, path: str, base_url: str) -> list[dict]:
     return records
 
 
-def latest_documents(
-    collection_path: str,
+def documents_in_order(collection: dict, where: str) -> list[dict]:
+    """``links.documents`` of a collection in the publisher's order (``collection_groups``),
+    withdrawn ones left out."""
+    links = (collection.get("links") or {}).get("documents")
+    if not isinstance(links, list):
+        raise FormatError(f"{where}: a document collection without links.documents")
+    for link in links:
+        if not isinstance(link, dict) or not str(link.get("base_path", "")).startswith("/"):
+            raise FormatError(f"{where}: an entry of links.documents has no base_path")
+    by_id = {link.get("content_id"): link for link in links}
+    groups = (collection.get("details") or {}).get("collection_groups") or []
+    ordered = [by_id[i] for g in groups for i in g.get("documents", []) if i in by_id]
+    ordered += [link for link in links if link not in ordered]
+    return [link for link in ordered if not link.get("withdrawn")]
+
+
+def release_pages(route: Route, collection: dict, where: str) -> list[dict]:
+    """The collection's documents whose title matches the route, newest (publisher's order)
+    first."""
+    wanted = re.compile(route.document, re.IGNORECASE)
+    return [d for d in documents_in_order(collection, where) if wanted.search(str(d.get("title")))]
+
+
+def api_path(link: dict) -> str:
+    """The item's path under /api/content: ``api_path`` minus its prefix, else ``base_path``.
+    (``api_url`` names www.gov.uk itself, so a mirror's base URL could not stand in for it.)"""
+    path = str(link.get("api_path") or "")
+    return (
+        path.removeprefix("/api/content") if path.startswith("/api/content/") else link["base_path"]
+    )
+
+
+def find(
+    route: Route,
     *,
-    title_contains: str,
     base_url: str = GOVUK,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     progress: Callable[[str], None] = lambda message: None,
     cache: dict | None = None,
-    **download_options,
+    retries: int = fetch.RETRIES,
+    backoff_s: float = fetch.BACKOFF_S,
 ) -> list[dict]:
-    """Attachments whose title contains ``title_contains`` (any case), newest document first.
+    """Attachments matching ``route`` on its newest matching page, in the publisher's order.
 
-    ``collection_path`` may also be a single document (a statistical data set page): its own
-    attachments are then the candidates, in the publisher's order. Attachments of one document
-    keep the publisher's order too. ``cache`` (path -> item) saves repeat requests in one run.
+    A collection's pages are tried newest first (the publisher's order), at most
+    DOCUMENTS_TRIED of them, until one has a matching attachment. ``cache`` (path -> item)
+    saves repeat requests in one run.
     """
-    session = session or requests.Session()
+    session = session or http.Session(attempts=retries, backoff_s=backoff_s)
     cache = {} if cache is None else cache
 
     def get(path: str) -> dict:
         if path not in cache:
-            cache[path] = content(
-                path, base_url=base_url, session=session, progress=progress, **download_options
-            )
+            cache[path] = content(path, base_url=base_url, session=session, progress=progress)
         return cache[path]
 
-    where = f"{base_url.rstrip('/')}/api/content{collection_path}"
-    item = get(collection_path)
+    item = get(route.path)
     if item.get("document_type") == "document_collection":
-        links = (item.get("links") or {}).get("documents")
-        if not isinstance(links, list):
-            raise FormatError(f"{where}: a document collection without links.documents")
-        documents = []
-        for link in links:
-            if not isinstance(link, dict) or not str(link.get("base_path", "")).startswith("/"):
-                raise FormatError(f"{where}: an entry of links.documents has no base_path")
-            if link.get("withdrawn"):
-                continue
-            documents.append((link["base_path"], get(link["base_path"])))
+        where = f"{base_url.rstrip('/')}/api/content{route.path}"
+        links = release_pages(route, item, where)
+        if not links:
+            raise fetch.FetchError(f"{where}: no document titled like {route.document!r}")
+        pages = [api_path(link) for link in links[:DOCUMENTS_TRIED]]
     else:
-        documents = [(collection_path, item)]
-
-    wanted = title_contains.casefold()
-    records = []
-    for path, document in documents:
+        pages = [route.path]
+    wanted = re.compile(route.attachment, re.IGNORECASE)
+    for path in pages:
+        document = get(path)
         details = document.get("details")
-        has_key = isinstance(details, dict) and "attachments" in details
-        if not has_key and (
-            document.get("schema_name") in ATTACHMENT_SCHEMAS or path == collection_path
+        if not (isinstance(details, dict) and "attachments" in details) and (
+            document.get("schema_name") in ATTACHMENT_SCHEMAS or path == route.path
         ):
             raise FormatError(
                 f"{base_url.rstrip('/')}/api/content{path}: no details.attachments in a "
                 f"{document.get('schema_name') or 'document'} item (the API's shape has changed?)"
             )
-        found = _attachments(document, path, base_url)
-        records += [r for r in found if wanted in r["title"].casefold()]
-    # sorted() is stable, so attachments of one document stay in the publisher's order.
-    return sorted(records, key=lambda r: r["published"], reverse=True)
+        found = [
+            record
+            for record in _attachments(document, path, base_url)
+            if wanted.search(record["title"]) or wanted.search(record["filename"])
+        ]
+        if found:
+            return found
+    return []
 
 
 def routes(publication_id: str) -> tuple[Route, ...]:
@@ -253,28 +340,21 @@ def discover(
     publication_id: str,
     *,
     base_url: str = GOVUK,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     progress: Callable[[str], None] = lambda message: None,
     cache: dict | None = None,
-    **download_options,
+    retries: int = fetch.RETRIES,
+    backoff_s: float = fetch.BACKOFF_S,
 ) -> list[dict]:
     """The newest matching attachment for each route of one catalogue dataset."""
-    session = session or requests.Session()
+    session = session or http.Session(attempts=retries, backoff_s=backoff_s)
     cache = {} if cache is None else cache
     chosen = []
     for route in routes(publication_id):
-        found = latest_documents(
-            route.path,
-            title_contains=route.title_contains,
-            base_url=base_url,
-            session=session,
-            progress=progress,
-            cache=cache,
-            **download_options,
-        )
+        found = find(route, base_url=base_url, session=session, progress=progress, cache=cache)
         if not found:
             raise fetch.FetchError(
-                f"{publication_id}: no attachment titled like {route.title_contains!r} at "
+                f"{publication_id}: no attachment titled like {route.attachment!r} at "
                 f"{base_url.rstrip('/')}/api/content{route.path}"
             )
         chosen.append({**found[0], "dataset": publication_id, "folder": route.folder})
@@ -291,9 +371,10 @@ def download_latest(
     *,
     only: list[str] | None = None,
     base_url: str = GOVUK,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     progress: Callable[[str], None] = lambda message: None,
-    **download_options,
+    retries: int = fetch.RETRIES,
+    backoff_s: float = fetch.BACKOFF_S,
 ) -> list[dict]:
     """Download the newest attachment of each routed dataset; log it as ``fetch`` does.
 
@@ -301,7 +382,7 @@ def download_latest(
     that no parser exists yet for the layout, so the snapshot keeps what it was built from.
     """
     destination = Path(destination)
-    session = session or requests.Session()
+    session = session or http.Session(attempts=retries, backoff_s=backoff_s)
     log_path = destination / fetch.FETCH_LOG
     log = json.loads(log_path.read_text(encoding="utf-8")) if log_path.is_file() else {}
     cache: dict = {}
@@ -309,12 +390,7 @@ def download_latest(
     for dataset in only or list(ROUTES):
         publication = catalogue.get(dataset)
         for record in discover(
-            dataset,
-            base_url=base_url,
-            session=session,
-            progress=progress,
-            cache=cache,
-            **download_options,
+            dataset, base_url=base_url, session=session, progress=progress, cache=cache
         ):
             if not record["filename"]:
                 raise FormatError(f"{dataset}: attachment {record['title']!r} has no file name")
@@ -324,9 +400,16 @@ def download_latest(
                 record["url"],
                 destination / relative,
                 session=session,
+                max_bytes=publication.max_bytes,
                 progress=progress,
-                **download_options,
             )
+            stated = record.get("file_size")
+            if isinstance(stated, int) and stated != downloaded["bytes"]:
+                (destination / relative).unlink()
+                raise fetch.FetchError(
+                    f"{record['filename']}: {downloaded['bytes']:,} bytes received, but the "
+                    f"Content API says {stated:,} (file_size)"
+                )
             log[relative] = {
                 **downloaded,
                 "dataset": dataset,

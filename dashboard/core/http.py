@@ -10,7 +10,7 @@ fetch (files with fixed URLs), govuk (Content API) and Stat-Xplore all go throug
   stops at the cap;
 - a request carrying a secret header (Stat-Xplore's ``APIKey``) is never followed to another
   origin: requests strips only ``Authorization`` on such a redirect, so this layer refuses it.
-Every failure is an ``HttpError`` whose message is one line naming the URL.
+Every failure is an ``FetchError`` whose message is one line naming the URL.
 """
 
 import hashlib
@@ -49,11 +49,11 @@ ERROR_BODY_BYTES = 64 * 1024  # enough of an error page for a message, never the
 SECRET_HEADERS = frozenset({"apikey"})
 
 
-class HttpError(RuntimeError):
+class FetchError(RuntimeError):
     """A download failed; the message is one line naming what and where."""
 
 
-class TooLarge(HttpError):
+class TooLarge(FetchError):
     pass
 
 
@@ -100,7 +100,7 @@ class Policy(Retry):
         super().sleep(response)
 
 
-class CrossOriginRedirect(HttpError):
+class CrossOriginRedirect(FetchError):
     pass
 
 
@@ -218,7 +218,7 @@ def _read_body(response, target: BinaryIO, *, label, url, max_bytes, on_bytes) -
         raise _BodyFailed(f"{_reason(error)} after {describe_size(received)}") from error
     except requests.exceptions.ContentDecodingError:
         encoding = response.headers.get("Content-Encoding", "")
-        raise HttpError(f"{label}: {url} sent a body that is not valid {encoding}") from None
+        raise FetchError(f"{label}: {url} sent a body that is not valid {encoding}") from None
     wire = response.raw.tell()
     if expected is not None and wire != expected:
         raise _BodyFailed(f"truncated: {describe_size(wire)} of {describe_size(expected)} received")
@@ -249,7 +249,7 @@ def transfer(
     """Send one request and stream a 2xx body into ``target()`` (opened afresh per attempt).
 
     Returns the Transfer for any final status; a non-2xx body is kept only as ``error_body``
-    (a few kB), for the caller's message. Raises HttpError when the retries run out, the body
+    (a few kB), for the caller's message. Raises FetchError when the retries run out, the body
     is over ``max_bytes``, or a keyed request is redirected to another host.
     """
     label = label or url
@@ -260,22 +260,22 @@ def transfer(
         session.adapter.max_retries = policy
         try:
             response = session.request(method, url, stream=True, timeout=timeout, **request_options)
-        except HttpError:
+        except FetchError:
             raise
         except requests.TooManyRedirects:
-            raise HttpError(f"{label}: more than {MAX_REDIRECTS} redirects from {url}") from None
+            raise FetchError(f"{label}: more than {MAX_REDIRECTS} redirects from {url}") from None
         except (requests.ConnectionError, requests.Timeout) as error:
-            raise HttpError(
+            raise FetchError(
                 f"{label}: cannot reach {url} ({_reason(error)}); {gave_up(session.attempts)}"
             ) from None
         except requests.RequestException as error:
-            raise HttpError(f"{label}: cannot request {url} ({type(error).__name__})") from None
+            raise FetchError(f"{label}: cannot request {url} ({type(error).__name__})") from None
         finally:
             session.adapter.max_retries = session.policy
         with response:
             status = response.status_code
             if status in RETRY_STATUSES:  # urllib3 gave back the last answer: retries ran out
-                raise HttpError(f"{label}: HTTP {status} from {url}; {gave_up(session.attempts)}")
+                raise FetchError(f"{label}: HTTP {status} from {url}; {gave_up(session.attempts)}")
             if not 200 <= status < 300:
                 error_body = response.raw.read(ERROR_BODY_BYTES, decode_content=True) or b""
                 return Transfer(status, response.url, dict(response.headers), error_body=error_body)
@@ -293,7 +293,7 @@ def transfer(
                 try:
                     policy = policy.increment(method, url, error=ProtocolError(str(problem)))
                 except MaxRetryError:
-                    raise HttpError(
+                    raise FetchError(
                         f"{label}: {problem} from {url}; {gave_up(session.attempts)}"
                     ) from None
         policy.sleep()

@@ -1,18 +1,17 @@
 """DWP Stat-Xplore Open Data API: table queries, a keyed POST, JSON cubes -> observations."""
 
+import itertools
 import json
 import math
 import os
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import requests
 
-from dashboard.core.fetch import USER_AGENT
+from dashboard.core import http
 from dashboard.core.observations import conform
 from dashboard.topics.uc.sources import statxplore_areas as areas
 from dashboard.topics.uc.sources import statxplore_common as common
@@ -23,27 +22,32 @@ KEY_ENV = "STATXPLORE_API_KEY"
 # Header and content type as documented on Stat-Xplore's "Table Endpoint" help page
 # (https://stat-xplore.dwp.gov.uk/webapi/online-help/Open-Data-API-Table.html).
 KEY_HEADER = "APIKey"
+assert KEY_HEADER.lower() in http.SECRET_HEADERS  # never followed to another host
 NO_KEY_MESSAGE = (
     "no Stat-Xplore API key (set STATXPLORE_API_KEY or st.secrets); the snapshot is unchanged"
 )
-CONNECT_TIMEOUT_S = 10
-READ_TIMEOUT_S = 120  # Stat-Xplore tabulates GB-wide cubes on request; tens of seconds is normal
-RETRIES = 3
-BACKOFF_S = 2.0  # doubles after each failed attempt
-MAX_WAIT_S = 60.0  # cap on a server's Retry-After
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRIES = 3  # attempts in all
+BACKOFF_S = 2.0
+# Stat-Xplore tabulates GB-wide cubes on request: tens of seconds before the first byte is normal.
+TIMEOUT_S = (http.CONNECT_TIMEOUT_S, 120)
+# A month of every constituency is about 100 kB; ten years of every council a few MB.
+MAX_TABLE_BYTES = 50 * http.MB
 KEY_REJECTED = frozenset({401, 403})
 SOURCE_FILE = "Stat-Xplore Open Data API /table"
 ERROR_EXCERPT_CHARS = 300
 # Where Streamlit looks for secrets by default; st.secrets is only touched when one exists,
 # because reading it without a file logs a warning and importing streamlit costs a second.
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
-# The last part of a month's value id is YYYYMM ("...:C_UC_DATE:202505").
+# The last part of a month's value id is YYYYMM ("...:C_UC_HH_DATE:202505").
 MONTH_CODE = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})$")
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
-# A field id ends with DATE_NAME for every Stat-Xplore monthly time field seen so far.
-TIME_FIELD_SUFFIX = ":DATE_NAME"
+# A field id ends with DATE_NAME for every Stat-Xplore monthly time field recorded
+# (F_UC_DATE, F_UC_HH_DATE, F_HB_NEW_DATE:NEW_DATE_NAME).
+TIME_FIELD_SUFFIX = "DATE_NAME"
 NULL_STATUS = "no value returned by Stat-Xplore"
+# Annotation keys on items (their text is in the response's annotationMap): "p" and "r" are the
+# recorded markers of provisional and revised months; the others are footnotes, not statuses.
+ANNOTATION_STATUS = {"p": "provisional", "r": "revised"}
 
 
 @dataclass(frozen=True)
@@ -56,28 +60,22 @@ class Counting:
     date_field: str
     date_value: str  # prefix of one month's value id; YYYYMM completes it
     measure_id: str  # our observations' measure
+    evidence: str
 
 
-# Ids: this table and GEOGRAPHIES below, kept together so they are easy to correct. Stat-Xplore's
-# own help page documents only the request shape and the id format (its example is PIP_Monthly);
-# none of these UC ids is on a DWP page we could read, so "seen" below means used in public API
-# clients that run against the live service, and "assumed" means best knowledge.
-# - databases and measures: seen. UC_Households / V_F_UC_HOUSEHOLDS is the House of Commons
-#   Library statxplorer README's example; UC_Monthly / V_F_UC_CASELOAD_FULL is in several clients;
-#   both dataset names match Stat-Xplore's metadata pages (webapi/metadata/UC_Households.html).
-# - people's month field F_UC_DATE:DATE_NAME (values C_UC_DATE:YYYYMM): seen.
-# - households' month field F_UC_HH_DATE:DATE_NAME (values C_UC_HH_DATE:YYYYMM): seen in clients
-#   written in 2025-26, one after schema discovery; 2019-21 queries used F_UC_DATE:DATE_NAME for
-#   UC_Households too, so DWP seems to have renamed it. If the API answers 400 naming the field,
-#   put the older id back here.
+# Ids checked against the recorded responses in <sources>/recorded/statxplore/ (PROVENANCE.md
+# there); tests/test_statxplore_api.py asserts each "recorded" claim against those files.
 COUNTINGS = {
     "households": Counting(
         database="str:database:UC_Households",
         measure="str:count:UC_Households:V_F_UC_HOUSEHOLDS",
         fields="str:field:UC_Households:V_F_UC_HOUSEHOLDS",
+        # F_UC_DATE until at least 2019 (recorded in March 2019), F_UC_HH_DATE by September 2025.
         date_field="str:field:UC_Households:F_UC_HH_DATE:DATE_NAME",
         date_value="str:value:UC_Households:F_UC_HH_DATE:DATE_NAME:C_UC_HH_DATE:",
         measure_id="households_on_uc",
+        evidence="database, count and month field in the recorded /schema of UC_Households "
+        "(September 2025); month value ids in the recorded /table of the same month",
     ),
     "people": Counting(
         database="str:database:UC_Monthly",
@@ -86,6 +84,8 @@ COUNTINGS = {
         date_field="str:field:UC_Monthly:F_UC_DATE:DATE_NAME",
         date_value="str:value:UC_Monthly:F_UC_DATE:DATE_NAME:C_UC_DATE:",
         measure_id="people_on_uc",
+        evidence="not recorded: nothing of UC_Monthly is in the recordings; ids from public "
+        "API clients only",
     ),
 }
 MEASURE_IDS = {c.measure: c.measure_id for c in COUNTINGS.values()}
@@ -101,38 +101,39 @@ class Geography:
 
 
 # area_type -> field. A value id is "str:value:<db>:<fact>:<field>:<value set>:<GSS code>".
+# The recorded UC_Households schema lists the group "Geography (residence-based)" but not its
+# fields; hb_new's recorded group (September 2025) lists COA_CODE, WARD_CODE, PCON24 and
+# PARLC_CODE, DWP's one geography hierarchy that UC_Households' 2019 recording also uses
+# (COA_CODE with V_C_MASTERGEOG11_REGION_TO_COUNTRY).
 GEOGRAPHIES = {
     "pcon2010": Geography(
         "PARLC_CODE",
         "V_C_MASTERGEOG11_PARLC_TO_REGION",
-        "seen for UC_Monthly in a public client (value ...:E14001028); assumed for households",
+        "field and value set recorded for hb_new (2019 /table of 635 constituencies); field "
+        "recorded in hb_new's 2025 geography group; not recorded for UC",
     ),
     "pcon2024": Geography(
         "PCON24",
         "V_C_MASTERGEOG21_PARLC24_TO_REGION",
-        "seen for UC_Monthly after a public client's schema discovery; the field id also appears "
-        "in a public UC_Households query; the households value set is assumed to be the same",
+        "field recorded in hb_new's 2025 geography group; the value set is not recorded "
+        "anywhere (public API clients only); nothing recorded for UC",
     ),
     "ward": Geography(
         "WARD_CODE",
         "V_C_MASTERGEOG11_WARD_TO_LA",
-        "seen for UC_Households in several public queries; assumed for people",
+        "field recorded in hb_new's 2025 geography group; value set not recorded",
     ),
     "lad": Geography(
         "COA_CODE",  # the "National - Regional - LA - OAs" hierarchy
         "V_C_MASTERGEOG11_LA_TO_REGION",
-        "field seen for both datasets in public clients; the LA value set is seen in other DWP "
-        "datasets (ACC, NINo) and assumed for UC",
+        "field recorded for UC_Households (2019 /table); this value set recorded in hb_new's "
+        "2025 /schema of COA_CODE",
     ),
 }
 PCON2024_LOOKUP = Path("geography") / "lookups" / areas.PCON2024_LOOKUP
 
 
-class StatXploreError(RuntimeError):
-    pass
-
-
-class _Retryable(Exception):
+class StatXploreError(http.FetchError):
     pass
 
 
@@ -183,35 +184,38 @@ def value_prefix(measure: str, geography_field: str) -> str:
 def build_query(
     *,
     measure: str,
-    geography_field: str,
+    geography_field: str | None,
     month_values: Sequence[str] = (),
     area_codes: Sequence[str] = (),
 ) -> dict:
-    """The JSON body for POST /table: ``measure`` by ``geography_field`` by month.
+    """The JSON body for POST /table: ``measure`` by ``geography_field`` (None: Great Britain)
+    by month.
 
     ``measure`` is a key of COUNTINGS, ``geography_field`` an area type of GEOGRAPHIES. Months
-    ("YYYY-MM") and GSS area codes become recodes; without months every month is returned, and
-    with area codes a Great Britain total is requested too.
+    ("YYYY-MM") and GSS area codes become recodes; without months every month is returned.
+    No total is asked for: Stat-Xplore's "total" sums only the requested items, so a Great
+    Britain figure comes from the query without a geography (the recorded one).
     """
     if measure not in COUNTINGS:
         raise ValueError(f"measure {measure!r} is not one of {sorted(COUNTINGS)}")
-    if geography_field not in GEOGRAPHIES:
+    if geography_field is not None and geography_field not in GEOGRAPHIES:
         raise ValueError(f"geography {geography_field!r} is not one of {sorted(GEOGRAPHIES)}")
     counting = COUNTINGS[measure]
-    geography = field_id(measure, geography_field)
     recodes: dict = {}
-    if area_codes:
-        prefix = value_prefix(measure, geography_field)
-        recodes[geography] = {"map": [[prefix + code] for code in area_codes], "total": True}
+    dimensions = [[counting.date_field]]
+    if geography_field is not None:
+        geography = field_id(measure, geography_field)
+        dimensions.insert(0, [geography])
+        if area_codes:
+            prefix = value_prefix(measure, geography_field)
+            recodes[geography] = {"map": [[prefix + code] for code in area_codes], "total": False}
     if month_values:
         months = [[counting.date_value + _month_code(m)] for m in month_values]
         recodes[counting.date_field] = {"map": months, "total": False}
-    return {
-        "database": counting.database,
-        "measures": [counting.measure],
-        "recodes": recodes,
-        "dimensions": [[geography], [counting.date_field]],
-    }
+    query = {"database": counting.database, "measures": [counting.measure]}
+    if recodes:
+        query["recodes"] = recodes
+    return {**query, "dimensions": dimensions}
 
 
 def _scrub(text: str, key: str) -> str:
@@ -223,45 +227,9 @@ def _looks_like_html(text: str) -> bool:
     return start.startswith(("<!doctype html", "<html", "<head", "<body"))
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return min(float(value), MAX_WAIT_S) if value.strip().isdigit() else None
-
-
-def _attempt(session, url: str, body: bytes, headers: dict, timeout, key: str) -> dict:
-    try:
-        response = session.post(url, data=body, headers=headers, timeout=timeout)
-    except (requests.ConnectionError, requests.Timeout) as error:
-        # from None: the chained exception adds nothing but noise to the message users see.
-        raise _Retryable(f"cannot reach {url} ({type(error).__name__})") from None
-    except requests.RequestException as error:
-        raise StatXploreError(
-            f"cannot send the request to {url} ({type(error).__name__})"
-        ) from None
-    with response:
-        status = response.status_code
-        if status in KEY_REJECTED:
-            raise StatXploreError(
-                f"Stat-Xplore rejected the API key (HTTP {status}); check {KEY_ENV} or st.secrets"
-            )
-        if status in RETRY_STATUSES:
-            problem = _Retryable(f"HTTP {status} from {url}")
-            problem.wait = _retry_after(response)
-            raise problem
-        text = response.text
-        if _looks_like_html(text):
-            raise StatXploreError(f"HTTP {status} from {url}: an HTML page, not a JSON table")
-        if status != 200:
-            excerpt = _scrub(text[:ERROR_EXCERPT_CHARS], key)
-            raise StatXploreError(f"HTTP {status} from {url}: {excerpt}")
-        try:
-            table = json.loads(text)
-        except ValueError:
-            excerpt = _scrub(text[:40], key)
-            raise StatXploreError(f"{url} answered with something not JSON: {excerpt!r}") from None
-    if not isinstance(table, dict) or "cubes" not in table or "fields" not in table:
-        raise StatXploreError(f"{url} answered with JSON that is not a Stat-Xplore table")
-    return table
+def new_session(*, retries: int = RETRIES, backoff_s: float = BACKOFF_S) -> http.Session:
+    # A /table POST only reads: retrying it is safe, so POST joins the retried methods.
+    return http.Session(attempts=retries, backoff_s=backoff_s, methods=("GET", "POST"))
 
 
 def fetch_table(
@@ -269,57 +237,115 @@ def fetch_table(
     *,
     base_url: str = BASE_URL,
     key: str,
-    session: requests.Session | None = None,
-    timeout: float | tuple[float, float] | None = None,
+    session: http.Session | None = None,
+    timeout: tuple[float, float] | None = None,
     retries: int = RETRIES,
     backoff_s: float = BACKOFF_S,
     progress: Callable[[str], None] = _quiet,
 ) -> dict:
-    """POST ``query`` to the Table endpoint; retries 429, 5xx and timeouts with back-off.
-
-    The key travels only in the request header: no message, exception or log line carries it.
+    """POST ``query`` to the Table endpoint through the one HTTP layer (its retry policy,
+    Retry-After, gzip, size cap). The key travels only in the request header, never to another
+    host, and no message, exception or log line carries it.
     """
     if not key:
         raise StatXploreError(NO_KEY_MESSAGE)
-    session = session or requests.Session()
+    session = session or new_session(retries=retries, backoff_s=backoff_s)
     url = base_url.rstrip("/") + TABLE_PATH
-    body = json.dumps(query).encode("utf-8")
-    headers = {
-        KEY_HEADER: key,
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "User-Agent": USER_AGENT,
-    }
-    timeout = timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
-    last_problem = ""
-    for attempt in range(1, retries + 1):
-        try:
-            return _attempt(session, url, body, headers, timeout, key)
-        except _Retryable as problem:
-            last_problem = str(problem)
-            if attempt < retries:
-                wait = getattr(problem, "wait", None) or backoff_s * 2 ** (attempt - 1)
-                progress(f"{last_problem}; retrying in {wait:.1f} s ({attempt}/{retries})")
-                time.sleep(wait)
-    raise StatXploreError(f"{last_problem} (gave up after {retries} attempts)")
+    headers = {KEY_HEADER: key, "Content-Type": "application/json", "Accept": "application/json"}
+    try:
+        done, body = http.call(
+            session,
+            "POST",
+            url,
+            data=json.dumps(query).encode("utf-8"),
+            headers=headers,
+            max_bytes=MAX_TABLE_BYTES,
+            timeout=timeout or TIMEOUT_S,
+            progress=progress,
+        )
+    except http.FetchError as error:
+        raise StatXploreError(_scrub(str(error), key)) from None
+    status = done.status
+    if status in KEY_REJECTED:
+        raise StatXploreError(
+            f"Stat-Xplore rejected the API key (HTTP {status}); check {KEY_ENV} or st.secrets"
+        )
+    text = body.decode("utf-8", errors="replace")
+    if _looks_like_html(text):
+        raise StatXploreError(f"HTTP {status} from {url}: an HTML page, not a JSON table")
+    if status != 200:
+        excerpt = " ".join(_scrub(text[:ERROR_EXCERPT_CHARS], key).split())
+        raise StatXploreError(f"HTTP {status} from {url}: {excerpt}")
+    try:
+        table = json.loads(text)
+    except ValueError:
+        excerpt = _scrub(text[:40], key)
+        raise StatXploreError(f"{url} answered with something not JSON: {excerpt!r}") from None
+    if not isinstance(table, dict) or "cubes" not in table or "fields" not in table:
+        raise StatXploreError(f"{url} answered with JSON that is not a Stat-Xplore table")
+    return table
 
 
-def _month(item: dict) -> tuple[pd.Timestamp, pd.Timestamp, str | None]:
-    """A month item -> first day, last day, status from its label's (p)/(r) marker."""
+def cells(table: dict) -> Iterator[tuple[str, tuple[dict, ...], object]]:
+    """Every cell of a /table response: (measure id, one item per field, raw value).
+
+    ``fields`` come in the order of the query's dimensions and ``values`` nest one list level
+    per field, so the item of field k is ``fields[k]["items"][i_k]``; each measure has a cube.
+    """
+    try:
+        fields, cubes = table["fields"], table["cubes"]
+        items = [field["items"] for field in fields]
+    except (KeyError, TypeError):
+        raise StatXploreError(
+            "not a Stat-Xplore table: no 'fields' with items and 'cubes'"
+        ) from None
+    for measure, cube in cubes.items():
+        values = cube.get("values") if isinstance(cube, dict) else None
+        for index in itertools.product(*(range(len(i)) for i in items)):
+            value = values
+            try:
+                for i in index:
+                    value = value[i]
+            except (IndexError, TypeError):
+                raise StatXploreError(
+                    f"{measure}: values do not match the fields' items at {list(index)}"
+                ) from None
+            if isinstance(value, list):
+                raise StatXploreError(f"{measure}: values nest deeper than the fields")
+            yield measure, tuple(items[k][i] for k, i in enumerate(index)), value
+
+
+def item_status(item: dict, annotation_map: dict) -> str | None:
+    """Provisional or revised, from an item's annotation keys (or its label's marker)."""
+    keys = [k for k in item.get("annotationKeys") or [] if k in ANNOTATION_STATUS]
+    unknown = [k for k in item.get("annotationKeys") or [] if k not in annotation_map]
+    if unknown:
+        raise StatXploreError(f"annotation key(s) {unknown} are not in the annotationMap")
+    label = str((item.get("labels") or [""])[0]).strip()
+    match = common.MONTH_LABEL.match(label)
+    if match and match["marker"]:  # the CSV exports' "May 2025 (p)"
+        keys.append(match["marker"])
+    statuses = [
+        ANNOTATION_STATUS.get(k) or common.LABEL_MARKERS.get(k) for k in dict.fromkeys(keys)
+    ]
+    if None in statuses:
+        raise StatXploreError(f"unknown marker on {label!r}")
+    return "; ".join(statuses) or None
+
+
+def _month(item: dict, annotation_map: dict) -> tuple[pd.Timestamp, pd.Timestamp, str | None]:
+    """A month item -> first day, last day, status from its annotations."""
     label = str((item.get("labels") or [""])[0]).strip()
     uris = item.get("uris") or []
+    code = MONTH_CODE.match(str(uris[0]).rsplit(":", 1)[-1]) if len(uris) == 1 else None
     match = common.MONTH_LABEL.match(label)
-    marker = match["marker"] if match else None
-    code = MONTH_CODE.match(str(uris[0]).rsplit(":", 1)[-1]) if uris else None
     if code is not None:
         start = pd.Timestamp(int(code["year"]), int(code["month"]), 1)
     elif match is not None:
         start = pd.to_datetime(match["month"], format="%B %Y")
     else:
         raise StatXploreError(f"month item {label!r} has neither a YYYYMM id nor a month label")
-    if marker is not None and marker not in common.LABEL_MARKERS:
-        raise StatXploreError(f"unknown marker ({marker}) on month {label!r}")
-    return start, start + pd.offsets.MonthEnd(0), common.LABEL_MARKERS.get(marker)
+    return start, start + pd.offsets.MonthEnd(0), item_status(item, annotation_map)
 
 
 def _cell(value) -> tuple[float, str | None]:
@@ -334,33 +360,21 @@ def _cell(value) -> tuple[float, str | None]:
     return float(value), None
 
 
-def _places(items: list[dict], area_type: str, code_for_label) -> list[tuple | None]:
-    """One (area_type, code, name) per item; None for Unknown. Fails listing unmatched names."""
-    places: list[tuple | None] = []
-    unmatched, disagree = [], []
-    for item in items:
-        label = str((item.get("labels") or [""])[0]).strip()
-        if label == areas.UNKNOWN:
-            places.append(None)
-            continue
-        if label == areas.TOTAL:
-            places.append(areas.GREAT_BRITAIN)
-            continue
-        code = code_for_label(label)
-        if code is None:
-            unmatched.append(label)
-        # The value id ends with the GSS code Stat-Xplore itself uses: it must agree.
-        uris = item.get("uris") or []
-        from_id = str(uris[0]).rsplit(":", 1)[-1] if uris else ""
-        if code is not None and GSS_CODE.match(from_id) and from_id != code:
-            disagree.append(f"{label!r} is {code} by name but {from_id} in Stat-Xplore's id")
-        places.append((area_type, code, label))
-    if unmatched:
-        listed = ", ".join(repr(n) for n in unmatched[:10])
-        raise ValueError(f"{len(unmatched)} {area_type} name(s) match no code list: {listed}")
-    if disagree:
-        raise ValueError("; ".join(disagree[:5]))
-    return places
+def _place(item: dict, area_type: str, code_for_label) -> tuple | None:
+    """(area_type, code, name) of a geography item; None for one that is not an area
+    (Stat-Xplore's "Unknown" and "Abroad", whose ids end in ZZXXXXXXX and XXZZZZZZZ)."""
+    label = str((item.get("labels") or [""])[0]).strip()
+    uris = item.get("uris") or []
+    from_id = str(uris[0]).rsplit(":", 1)[-1] if len(uris) == 1 else ""
+    if label == areas.UNKNOWN or (from_id and not GSS_CODE.match(from_id)):
+        return None
+    by_name = code_for_label(label)
+    if from_id and by_name is not None and by_name != from_id:
+        raise ValueError(f"{label!r} is {by_name} by name but {from_id} in Stat-Xplore's id")
+    code = from_id or by_name
+    if code is None:
+        raise ValueError(f"{area_type} name {label!r} matches no code list")
+    return (area_type, code, label)
 
 
 def cube_to_observations(
@@ -368,47 +382,43 @@ def cube_to_observations(
     *,
     dataset: str,
     area_type: str,
-    code_for_label: Callable[[str], str | None],
+    code_for_label: Callable[[str], str | None] = lambda label: None,
+    measure_ids: dict[str, str] = MEASURE_IDS,
 ) -> pd.DataFrame:
-    """A /table response (geography by month) -> observations.
+    """A /table response (month, or geography by month) -> observations.
 
-    Reads the documented shape: ``fields`` (each with ``items`` holding ``labels`` and ``uris``)
-    in the order of the query's dimensions, and ``cubes`` mapping each measure id to nested
-    ``values``. "Total" becomes Great Britain (K03000001); "Unknown" is left out; ``..`` and null
-    cells become NaN with a status, never 0.
+    Without a geography field the figures are Great Britain's (K03000001). Geography items are
+    coded from their value id (which ends in the GSS code), checked against ``code_for_label``.
+    "Total" items are left out: Stat-Xplore's total sums only the requested items, and with
+    disclosure control not even exactly (recorded 2019: items summing to 50,007, total 50,001).
+    "Unknown" and "Abroad" are left out. ``..`` and null cells become NaN with a status, never
+    0; months marked provisional or revised keep that as their status.
     """
-    try:
-        fields, cubes = response_json["fields"], response_json["cubes"]
-    except (KeyError, TypeError):
-        raise StatXploreError("not a Stat-Xplore table: no 'fields' and 'cubes'") from None
-    time_at = [i for i, f in enumerate(fields) if str(f.get("uri", "")).endswith(TIME_FIELD_SUFFIX)]
-    if len(fields) != 2 or len(time_at) != 1:
-        uris = [f.get("uri") for f in fields]
-        raise StatXploreError(f"expected one geography and one month field, got {uris}")
+    fields = response_json.get("fields") if isinstance(response_json, dict) else None
+    if not isinstance(fields, list) or "cubes" not in response_json:
+        raise StatXploreError("not a Stat-Xplore table: no 'fields' and 'cubes'")
+    uris = [str(f.get("uri", "")) for f in fields]
+    time_at = [i for i, uri in enumerate(uris) if uri.endswith(TIME_FIELD_SUFFIX)]
+    if len(time_at) != 1 or len(fields) > 2:
+        raise StatXploreError(f"expected a month field and at most one geography field: {uris}")
     time_index = time_at[0]
-    month_items = fields[time_index]["items"]
-    place_items = fields[1 - time_index]["items"]
-    months = [_month(item) for item in month_items]
-    places = _places(place_items, area_type, code_for_label)
-
+    annotation_map = response_json.get("annotationMap") or {}
     rows = []
-    for measure_uri, cube in cubes.items():
-        if measure_uri not in MEASURE_IDS:
+    for measure_uri, items, raw in cells(response_json):
+        if measure_uri not in measure_ids:
             raise StatXploreError(f"unknown measure {measure_uri!r}")
-        values = cube["values"]
-        outer, inner = (months, places) if time_index == 0 else (places, months)
-        if len(values) != len(outer) or any(len(row) != len(inner) for row in values):
-            raise StatXploreError(f"{measure_uri}: values do not match the fields' items")
-        for i, row in enumerate(values):
-            for j, raw in enumerate(row):
-                place_at, month_at = (j, i) if time_index == 0 else (i, j)
-                place = places[place_at]
-                if place is None:
-                    continue
-                start, end, month_status = months[month_at]
-                value, cell_status = _cell(raw)
-                status = "; ".join(s for s in (month_status, cell_status) if s) or None
-                rows.append((MEASURE_IDS[measure_uri], *place, start, end, value, status))
+        if any(item.get("type") == "Total" for item in items):
+            continue
+        if len(items) == 1:
+            place = areas.GREAT_BRITAIN
+        else:
+            place = _place(items[1 - time_index], area_type, code_for_label)
+            if place is None:
+                continue
+        start, end, month_status = _month(items[time_index], annotation_map)
+        value, cell_status = _cell(raw)
+        status = "; ".join(s for s in (month_status, cell_status) if s) or None
+        rows.append((measure_ids[measure_uri], *place, start, end, value, status))
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -484,36 +494,40 @@ def refresh(
     sources: Path | None = None,
     key: str | None = None,
     base_url: str = BASE_URL,
-    session: requests.Session | None = None,
+    session: http.Session | None = None,
     progress: Callable[[str], None] = _quiet,
     **fetch_options,
 ) -> Refresh:
-    """Query the API for ``measure`` by each area type; without a key, say so and do nothing."""
+    """Query the API for ``measure`` in Great Britain and by each area type, monthly; without
+    a key, say so and do nothing."""
     key = key or api_key()
     if not key:
         progress(NO_KEY_MESSAGE)
         return Refresh(NO_KEY_MESSAGE)
     lookup_files = [Path(sources) / PCON2024_LOOKUP] if sources else []
     lookups = areas.load_lookups([p for p in lookup_files if p.is_file()])
-    session = session or requests.Session()
+    session = session or new_session(
+        retries=fetch_options.pop("retries", RETRIES),
+        backoff_s=fetch_options.pop("backoff_s", BACKOFF_S),
+    )
     frames = []
-    for area_type in area_types:
-        resolve = label_resolver(area_type, lookups)
+    for area_type in (None, *area_types):
+        resolve = label_resolver(area_type, lookups) if area_type else (lambda label: None)
         query = build_query(
             measure=measure,
             geography_field=area_type,
             month_values=months,
-            area_codes=area_codes(area_type, lookups),
+            area_codes=area_codes(area_type, lookups) if area_type else (),
         )
-        progress(f"Stat-Xplore: {measure} by {area_type}")
+        progress(f"Stat-Xplore: {measure} by {area_type or 'month, Great Britain'}")
         table = fetch_table(
             query, base_url=base_url, key=key, session=session, progress=progress, **fetch_options
         )
         frames.append(
             cube_to_observations(
                 table,
-                dataset=dataset_id(measure, area_type),
-                area_type=area_type,
+                dataset=dataset_id(measure, area_type or "gb"),
+                area_type=area_type or "country",
                 code_for_label=resolve,
             )
         )
