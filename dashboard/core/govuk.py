@@ -53,7 +53,6 @@ class Route:
 SAFETY = "/government/collections/safety-in-custody-statistics"
 POPULATION = "/government/collections/prison-population-statistics"
 HOMELESSNESS_TABLES = "/government/statistical-data-sets/live-tables-on-homelessness"
-ROUGH_SLEEPING = "/government/collections/rough-sleeping-statistics"
 # Release titles in the recorded collections (recorded/govuk_content_api, 20 November 2024). The
 # quarterly pattern matches 47 of the 49 safety documents, in all five wordings used since 2013
 # ("Safety in custody: quarterly update to June 2024", "Safety in Custody quarterly: update to
@@ -121,7 +120,8 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             "recorded: documented shape only)",
         ),
     ),
-    # No Content API response of these pages is recorded: documented shape only.
+    # No Content API response of this page is recorded: documented shape only. (Rough sleeping
+    # has no route: each snapshot is its own page and no collection path is confirmed here.)
     "mhclg_hclic_detailed_la": (
         Route(
             HOMELESSNESS_TABLES,
@@ -129,16 +129,6 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             r"detailed local authority",
             "homelessness/hclic_detailed_la",
             "page from homelessness/PROVENANCE.md; documented shape only (nothing recorded)",
-        ),
-    ),
-    "mhclg_rough_sleeping_snapshot": (
-        Route(
-            ROUGH_SLEEPING,
-            r"^rough sleeping snapshot in england:? autumn \d{4}$",
-            r"tables",
-            "homelessness/rough_sleeping",
-            "release titles as homelessness/PROVENANCE.md names them; documented shape only "
-            "(nothing recorded)",
         ),
     ),
 }

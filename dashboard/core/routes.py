@@ -9,6 +9,7 @@ the publisher's documented shape only, or nothing.
 """
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,7 +125,12 @@ class GovUkCollection:
 
     def describe(self) -> str:
         found = govuk.ROUTES[self.dataset]
-        return "; ".join(f"`{r.path}`, attachment titled like '{r.title_contains}'" for r in found)
+        return "; ".join(
+            f"`{r.path}`"
+            + (f", newest page titled like `{r.document}`" if r.document else "")
+            + f", attachment titled like `{r.attachment}`"
+            for r in found
+        )
 
     def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
         results = govuk.download_latest(
@@ -178,9 +184,8 @@ class GovUkDocument:
         return f"`{self.path}`, attachment titled like '{self.title_contains}'"
 
     def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
-        found = govuk.latest_documents(
-            self.path, title_contains=self.title_contains, base_url=base_url or govuk.GOVUK
-        )
+        route = govuk.Route(self.path, "", re.escape(self.title_contains), self.folder, "")
+        found = govuk.find(route, base_url=base_url or govuk.GOVUK, progress=progress)
         if not found:
             raise fetch.FetchError(f"no attachment titled like {self.title_contains!r}")
         newest = found[0]

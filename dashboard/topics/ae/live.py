@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from dashboard.core import catalogue, fetch
+from dashboard.core import catalogue, fetch, http
 from dashboard.core.routes import DOCUMENTED, REAL, Fetched, Progress
 from dashboard.topics.ae.sources.nhse_ae_workbook import MONTHS
 
@@ -99,7 +99,7 @@ def discover(
 ) -> list[Link]:
     """Every monthly CSV link from April 2020 to now. A missing page is an error, except for
     the current financial year's, which NHS England creates with its first month's release."""
-    session = session or requests.Session()
+    session = session or http.Session()
     years = financial_years(today or dt.date.today())
     links: list[Link] = []
     for year in years:
@@ -144,7 +144,7 @@ class MonthlyProviderCsvs:
         base_url: str | None,
         progress: Progress,
     ) -> Fetched:
-        session = requests.Session()
+        session = http.Session()
         links = discover(host=base_url or HOST, session=session)
         files = {}
         for link in links:

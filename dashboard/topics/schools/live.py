@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import requests
 
-from dashboard.core import fetch
+from dashboard.core import fetch, http
 from dashboard.core.routes import DOCUMENTED, Fetched
 
 EES = "https://api.education.gov.uk/statistics"
@@ -62,7 +62,7 @@ class EesDataSet:
 
     def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
         base = (base_url or EES).rstrip("/")
-        session = requests.Session()
+        session = http.Session()
         url = f"{base}/v1/publications?search={quote(self.publication)}"
         matches = [
             p
