@@ -44,12 +44,40 @@ def _build(args) -> int:
     return 0
 
 
+def _snapshot(args):
+    """The snapshot named by --data, $DASHBOARD_DATA or the working directory."""
+    from dashboard.core import store
+
+    folder = settings.data_dir(args.data)
+    if not (folder / store.MANIFEST).is_file():  # say where we looked: this is a terminal
+        raise store.SnapshotMissing(f"{settings.NO_SNAPSHOT} (looked in {folder})")
+    return store.Snapshot(folder)
+
+
+def _write(args, frame) -> int:
+    from pathlib import Path
+
+    from dashboard.core import query
+
+    out = Path(args.out) if args.out else None
+    try:
+        query.write(frame, out, query.format_for(out, args.format), sys.stdout)
+    except query.QueryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 1
+    if out is not None:
+        _progress(f"{len(frame):,} rows written to {out}")
+    return 0
+
+
 def _query(args) -> int:
     from dashboard.core import query, store
 
     try:
-        snapshot = store.Snapshot(settings.data_dir(args.data))
-        observations = snapshot.observations()
+        observations = _snapshot(args).observations()
         selected = query.select(
             observations,
             dataset=args.dataset,
@@ -63,8 +91,25 @@ def _query(args) -> int:
     if selected.empty:
         print("error: no observations match", file=sys.stderr)
         return 1
-    sys.stdout.write(query.to_csv(selected))
-    return 0
+    return _write(args, query.for_output(selected))
+
+
+def _list(args) -> int:
+    from dashboard.core import query, store
+
+    try:
+        snapshot = _snapshot(args)
+        manifest = snapshot.manifest["datasets"]
+        if args.what == "datasets":
+            table = query.datasets_table(manifest)
+        elif args.what == "measures":
+            table = query.measures_table(manifest)
+        else:
+            table = query.areas_table(snapshot.observations())
+    except store.SnapshotError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return _write(args, table)
 
 
 def _fetch(args) -> int:
@@ -164,7 +209,7 @@ def _brief(args) -> int:
     from dashboard.core import store
 
     try:
-        snapshot = store.Snapshot(settings.data_dir(args.data))
+        snapshot = _snapshot(args)
         brief = briefing.build(
             args.area,
             lambda dataset: (
@@ -199,7 +244,11 @@ def _brief(args) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", help=f"snapshot folder (default: data/ or ${settings.DATA_ENV})")
+    common.add_argument(
+        "--data",
+        help=f"snapshot folder (default: ${settings.DATA_ENV}, else data/ in the working "
+        "directory, else the checkout's data/)",
+    )
     commands = root.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser(
@@ -214,14 +263,28 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--out", help="file to write (default: standard output)")
+    output.add_argument(
+        "--format",
+        choices=["csv", "parquet", "json"],
+        help="default: the --out file's suffix, else csv; parquet needs --out",
+    )
     query = commands.add_parser(
-        "query", parents=[common], help="print matching observations as CSV"
+        "query", parents=[common, output], help="matching observations as CSV, Parquet or JSON"
     )
     query.add_argument("--dataset")
     query.add_argument("--measure")
     query.add_argument("--area", help="GSS, ODS or NOMIS code, or URN")
     query.add_argument("--period", help="YYYY-MM (period starting that month) or YYYY-MM-DD")
     query.set_defaults(run=_query)
+    listing = commands.add_parser(
+        "list",
+        parents=[common, output],
+        help="the snapshot's datasets, measures (label, unit, definition) or areas",
+    )
+    listing.add_argument("what", choices=["datasets", "measures", "areas"])
+    listing.set_defaults(run=_list)
 
     fetch = commands.add_parser(
         "fetch", parents=[common], help="download the catalogue's files from their URLs"

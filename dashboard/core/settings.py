@@ -37,12 +37,11 @@ def snapshot_candidates() -> list[Path]:
     return [here, checkout] if in_checkout and checkout != here else [here]
 
 
-def no_snapshot_message(folder: Path) -> str:
-    """One line for a user whose snapshot is not where we looked."""
-    return (
-        f"no snapshot at {folder} (no manifest.json): pass --data DIR, set {DATA_ENV}=DIR, or "
-        "run from the folder that holds data/ (a clone of the repository has one)"
-    )
+# No path in it: pages show this message as it is (the command line adds where it looked).
+NO_SNAPSHOT = (
+    f"no snapshot found (no manifest.json): pass --data DIR, set {DATA_ENV}=DIR, or run from "
+    "the folder that holds data/ (a clone of the repository has one)"
+)
 
 
 # Debian's Chromium, headless, for the browser tests, the benchmark and the load test alike.

@@ -102,7 +102,7 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
-        raise SnapshotMissing(settings.no_snapshot_message(folder))
+        raise SnapshotMissing(settings.NO_SNAPSHOT)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
