@@ -97,10 +97,26 @@ def chart_with_table(
     st.markdown(summary)
     chart_column, table_column = st.columns([chart_width, 2])
     with chart_column:
-        st.plotly_chart(figure, key=f"{key}_chart", config={"displaylogo": False})
+        st.plotly_chart(figure, key=f"{key}_chart", config=chart_config(key, sources))
     with table_column:
         st.dataframe(table, hide_index=True, key=f"{key}_table")
     source_caption(*sources)
+
+
+def chart_config(key: str, sources: tuple[str, ...] = ()) -> dict:
+    """Plotly's toolbar for one chart: the camera saves a PNG at twice the screen's resolution
+    (sharp in Word and print) named after the chart, the seat and the first dataset, e.g.
+    ``ae_trend_E14001410_nhse_ae_monthly.png``, instead of ``newplot.png``."""
+    area = st.query_params.get("area", "")
+    parts = [key, area if area.isalnum() else "", *sources[:1]]
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": "_".join(p for p in parts if p),
+            "scale": 2,
+        },
+    }
 
 
 def download_csv(

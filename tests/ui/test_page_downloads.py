@@ -82,3 +82,20 @@ def test_every_csv_download_loads_with_plain_read_csv(spec, offered, tmp_path):
             frame = pd.read_csv(path)
             assert len(frame.columns) > 1 and len(frame) > 0, path.name
             assert not str(frame.columns[0]).startswith("#"), path.name
+
+
+@pytest.mark.parametrize("url_path", ["ae", "prison"])
+def test_charts_save_as_png_named_after_the_chart_seat_and_source(url_path):
+    import json
+
+    at = AppTest.from_function(render, kwargs={"url_path": url_path}, default_timeout=120)
+    at.query_params["area"] = "E14001410"
+    at.run()
+    charts = at.get("plotly_chart")
+    assert charts
+    for chart in charts:
+        options = json.loads(chart.proto.config)["toImageButtonOptions"]
+        assert options["format"] == "png" and options["scale"] == 2
+        name = options["filename"]
+        assert name.startswith(url_path) and "_E14001410_" in name, name
+        assert name != "newplot"

@@ -426,7 +426,8 @@ def _inspections_tab() -> None:
     st.markdown(view.summary)
     # Full width, with the timeline table under it: at two fifths of the page neither the grid's
     # four columns of words nor the table's links are readable.
-    st.plotly_chart(view.grid, key="prison_grid_chart", config={"displaylogo": False})
+    config = components.chart_config("prison_grid", (HMIP_ID,))
+    st.plotly_chart(view.grid, key="prison_grid_chart", config=config)
     st.caption(pdata.GRID_FOOTNOTE.replace("*", "\\*"))
     st.dataframe(
         view.timeline,
