@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.topics.ae import model as ad
 from dashboard.ui import data
+from tests import expected
 from tests.browser.conftest import (
     close_sidebar,
     open_app_page,
@@ -27,13 +28,14 @@ def open_page(page, app_url, *, chart: bool = True, **params) -> None:
     open_app_page(page, f"{app_url}/ae" + (f"?{query}" if query else ""), charts=int(chart))
 
 
-def test_ae_default_tab_shows_tiles_and_the_trend(page, app_url):
+def test_ae_default_tab_shows_tiles_and_the_trend(page, app_url, snapshot):
+    newest = expected.latest(snapshot, ad.DATASET, "pct_within_4h_all", ad.TRUST)
     page.set_viewport_size({"width": 1400, "height": 2400})
     open_page(page, app_url)
     assert page.get_by_text("QMC A&E: Nottingham University Hospitals").first.is_visible()
     assert page.get_by_text("Figures are for the whole trust").first.is_visible()
-    assert page.get_by_text("Latest month: February 2026").is_visible()
-    assert page.get_by_text("63.5%").first.is_visible()
+    assert page.get_by_text(f"Latest month: {expected.month(newest['period_start'])}").is_visible()
+    assert page.get_by_text(expected.pct(newest["value"])).first.is_visible()
     # One under each tile.
     assert page.get_by_text(data.as_of_text(ad.DATASET), exact=True).count() == 5
     assert selected_tab(page) == "4-hour trend"
