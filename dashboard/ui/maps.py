@@ -5,12 +5,13 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard.geography import label_points, outlines_xy
+from dashboard.ui.style import BLACK, DARK_GREY, VERMILLION, WHITE
 
 SELECTED_FILL = "rgba(0, 94, 184, 0.18)"
 SELECTED_LINE = "#005eb8"
 NEIGHBOUR_FILL = "rgba(120, 120, 120, 0.08)"
-NEIGHBOUR_LINE = "#8a8a8a"
-OTHER_SET_LINE = "#d55e00"  # Okabe-Ito vermillion: distinct from blue for colour-blind readers
+NEIGHBOUR_LINE = DARK_GREY
+OTHER_SET_LINE = VERMILLION  # Okabe-Ito: distinct from blue for colour-blind readers
 WARD_LINE = "#4d4d4d"
 VIEW_MARGIN = 0.35  # of the seat's larger side, so the neighbours show around it
 SITE_SYMBOLS = {"qmc": "cross", "city_hospital": "cross-open", "hmp_nottingham": "square"}
@@ -122,13 +123,13 @@ def constituency_map(
                 "mode": "markers+text",
                 "marker": {
                     "size": 13,
-                    "color": "#000000",
+                    "color": BLACK,
                     "symbol": [SITE_SYMBOLS.get(s, "circle") for s in sites["site_id"]],
-                    "line": {"width": 1.5, "color": "#ffffff"},
+                    "line": {"width": 1.5, "color": WHITE},
                 },
                 "text": sites["name"].tolist(),
                 "textposition": "top center",
-                "textfont": {"size": 12, "color": "#000000"},
+                "textfont": {"size": 12, "color": BLACK},
                 "customdata": sites[["role", "postcode"]].to_numpy(),
                 "hovertemplate": (
                     "<b>%{text}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
@@ -160,7 +161,7 @@ def constituency_map(
         "height": 640,
         "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
-        "plot_bgcolor": "#ffffff",
+        "plot_bgcolor": WHITE,
         "dragmode": "pan",
         **metre_axes((minx, miny, maxx, maxy), pad),
     }

@@ -1,6 +1,6 @@
 """Figures for the A&E page: pure functions from the frames in ``ae_data`` to plotly figures.
 
-Each figure is made in one ``go.Figure(data=[...], layout={...})`` call, with reference lines,
+Each figure is made in one ``style.figure(traces, layout)`` call, with reference lines,
 bands and labels as plain ``layout.shapes``/``annotations`` entries: plotly validates a figure once
 that way, where ``add_hline``/``update_*`` calls validate it again on every call.
 """
@@ -10,43 +10,24 @@ import plotly.graph_objects as go
 
 from dashboard import geography
 from dashboard.topics.ae import model as ad
-from dashboard.ui import maps
+from dashboard.ui import maps, style
+from dashboard.ui.style import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, VERMILLION
 
-BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-PURPLE, SKY, BLACK, GREY = "#CC79A7", "#56B4E9", "#000000", "#9a9a9a"
-FONT = {"size": 14}
 GAP_FILL = "rgba(90, 90, 90, 0.13)"
 PEER_BAND = "rgba(230, 159, 0, 0.18)"
 LABEL_BACKGROUND = "rgba(255,255,255,0.8)"
-
-
-def _layout(
-    title: str,
-    y_title: str,
-    *,
-    height: int = 470,
-    xaxis: dict | None = None,
-    yaxis: dict | None = None,
-    shapes: list | None = None,
-    annotations: list | None = None,
-    **extra,
-) -> dict:
-    """The page's common layout, with a chart's own axes, marks and settings merged in."""
-    return {
-        "title": {"text": title, "font": {"size": 17}},
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-        "plot_bgcolor": "#ffffff",
-        "hovermode": "x unified",
-        "xaxis": {"gridcolor": "#f0f0f0", **(xaxis or {})},
-        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e5e5e5", "zeroline": False}
-        | (yaxis or {}),
-        "shapes": shapes or [],
-        "annotations": annotations or [],
-        **extra,
-    }
+# The page's look: style.layout merges each chart's own settings over it.
+LOOK = {
+    "title": {"font": {"size": 17}},
+    "height": 470,
+    "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+    "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+    "hovermode": "x unified",
+    "xaxis": {"gridcolor": "#f0f0f0"},
+    "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
+    "shapes": [],
+    "annotations": [],
+}
 
 
 def _month_end(month: pd.Timestamp) -> pd.Timestamp:
@@ -270,25 +251,26 @@ def trend_figure(
         + (" vs peers" if has_peers else "")
         + f", {start:%b %Y} to {end:%b %Y}</sup>"
     )
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title,
-        "% of attendances within 4 hours",
+        y_title="% of attendances within 4 hours",
         height=520,
         xaxis=_month_axis(start, end),
         yaxis={"range": [max(0, (low // 10) * 10 - 5), 100], "ticksuffix": "%"},
         shapes=shapes,
         annotations=annotations,
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
-def _monthly_line(frame: pd.DataFrame, column: str, name: str, style: dict, value: str):
+def _monthly_line(frame: pd.DataFrame, column: str, name: str, pen: dict, value: str):
     """One series over ``frame["month"]``; a missing month is a gap, never joined across."""
     return go.Scatter(
         x=frame["month"],
         y=frame[column],
         mode="lines",
-        line=style,
+        line=pen,
         name=name,
         connectgaps=False,
         hovertemplate=value + "<extra>" + name + "</extra>",
@@ -298,8 +280,8 @@ def _monthly_line(frame: pd.DataFrame, column: str, name: str, style: dict, valu
 def waits_figure(frame: pd.DataFrame, *, per_admission: bool, gap, start, end) -> go.Figure:
     if per_admission:
         traces = [
-            _monthly_line(frame, column, name, style, "%{y:.1f}")
-            for column, name, style in (
+            _monthly_line(frame, column, name, pen, "%{y:.1f}")
+            for column, name, pen in (
                 ("nuh_per_100", f"{ad.SHORT_NAME} (RX1)", {"color": BLUE, "width": 3}),
                 ("england_per_100", "England", {"color": BLACK, "width": 2, "dash": "dash"}),
             )
@@ -322,21 +304,22 @@ def waits_figure(frame: pd.DataFrame, *, per_admission: bool, gap, start, end) -
         title = f"12-hour trolley waits at {ad.SHORT_NAME}<br><sup>12+ hours from decision to admit"
         y_title = "Patients (count)"
     shapes, annotations = _covid_marks(start, end)
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         f"{title}, {start:%b %Y} to {end:%b %Y}</sup>",
-        y_title,
+        y_title=y_title,
         xaxis=_month_axis(start, end),
         yaxis={"rangemode": "tozero"},
         shapes=shapes,
         annotations=annotations,
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def attendances_figure(frame: pd.DataFrame, *, episodes, start, end) -> go.Figure:
     traces = [
-        _monthly_line(frame, column, name, style, "%{y:,.0f}")
-        for column, name, style in (
+        _monthly_line(frame, column, name, pen, "%{y:,.0f}")
+        for column, name, pen in (
             ("attendances_all", "All types", {"color": BLACK, "width": 2, "dash": "dash"}),
             ("attendances_type1", "Type 1 (QMC emergency department)", {"color": BLUE, "width": 3}),
             (
@@ -369,15 +352,16 @@ def attendances_figure(frame: pd.DataFrame, *, episodes, start, end) -> go.Figur
             }
         )
     covid_shapes, covid_labels = _covid_marks(start, end)
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         f"{ad.SHORT_NAME} A&E attendances<br><sup>{start:%b %Y} to {end:%b %Y}</sup>",
-        "Attendances a month",
+        y_title="Attendances a month",
         xaxis=_month_axis(start, end),
         yaxis={"rangemode": "tozero", "tickformat": ","},
         shapes=shapes + covid_shapes,
         annotations=annotations + covid_labels,
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
@@ -391,7 +375,7 @@ def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
     for year in shown:
         if year in latest:
             is_last = year == latest[-1]
-            style = {
+            pen = {
                 "color": BLUE if is_last else ORANGE,
                 "width": 3.5 if is_last else 2.5,
                 "dash": "solid" if is_last else "dash",
@@ -399,7 +383,7 @@ def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
             marker = {"size": 7, "symbol": "circle" if is_last else "diamond"}
             mode = "lines+markers+text"
         else:
-            style, marker, mode = {"color": GREY, "width": 1}, {"size": 1}, "lines"
+            pen, marker, mode = {"color": GREY, "width": 1}, {"size": 1}, "lines"
         last_month = wide[year].last_valid_index()
         labels = [year if (m == last_month and year in latest) else "" for m in wide.index]
         traces.append(
@@ -407,13 +391,13 @@ def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
                 x=wide.index,
                 y=wide[year],
                 mode=mode,
-                line=style,
+                line=pen,
                 marker=marker,
                 name=year,
                 connectgaps=False,
                 text=labels,
                 textposition="top left",  # ends at the last point: never past the edge
-                textfont={"size": 12, "color": style["color"]},
+                textfont={"size": 12, "color": pen["color"]},
                 hovertemplate=value_format + "<extra>" + year + "</extra>",
             )
         )
@@ -429,14 +413,15 @@ def seasonal_figure(wide: pd.DataFrame, measure: str) -> go.Figure:
         for column in wide.columns
         if column.startswith("Average")
     ]
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         f"{ad.MEASURE_LABELS[measure]}<br><sup>{ad.SHORT_NAME}, each financial year (April to "
         "March)</sup>",
-        "% within 4 hours" if is_pct else "Count a month",
+        y_title="% within 4 hours" if is_pct else "Count a month",
         xaxis={"title": {"text": "Month (financial year, April to March)"}},
         yaxis={"ticksuffix": "%"} if is_pct else {"rangemode": "tozero", "tickformat": ","},
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def rank_figure(
@@ -493,10 +478,11 @@ def rank_figure(
         label["bgcolor"] = LABEL_BACKGROUND  # readable over the bars
         shapes.append(line)
         annotations.append(label)
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         f"{ad.MEASURE_LABELS[measure]}<br><sup>every trust with a type 1 department, "
         f"{month:%B %Y}</sup>",
-        "% within 4 hours",
+        y_title="% within 4 hours",
         xaxis={"title": {"text": "Trusts, highest to lowest (1 = highest)"}},
         yaxis={"range": [0, 100], "ticksuffix": "%"},
         shapes=shapes,
@@ -505,7 +491,7 @@ def rank_figure(
         bargap=0.15,
         barmode="overlay",
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def sites_map(
@@ -564,12 +550,13 @@ def history_figure(frame: pd.DataFrame) -> go.Figure:
         ad.STANDARD_PCT, "95% standard", GREEN, dash="dashdot", width=2, below=True
     )
     covid_shapes, covid_labels = _covid_marks(frame["month"].min(), frame["month"].max())
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         "England: 4-hour % since 2010<br><sup>all A&E types, November 2010 on</sup>",
-        "% of attendances within 4 hours",
+        y_title="% of attendances within 4 hours",
         xaxis={"title": {"text": "Month"}},
         yaxis={"range": [50, 100], "ticksuffix": "%"},
         shapes=[line, *covid_shapes],
         annotations=[label, *covid_labels],
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)

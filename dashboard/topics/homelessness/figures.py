@@ -1,6 +1,6 @@
 """Homelessness page figures: pure functions of tidy frames -> plotly figures (no streamlit).
 
-Each figure is made in one ``go.Figure(data=[...], layout={...})`` call: plotly validates every
+Each figure is made in one ``style.figure(traces, layout)`` call: plotly validates every
 update, so one pass is far cheaper than many ``update_*``/``add_*`` calls.
 """
 
@@ -11,11 +11,10 @@ import shapely
 
 from dashboard.geography import outline_xy
 from dashboard.topics.homelessness import model as t
+from dashboard.ui import style
+from dashboard.ui.style import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 
-BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-PURPLE, SKY, BLACK, GREY = "#CC79A7", "#56B4E9", "#000000", "#9a9a9a"
 GAP_FILL = "rgba(120, 120, 120, 0.15)"
-FONT = {"size": 14}
 # series -> (colour, dash, marker symbol): colour is never the only difference
 STYLES = [
     (BLUE, "solid", "circle"),
@@ -33,48 +32,21 @@ TA_TYPE_STYLE = {
 }
 
 
-def _merged(base: dict, extra: dict) -> dict:
-    """``base`` updated by ``extra``, nested dicts merged (as plotly's ``update_layout``)."""
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _layout(
-    *,
-    title: str,
-    x_title: str,
-    y_title: str,
-    height: int = 440,
-    subtitle: str = "",
-    **extra,
-) -> dict:
-    """The page's common layout, with ``extra`` merged in (``xaxis={...}`` adds to the axis)."""
-    layout = {
-        "title": {
-            "text": title,
-            "font": {"size": 16},
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": "#444"}},
-        },
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 60, "r": 20, "t": 90 if subtitle else 70, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        "hovermode": "closest",
-        "plot_bgcolor": "white",
-        "xaxis": {"title": {"text": x_title}, "showgrid": False, "linecolor": "#444"},
-        "yaxis": {
-            "title": {"text": y_title},
-            "gridcolor": "#e5e5e5",
-            "rangemode": "tozero",
-            "zeroline": True,
-        },
-    }
-    return _merged(layout, extra)
+# The page's look: style.layout merges each chart's own settings over it. A chart with a
+# subtitle needs a taller top margin (90).
+LOOK = {
+    "title": {
+        "font": {"size": 16},
+        "subtitle": {"text": "", "font": {"size": 13, "color": "#444"}},
+    },
+    "height": 440,
+    "margin": {"l": 60, "r": 20, "t": 70, "b": 60},
+    "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+    "hovermode": "closest",
+    "plot_bgcolor": "white",
+    "xaxis": {"showgrid": False, "linecolor": "#444"},
+    "yaxis": {"gridcolor": "#e5e5e5", "rangemode": "tozero", "zeroline": True},
+}
 
 
 def _gap_bands(gaps: list[pd.Timestamp]) -> dict:
@@ -171,14 +143,16 @@ def series_figure(
             derived_shown = True
     first = frame[series].iloc[0] if not frame.empty else None
     lead = frame[frame[series] == first]
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title=title,
         subtitle=subtitle,
+        margin={"t": 90 if subtitle else 70},
         x_title="Quarter (plotted at its last day)",
         y_title=y_title,
     )
     gaps = _gap_bands(list(lead.loc[lead["value"].isna(), "period_end"]))
-    return go.Figure(data=traces, layout=_merged(layout, gaps))
+    return style.figure(traces, style.merged(layout, gaps))
 
 
 def trend_figure(frame: pd.DataFrame, measure: str, mode: str) -> go.Figure:
@@ -258,14 +232,15 @@ def shares_figure(table: pd.DataFrame, *, title: str, span: str) -> go.Figure:
             }
         )
     top = max(5.0, float(table.filter(like="share").max().max())) * 1.2
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title=title,
         subtitle=f"Nottingham and England, {span}",
         x_title="Share of households owed a duty (%)",
         y_title="",
         height=max(360, 60 + 46 * len(table)),
         barmode="group",
-        margin={"l": 10},
+        margin={"l": 10, "t": 90},
         # inside the plot, bottom right, where the smallest categories leave room
         legend={
             "traceorder": "reversed",
@@ -279,7 +254,7 @@ def shares_figure(table: pd.DataFrame, *, title: str, span: str) -> go.Figure:
         xaxis={"range": [0, top]},
     )
     layout["yaxis"] = _category_axis()
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def ta_types_figure(frame: pd.DataFrame) -> go.Figure:
@@ -307,9 +282,11 @@ def ta_types_figure(frame: pd.DataFrame) -> go.Figure:
             }
         )
     totals = frame.groupby("period_end")["value"].sum(min_count=1)
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title="Temporary accommodation by type",
         subtitle="Nottingham households placed, on the last day of each quarter",
+        margin={"t": 90},
         x_title="Last day of the quarter",
         y_title="Households",
         height=500,
@@ -318,7 +295,7 @@ def ta_types_figure(frame: pd.DataFrame) -> go.Figure:
         legend={"y": -0.2},
     )
     gaps = _gap_bands(list(totals[totals.isna()].index))
-    return go.Figure(data=traces, layout=_merged(layout, gaps))
+    return style.figure(traces, style.merged(layout, gaps))
 
 
 def comparator_figure(frame: pd.DataFrame, *, day_label: str, group_label: str) -> go.Figure:
@@ -349,17 +326,18 @@ def comparator_figure(frame: pd.DataFrame, *, day_label: str, group_label: str) 
         "hovertemplate": "%{y}: %{x:.2f} per 1,000 households<extra></extra>",
         "showlegend": False,
     }
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title="Households in temporary accommodation per 1,000",
         subtitle=f"{group_label} and England, {day_label}",
         x_title="Households in temporary accommodation per 1,000 households",
         y_title="",
         height=max(360, 90 + 24 * len(frame)),
-        margin={"l": 10},
+        margin={"l": 10, "t": 90},
         xaxis={"range": [0, float(frame["value"].max()) * 1.15]},
     )
     layout["yaxis"] = _category_axis()
-    return go.Figure(data=[bars], layout=layout)
+    return style.figure([bars], layout)
 
 
 def _grid(rows: int, cols: int, titles: list[str], *, h_space: float, v_space: float) -> dict:
@@ -462,7 +440,8 @@ def rough_sleeping_figure(frame: pd.DataFrame) -> go.Figure:
             }
         )
     grid = _grid(rows, columns, cities, h_space=0.03, v_space=0.12)
-    base = _layout(
+    base = style.layout(
+        LOOK,
         title="People sleeping rough on one autumn night",
         subtitle="Nottingham against each English core city, autumn of each year (counts)",
         x_title="",
@@ -471,14 +450,14 @@ def rough_sleeping_figure(frame: pd.DataFrame) -> go.Figure:
         legend={"y": -0.1},
         margin={"t": 115},
     )
-    x_style = _merged(base.pop("xaxis"), {"tickvals": [2010, 2014, 2018, 2022]})
+    x_style = style.merged(base.pop("xaxis"), {"tickvals": [2010, 2014, 2018, 2022]})
     y_style = base.pop("yaxis")
     for name in [key for key in grid if key.startswith(("xaxis", "yaxis"))]:
-        grid[name] = _merged(x_style if name.startswith("x") else y_style, grid[name])
+        grid[name] = style.merged(x_style if name.startswith("x") else y_style, grid[name])
     for row in range(rows):  # the left-hand panel of each row names the unit
         name = "yaxis" if row == 0 else f"yaxis{row * columns + 1}"
-        grid[name] = _merged(grid[name], {"title": {"text": "People (count)"}})
-    return go.Figure(data=traces, layout={**base, **grid})
+        grid[name] = style.merged(grid[name], {"title": {"text": "People (count)"}})
+    return style.figure(traces, {**base, **grid})
 
 
 def city_map_figure(city: pd.DataFrame, seat: pd.DataFrame | None, *, seat_label: str) -> go.Figure:
@@ -510,7 +489,8 @@ def city_map_figure(city: pd.DataFrame, seat: pd.DataFrame | None, *, seat_label
                 "hoverinfo": "skip",
             }
         )
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title="The area the homelessness figures cover",
         x_title="",
         y_title="",
@@ -519,7 +499,7 @@ def city_map_figure(city: pd.DataFrame, seat: pd.DataFrame | None, *, seat_label
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1, "rangemode": "normal"},
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 # --- map of councils coloured by the temporary accommodation rate --------------------------
@@ -707,7 +687,7 @@ def _depths(geometries: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarra
     return encloses.sum(axis=0)
 
 
-def _fill_trace(xs, ys, *, name: str, group: str, style: dict, line: dict) -> dict:
+def _fill_trace(xs, ys, *, name: str, group: str, pen: dict, line: dict) -> dict:
     return {
         "type": "scatter",
         "x": xs,
@@ -719,7 +699,7 @@ def _fill_trace(xs, ys, *, name: str, group: str, style: dict, line: dict) -> di
         "legendgroup": group,
         # inside a fill, plotly names the trace: the colour band, as the legend does
         "hoveron": "fills",
-        **style,
+        **pen,
     }
 
 
@@ -768,7 +748,7 @@ def ta_map_figure(
     points = shapely.point_on_surface(geometries)
     px, py = shapely.get_x(points), shapely.get_y(points)
     is_notts = (frame["current_area_code"] == t.NOTTINGHAM).to_numpy()
-    # (label, style, legend group) of each colour band, then of "no figure": hatched, last
+    # (label, pen, legend group) of each colour band, then of "no figure": hatched, last
     bands = [
         (label, {"fillcolor": colour}, f"bin{i}")
         for i, (label, colour) in enumerate(zip(MAP_BIN_LABELS, MAP_COLOURS, strict=True))
@@ -782,16 +762,16 @@ def ta_map_figure(
     ).groupby(["depth", "notts", "band"], sort=True)
     for (_, notts, index), rows in layers:
         xs, ys = _map_xy(geometries[rows.index], tolerance / 2)
-        name, style, group = bands[index]
+        name, pen, group = bands[index]
         line = {"color": BLACK if notts else MAP_LINE, "width": 2.5 if notts else 1}
-        trace = _fill_trace(xs, ys, name=name, group=group, style=style, line=line)
+        trace = _fill_trace(xs, ys, name=name, group=group, pen=pen, line=line)
         traces.append({**trace, "showlegend": False})
     # the legend shows every band, in order, even when no council falls in it; "no figure"
     # only when a council has none
     line = {"color": MAP_LINE, "width": 1}
     traces += [
-        _fill_trace([None], [None], name=name, group=group, style=style, line=line)
-        for name, style, group in (bands if band.count(len(bands) - 1) else bands[:-1])
+        _fill_trace([None], [None], name=name, group=group, pen=pen, line=line)
+        for name, pen, group in (bands if band.count(len(bands) - 1) else bands[:-1])
     ]
     # the council's name, code, rate and rank on hover, from a point inside it
     ranks = [
@@ -845,7 +825,8 @@ def ta_map_figure(
     if england_rate is not None and pd.notna(england_rate):
         subtitle += f" (England {england_rate:.2f})"
     room = (view[3] - view[1]) * 0.42  # for the label columns
-    layout = _layout(
+    layout = style.layout(
+        LOOK,
         title="Households in temporary accommodation per 1,000 households",
         subtitle=subtitle,
         x_title="",
@@ -868,7 +849,7 @@ def ta_map_figure(
         dragmode="pan",
         annotations=annotations,
     )
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def ta_map_table(frame: pd.DataFrame, not_on_map: pd.DataFrame) -> pd.DataFrame:

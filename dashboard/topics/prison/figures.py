@@ -4,10 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.topics.prison import model as pdata
+from dashboard.ui import style
+from dashboard.ui.style import BLACK, BLUE, GREEN, ORANGE, PALE_GREY, PURPLE, SKY, VERMILLION
 
-BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-PURPLE, SKY, BLACK, GREY = "#CC79A7", "#56B4E9", "#000000", "#B8B8B8"
-FONT = {"size": 14}
 # Drawn in this order: baseline CNA first, so in-use CNA (equal to it until 2018) shows on top.
 CAPACITY_STYLE = {
     "baseline_cna": {"color": PURPLE, "dash": "dashdot", "width": 1.5, "symbol": "x", "size": 4},
@@ -24,7 +23,7 @@ CAPACITY_STYLE = {
 GROUP_STYLE = {
     pdata.GROUP_NOTTINGHAM: {"color": VERMILLION, "pattern": ""},
     pdata.GROUP_COMPARATOR: {"color": BLUE, "pattern": "/"},
-    pdata.GROUP_OTHER: {"color": GREY, "pattern": ""},
+    pdata.GROUP_OTHER: {"color": PALE_GREY, "pattern": ""},
 }
 SCORE_COLOURS = {1: VERMILLION, 2: ORANGE, 3: SKY, 4: GREEN}
 LABEL_LEVELS = (0.99, 0.91, 0.83)
@@ -32,37 +31,18 @@ LABEL_LEVELS = (0.99, 0.91, 0.83)
 
 AXIS = {"showline": True, "linecolor": "#444", "gridcolor": "#e6e6e6"}
 NOTE_BACKGROUND = "rgba(255,255,255,0.85)"
+# The page's look: style.layout merges each chart's own settings over it.
+LOOK = {
+    "title": {"font": {"size": 16}},
+    "height": 480,
+    "hoverlabel": {"font": {"size": 13}},
+    "margin": {"l": 60, "r": 20, "t": 85, "b": 60},
+    "legend": {"orientation": "h", "yanchor": "top", "x": 0},
+}
 
 
 def _axis(title: str = "", **settings) -> dict:
     return {**AXIS, "title": {"text": title}, **settings}
-
-
-def _figure(
-    traces: list[dict],
-    title: str,
-    *,
-    height: int = 480,
-    xaxis: dict,
-    yaxis: dict,
-    legend_y: float,
-    **extra,
-) -> go.Figure:
-    """One validated constructor call: every add_*/update_* call re-runs plotly's validators,
-    which made these figures several times slower to build than to draw."""
-    layout = {
-        "title": {"text": title, "font": {"size": 16}},
-        "font": FONT,
-        "height": height,
-        "plot_bgcolor": "#ffffff",
-        "hoverlabel": {"font": {"size": 13}},
-        "margin": {"l": 60, "r": 20, "t": 85, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "top", "y": legend_y, "x": 0},
-        "xaxis": xaxis,
-        "yaxis": yaxis,
-        **extra,
-    }
-    return go.Figure(data=traces, layout=layout)
 
 
 def _reference_line(y: float, dash: str, text: str = "", where: str = "top right"):
@@ -168,13 +148,13 @@ def population_chart(series: pd.DataFrame, events: pd.DataFrame, first: int, las
             "y": series[measure],
             "mode": "lines+markers",
             "name": pdata.CAPACITY_MEASURES[measure],
-            "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
-            "marker": {"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
+            "line": {"color": pen["color"], "dash": pen["dash"], "width": pen["width"]},
+            "marker": {"symbol": pen["symbol"], "size": pen["size"], "color": pen["color"]},
             "connectgaps": False,
             "hovertemplate": f"{pdata.CAPACITY_MEASURES[measure]}: %{{y:,.0f}}<br>"
             "%{x|%-d %b %Y}<extra></extra>",
         }
-        for measure, style in CAPACITY_STYLE.items()
+        for measure, pen in CAPACITY_STYLE.items()
     ]
     x_start = pd.Timestamp(year=first, month=1, day=1)
     x_end = pd.Timestamp(year=last, month=12, day=31)
@@ -197,21 +177,24 @@ def population_chart(series: pd.DataFrame, events: pd.DataFrame, first: int, las
             }
         )
     top = series[list(CAPACITY_STYLE)].max().max()
-    return _figure(
+    return style.figure(
         traces,
-        "HMP Nottingham: population and capacity<br>"
-        "<sup>inspections and the Urgent Notification marked</sup>",
-        height=540,
-        xaxis=_axis("Bulletin date", range=[x_start, x_end]),
-        yaxis=_axis(
-            "Prisoners or places (count)",
-            range=[0, (top if pd.notna(top) else 1000) * 1.45],
-            tickformat=",",
+        style.layout(
+            LOOK,
+            "HMP Nottingham: population and capacity<br>"
+            "<sup>inspections and the Urgent Notification marked</sup>",
+            height=540,
+            xaxis=_axis("Bulletin date", range=[x_start, x_end]),
+            yaxis=_axis(
+                "Prisoners or places (count)",
+                range=[0, (top if pd.notna(top) else 1000) * 1.45],
+                tickformat=",",
+            ),
+            legend={"y": -0.15},
+            hovermode="x unified",
+            shapes=shapes,
+            annotations=notes,
         ),
-        legend_y=-0.15,
-        hovermode="x unified",
-        shapes=shapes,
-        annotations=notes,
     )
 
 
@@ -222,27 +205,30 @@ def national_population_chart(series: pd.DataFrame) -> go.Figure:
     }
     traces = []
     for label, rows in series.groupby("series", sort=False):
-        style = styles.get(label, {"color": GREY, "dash": "solid", "symbol": None})
+        series_style = styles.get(label, {"color": PALE_GREY, "dash": "solid", "symbol": None})
         traces.append(
             {
                 "type": "scatter",
                 "x": rows["date"],
                 "y": rows["population"],
                 "name": label,
-                "mode": "lines+markers" if style["symbol"] else "lines",
-                "line": {"color": style["color"], "dash": style["dash"], "width": 2},
-                "marker": {"symbol": style["symbol"] or "circle", "size": 5},
+                "mode": "lines+markers" if series_style["symbol"] else "lines",
+                "line": {"color": series_style["color"], "dash": series_style["dash"], "width": 2},
+                "marker": {"symbol": series_style["symbol"] or "circle", "size": 5},
                 "connectgaps": False,
                 "hovertemplate": f"{label}: %{{y:,.0f}}<br>%{{x|%-d %b %Y}}<extra></extra>",
             }
         )
-    return _figure(
+    return style.figure(
         traces,
-        "England and Wales: prison population",
-        height=400,
-        xaxis=_axis("Date"),
-        yaxis=_axis("Prisoners (count)", tickformat=","),
-        legend_y=-0.2,
+        style.layout(
+            LOOK,
+            "England and Wales: prison population",
+            height=400,
+            xaxis=_axis("Date"),
+            yaxis=_axis("Prisoners (count)", tickformat=","),
+            legend={"y": -0.2},
+        ),
     )
 
 
@@ -314,22 +300,27 @@ def judgement_grid_chart(grid: pd.DataFrame) -> go.Figure:
         for row_index, inspection in enumerate(inspections)
         for column_index in range(len(tests))
     ]
-    return _figure(
+    return style.figure(
         traces,
-        "HMIP judgements on HMP Nottingham",
-        height=140 + 52 * len(inspections),
-        xaxis=_axis(side="top", showgrid=False, showline=False, tickfont={"size": 11}, tickangle=0),
-        # Row names such as "2010" or "Sep 2014" would otherwise turn the axis into dates.
-        yaxis=_axis(
-            type="category",
-            autorange="reversed",
-            showgrid=False,
-            showline=False,
-            tickfont={"size": 11},
+        style.layout(
+            LOOK,
+            "HMIP judgements on HMP Nottingham",
+            height=140 + 52 * len(inspections),
+            xaxis=_axis(
+                side="top", showgrid=False, showline=False, tickfont={"size": 11}, tickangle=0
+            ),
+            # Row names such as "2010" or "Sep 2014" would otherwise turn the axis into dates.
+            yaxis=_axis(
+                type="category",
+                autorange="reversed",
+                showgrid=False,
+                showline=False,
+                tickfont={"size": 11},
+            ),
+            legend={"y": -0.02},
+            margin={"l": 10, "r": 10, "t": 120, "b": 70},
+            annotations=notes,
         ),
-        legend_y=-0.02,
-        margin={"l": 10, "r": 10, "t": 120, "b": 70},
-        annotations=notes,
     )
 
 
@@ -372,16 +363,19 @@ def standards_chart(series: pd.DataFrame) -> go.Figure:
         }
         for year in series[series["value"].isna()]["year"].unique()
     ]
-    return _figure(
+    return style.figure(
         traces,
-        "England and Wales: prisons inspected<br>"
-        "<sup>share judged good or reasonably good, by healthy prison test</sup>",
-        height=440,
-        xaxis=_axis("Financial year of inspection", type="category", tickangle=-45),
-        yaxis=_axis("Judged good or reasonably good (%)", range=[0, 100]),
-        legend_y=-0.32,
-        margin={"l": 60, "r": 20, "t": 85, "b": 130},
-        annotations=notes,
+        style.layout(
+            LOOK,
+            "England and Wales: prisons inspected<br>"
+            "<sup>share judged good or reasonably good, by healthy prison test</sup>",
+            height=440,
+            xaxis=_axis("Financial year of inspection", type="category", tickangle=-45),
+            yaxis=_axis("Judged good or reasonably good (%)", range=[0, 100]),
+            legend={"y": -0.32},
+            margin={"l": 60, "r": 20, "t": 85, "b": 130},
+            annotations=notes,
+        ),
     )
 
 
@@ -398,7 +392,7 @@ def _ranked_bars(
     rows = table.sort_values(value, ascending=order_ascending, ignore_index=True)
     position = pd.Series(range(1, len(rows) + 1))
     traces = []
-    for group, style in GROUP_STYLE.items():
+    for group, group_style in GROUP_STYLE.items():
         mask = (rows["group"] == group).to_numpy()
         cells = rows[mask]
         traces.append(
@@ -408,9 +402,9 @@ def _ranked_bars(
                 "y": cells[value].to_numpy(dtype=float),
                 "name": group,
                 "marker": {
-                    "color": style["color"],
+                    "color": group_style["color"],
                     "pattern": {
-                        "shape": style["pattern"],
+                        "shape": group_style["pattern"],
                         "fgcolor": "#ffffff",
                         "size": 6,
                         "fillmode": "overlay",
@@ -465,21 +459,24 @@ def safety_distribution_chart(table: pd.DataFrame, rate: str) -> go.Figure:
         line, note = _reference_line(y, dash, f"{text}: {y:,.0f}", where)
         shapes.append(line)
         notes.append(note)
-    return _figure(
+    return style.figure(
         traces,
-        f"{pdata.SAFETY_SHORT[rate]}, by prison<br>"
-        f"<sup>Apr 2025-Mar 2026; {len(table)} prisons; compiled by a third party</sup>",
-        height=500,
-        xaxis=_axis(
-            f"Prisons ranked from highest rate (1) to lowest ({len(table)})",
-            range=[0, len(table) + 1],
+        style.layout(
+            LOOK,
+            f"{pdata.SAFETY_SHORT[rate]}, by prison<br>"
+            f"<sup>Apr 2025-Mar 2026; {len(table)} prisons; compiled by a third party</sup>",
+            height=500,
+            xaxis=_axis(
+                f"Prisons ranked from highest rate (1) to lowest ({len(table)})",
+                range=[0, len(table) + 1],
+            ),
+            yaxis=_axis("Incidents per 1,000 prisoners", tickformat=","),
+            legend={"y": -0.18},
+            bargap=0.1,
+            barmode="overlay",
+            shapes=shapes,
+            annotations=notes,
         ),
-        yaxis=_axis("Incidents per 1,000 prisoners", tickformat=","),
-        legend_y=-0.18,
-        bargap=0.1,
-        barmode="overlay",
-        shapes=shapes,
-        annotations=notes,
     )
 
 
@@ -508,35 +505,38 @@ def national_safety_chart(series: pd.DataFrame) -> go.Figure:
                 + "</extra>",
             }
         )
-    return _figure(
+    return style.figure(
         traces,
-        "England and Wales: assaults and<br>self-harm per 1,000 prisoners",
-        height=440,
-        xaxis=_axis("Calendar year", dtick=2),
-        yaxis=_axis("Incidents per 1,000 prisoners", tickformat=",", rangemode="tozero"),
-        legend_y=-0.2,
-        shapes=[
-            {
-                "type": "line",
-                "x0": 2019,
-                "x1": 2019,
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "line": {"color": "#555", "dash": "dot", "width": 1},
-            }
-        ],
-        annotations=[
-            {
-                "x": 2019,
-                "y": 1,
-                "yref": "paper",
-                "text": "Assault definition<br>changed in 2019",
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 11},
-            }
-        ],
+        style.layout(
+            LOOK,
+            "England and Wales: assaults and<br>self-harm per 1,000 prisoners",
+            height=440,
+            xaxis=_axis("Calendar year", dtick=2),
+            yaxis=_axis("Incidents per 1,000 prisoners", tickformat=",", rangemode="tozero"),
+            legend={"y": -0.2},
+            shapes=[
+                {
+                    "type": "line",
+                    "x0": 2019,
+                    "x1": 2019,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "y domain",
+                    "line": {"color": "#555", "dash": "dot", "width": 1},
+                }
+            ],
+            annotations=[
+                {
+                    "x": 2019,
+                    "y": 1,
+                    "yref": "paper",
+                    "text": "Assault definition<br>changed in 2019",
+                    "showarrow": False,
+                    "xanchor": "left",
+                    "font": {"size": 11},
+                }
+            ],
+        ),
     )
 
 
@@ -558,21 +558,25 @@ def staffing_chart(prisons: pd.DataFrame, national: pd.DataFrame, group: str) ->
         line, note = _reference_line(value, "dot", f"All public sector prisons: {value:+.1f}%")
         shapes.append(line)
         notes.append(note)
-    return _figure(
+    return style.figure(
         traces,
-        f"{label}: staff in post<br>against benchmark, 30 June 2016<br>"
-        f"<sup>{len(prisons)} public sector prisons; below zero = short of benchmark</sup>",
-        height=500,
-        xaxis=_axis(
-            f"Prisons ranked from furthest below benchmark (1) to most staffed ({len(prisons)})",
-            range=[0, len(prisons) + 1],
+        style.layout(
+            LOOK,
+            f"{label}: staff in post<br>against benchmark, 30 June 2016<br>"
+            f"<sup>{len(prisons)} public sector prisons; below zero = short of benchmark</sup>",
+            height=500,
+            xaxis=_axis(
+                "Prisons ranked from furthest below benchmark (1) to most staffed "
+                f"({len(prisons)})",
+                range=[0, len(prisons) + 1],
+            ),
+            yaxis=_axis("Staff in post against benchmark (%, FTE)", ticksuffix="%", zeroline=False),
+            legend={"y": -0.18},
+            bargap=0.1,
+            barmode="overlay",
+            shapes=shapes,
+            annotations=notes,
         ),
-        yaxis=_axis("Staff in post against benchmark (%, FTE)", ticksuffix="%", zeroline=False),
-        legend_y=-0.18,
-        bargap=0.1,
-        barmode="overlay",
-        shapes=shapes,
-        annotations=notes,
     )
 
 

@@ -15,17 +15,33 @@ from dashboard.topics.schools.model import (
     academic_year,
     area_value,
 )
+from dashboard.ui import style
+from dashboard.ui.style import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, WHITE
 
-FONT = {"size": 14}
-GREY = "#9a9a9a"
-PHASES = {  # phase -> (label, marker symbol, colour): shape and colour both carry the phase
-    "primary": ("Primary", "circle", "#0072B2"),
-    "secondary": ("Secondary", "square", "#E69F00"),
-    "special": ("Special", "diamond", "#009E73"),
-    "all-through": ("All-through", "triangle-up", "#CC79A7"),
-    "16 plus": ("16 plus / college", "star", "#D55E00"),
+# The page's look: style.layout merges each chart's own settings over it. Title at the very
+# top, legend just above the plot: a legend below would collide with the axis title at some
+# heights.
+LOOK = {
+    "title": {
+        "font": {"size": 16},
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": 14},
+    },
+    "margin": {"l": 10, "r": 10, "t": 110, "b": 60},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+    "xaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False},
+    "yaxis": {"showgrid": False, "automargin": True},
 }
-GRADE_COLOURS = {1: "#009E73", 2: "#56B4E9", 3: "#E69F00", 4: "#D55E00"}
+PHASES = {  # phase -> (label, marker symbol, colour): shape and colour both carry the phase
+    "primary": ("Primary", "circle", BLUE),
+    "secondary": ("Secondary", "square", ORANGE),
+    "special": ("Special", "diamond", GREEN),
+    "all-through": ("All-through", "triangle-up", PURPLE),
+    "16 plus": ("16 plus / college", "star", VERMILLION),
+}
+GRADE_COLOURS = {1: GREEN, 2: SKY, 3: ORANGE, 4: VERMILLION}
 NOT_INSPECTED = "No inspection under this URN"
 GRADE_ORDER = [*GRADE_LABELS.values(), NOT_INSPECTED]
 
@@ -92,29 +108,6 @@ def _labels(frame: pd.DataFrame) -> list[str]:
 
 def _height(rows: int, base: int = 140, per_row: int = 26) -> int:
     return max(320, base + per_row * rows)
-
-
-def _layout(title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, **extra) -> dict:
-    """The page's chart layout as one dict, so a figure is built in one validated call."""
-    # Title at the very top, legend just above the plot: a legend below would collide with
-    # the axis title at some heights.
-    settings = {
-        "title": {
-            "text": title,
-            "font": {"size": 16},
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
-        "font": FONT,
-        "plot_bgcolor": "#ffffff",
-        "margin": {"l": 10, "r": 10, "t": 110, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
-        "xaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, **(xaxis or {})},
-        "yaxis": {"showgrid": False, "automargin": True, **(yaxis or {})},
-    }
-    return {**settings, **extra}
 
 
 def _line(axis: str, at: float, **line) -> dict:
@@ -201,15 +194,14 @@ def school_traces(
             continue
         if colour_by == "ofsted":
             colours = [
-                GRADE_COLOURS.get(g, GREY) if pd.notna(g) else "#ffffff"
-                for g in part["ofsted_grade"]
+                GRADE_COLOURS.get(g, GREY) if pd.notna(g) else WHITE for g in part["ofsted_grade"]
             ]
             pieces = [(part, {"color": colours})]
         elif measure:
             has = part[measure].notna()
             pieces = [
                 (part[has], {"color": part.loc[has, measure].tolist(), "coloraxis": "coloraxis"}),
-                (part[~has], {"color": "#ffffff"}),
+                (part[~has], {"color": WHITE}),
             ]
         else:
             pieces = [(part, {"color": phase_colour})]
@@ -246,7 +238,7 @@ def school_traces(
                 "marker": {
                     "symbol": "circle-open",
                     "size": 30,
-                    "color": "#000000",
+                    "color": BLACK,
                     "line": {"width": 2, "dash": "dot"},
                 },
                 "name": "Placement uncertain (near a boundary)",
@@ -283,13 +275,13 @@ def _map_legend(colour_by: str, measure: str | None) -> list[dict]:
             _legend_dummy(label, "Colour: latest Ofsted", color=GRADE_COLOURS[grade])
             for grade, label in GRADE_LABELS.items()
         ]
-        entries.append(_legend_dummy(NOT_INSPECTED, "Colour: latest Ofsted", color="#ffffff"))
+        entries.append(_legend_dummy(NOT_INSPECTED, "Colour: latest Ofsted", color=WHITE))
     if measure:
         entries.append(
             _legend_dummy(
                 "No figure (white; hover for the reason)",
                 f"Colour: {MEASURES[measure][0]}",
-                color="#ffffff",
+                color=WHITE,
             )
         )
     return entries
@@ -410,15 +402,15 @@ def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, s
             "x": shown[measure].tolist(),
             "y": shown["label"].tolist() if "label" in shown else _labels(shown),
             "mode": "markers",
-            "marker": {"symbol": "square", "size": 11, "color": "#0072B2"},
+            "marker": {"symbol": "square", "size": 11, "color": BLUE},
             "error_x": error,
             "name": f"School, {seat}" + (" (bar: 95% confidence interval)" if error else ""),
             "hovertemplate": "%{y}: %{x}<extra></extra>",
         }
     ]
     for code, name, colour, dash in (
-        (NOTTINGHAM, "Nottingham LA", "#D55E00", "dash"),
-        (ENGLAND, "England, state-funded", "#000000", "dot"),
+        (NOTTINGHAM, "Nottingham LA", VERMILLION, "dash"),
+        (ENGLAND, "England, state-funded", BLACK, "dot"),
     ):
         value = area_value(ks4_obs, measure, code, YEAR_2018_19)
         if pd.isna(value):
@@ -436,9 +428,10 @@ def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, s
             }
         )
     extent = [-0.5, max(len(shown), 1) - 0.5]
-    return go.Figure(
-        data=traces,
-        layout=_layout(
+    return style.figure(
+        traces,
+        style.layout(
+            LOOK,
             f"{label} by school, {seat}, 2018/19 (provisional)",
             xaxis={"title": {"text": f"{label}, 2018/19 (provisional)"}},
             yaxis={"range": extent},
@@ -504,7 +497,7 @@ def no_figure_note(rows: pd.DataFrame, measure: str) -> str:
 # --- school trends (KS4 2015/16 to 2018/19, KS2 2015/16 to 2017/18) --------------------------
 
 TREND_MARKERS = ["circle", "square", "diamond", "triangle-up", "cross", "star", "x", "hexagon"]
-TREND_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
+TREND_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY, BLACK]
 
 
 def school_trend_frame(
@@ -563,9 +556,10 @@ def trend_figure(
                 + "<br>%{x}: %{y} %{customdata}<extra></extra>",
             }
         )
-    return go.Figure(
-        data=traces + followed,
-        layout=_layout(
+    return style.figure(
+        traces + followed,
+        style.layout(
+            LOOK,
             title,
             xaxis={
                 "title": {"text": "Academic year"},
@@ -666,9 +660,9 @@ def hocl_figure(
     """The seat, the other Nottingham seats, the median English seat, and DfE LA/England points."""
     traces, shapes, annotations = [], [], []
     all_years = sorted(set(rows["year"]) | set(median["year"]) | set(dfe_points.get("year", [])))
-    seat_styles = {seat_code: ("#0072B2", 4, 11)}
+    seat_styles = {seat_code: (BLUE, 4, 11)}
     others = [c for c in rows["area_code"].unique() if c != seat_code]
-    for code, colour in zip(others, ("#E69F00", "#009E73"), strict=False):
+    for code, colour in zip(others, (ORANGE, GREEN), strict=False):
         seat_styles[code] = (colour, 2, 8)
     for measure, _label, dash in HOCL_SERIES[choice]:
         for code, (colour, width, size) in seat_styles.items():
@@ -710,8 +704,8 @@ def hocl_figure(
                 )
             )
     for area, symbol, colour in (
-        ("Nottingham LA", "diamond", "#CC79A7"),
-        ("England, state-funded", "x", "#000000"),
+        ("Nottingham LA", "diamond", PURPLE),
+        ("England, state-funded", "x", BLACK),
     ):
         part = dfe_points[dfe_points["area"] == area] if not dfe_points.empty else dfe_points
         if part.empty:
@@ -773,9 +767,10 @@ def hocl_figure(
                     font={"size": 11, "color": "#4d4d4d"},
                 )
             )
-    return go.Figure(
-        data=traces,
-        layout=_layout(
+    return style.figure(
+        traces,
+        style.layout(
+            LOOK,
             f"{HOCL_TITLES[choice]} by constituency, 2010-2024 boundaries",
             xaxis={
                 "title": {"text": "Academic year (exams in the summer)"},
@@ -881,7 +876,7 @@ def ofsted_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def ofsted_figure(counts: pd.DataFrame, seat: str) -> go.Figure:
-    colours = [GRADE_COLOURS.get(g, "#ffffff") for g in (1, 2, 3, 4, None)]
+    colours = [GRADE_COLOURS.get(g, WHITE) for g in (1, 2, 3, 4, None)]
     bar = {
         "type": "bar",
         "y": counts["Latest grade"].tolist(),
@@ -893,9 +888,10 @@ def ofsted_figure(counts: pd.DataFrame, seat: str) -> go.Figure:
         "hovertemplate": "%{y}: %{x} schools<extra></extra>",
         "name": "Schools",
     }
-    return go.Figure(
-        data=[bar],
-        layout=_layout(
+    return style.figure(
+        [bar],
+        style.layout(
+            LOOK,
             f"Latest Ofsted overall effectiveness, schools in {seat}",
             xaxis={"title": {"text": "Number of schools"}, "rangemode": "tozero"},
             yaxis={"categoryorder": "array", "categoryarray": GRADE_ORDER[::-1]},
@@ -960,7 +956,7 @@ def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
         "x": shown[measure].tolist(),
         "y": names,
         "orientation": "h",
-        "marker": {"color": "#56B4E9", "line": {"color": "#0072B2", "width": 1}},
+        "marker": {"color": SKY, "line": {"color": BLUE, "width": 1}},
         "name": f"School, {seat}",
         "hovertemplate": "%{y}: %{x}%<extra></extra>",
     }
@@ -969,13 +965,14 @@ def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
         "x": shown[f"england_{measure}"].tolist(),
         "y": names,
         "mode": "markers",
-        "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}},
+        "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": BLACK}},
         "name": "England, same phase (state-funded)",
         "hovertemplate": "England, same phase: %{x}%<extra></extra>",
     }
-    return go.Figure(
-        data=[bars, england],
-        layout=_layout(
+    return style.figure(
+        [bars, england],
+        style.layout(
+            LOOK,
             f"{label} by school, {seat}, 2018/19",
             xaxis={
                 "title": {"text": f"{label}, 2018/19"},
@@ -1115,7 +1112,7 @@ def research_table(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-KS2_YEAR_STYLES = [("circle-open", "#56B4E9"), ("diamond", "#E69F00"), ("square", "#0072B2")]
+KS2_YEAR_STYLES = [("circle-open", SKY), ("diamond", ORANGE), ("square", BLUE)]
 
 
 def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str = "") -> go.Figure:
@@ -1170,9 +1167,10 @@ def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str =
                 "layer": "below",
             }
         )
-    return go.Figure(
-        data=traces,
-        layout=_layout(
+    return style.figure(
+        traces,
+        style.layout(
+            LOOK,
             f"KS2 results by primary school, {seat}, {years[0]} to {years[-1]}",
             xaxis={
                 "title": {"text": "% at expected standard (reading, writing, maths)"},

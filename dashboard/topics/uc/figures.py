@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard.core import observations
-from dashboard.ui import maps
+from dashboard.ui import maps, style
+from dashboard.ui.style import BLACK, BLUE, DARK_GREY, ORANGE, VERMILLION, WHITE
 
 CITY = "E06000018"
 GB = "K03000001"
@@ -26,17 +27,8 @@ FULL_SERVICE_SOURCE = (
 SIMILAR_SEATS = ("E14001326", "E14001327", "E14001328", "E14001193", "E14001194")
 NOTTINGHAM_2024 = ("E14001410", "E14001411", "E14001412")
 
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#D55E00",
-    "#CC79A7",
-    "#56B4E9",
-    "#000000",
-)
-GREY = "#8a8a8a"
-FONT = {"size": 14}
+# The page's look: style.layout merges each chart's own settings over it.
+LOOK = {"legend": {"orientation": "h", "yanchor": "top", "x": 0}}
 MISSING_STATUS = "not in the export"
 NIL_STATUS = "nil or negligible"
 PER_1000 = "per_1000"
@@ -202,7 +194,7 @@ def add_rate(frame: pd.DataFrame, denoms: dict) -> pd.DataFrame:
 
 def _series_style(series: str) -> dict:
     if series.startswith("Great Britain"):
-        return {"color": GREY, "dash": "dot"}
+        return {"color": DARK_GREY, "dash": "dot"}
     if series.startswith("Nottingham (city)"):
         return {"color": BLUE, "dash": "solid"}
     return {"color": ORANGE, "dash": "dash"}
@@ -287,7 +279,7 @@ def trend_figure(
     traces = []
     shown = series[~series["series"].str.startswith("Great Britain")]
     for name, rows in shown.groupby("series", sort=False):
-        style = _series_style(name)
+        pen = _series_style(name)
         values = rows[column].to_numpy(dtype=float, na_value=np.nan)
         if np.isnan(values).all():
             continue
@@ -298,7 +290,7 @@ def trend_figure(
                 "y": values,
                 "mode": "lines",
                 "name": name,
-                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "line": {"color": pen["color"], "dash": pen["dash"], "width": 2.5},
                 "connectgaps": False,
                 "customdata": [_status_text(s) for s in rows["status"]],
                 "hovertemplate": "%{x|%B %Y}: %{y:,.1f} %{customdata}<extra>" + name + "</extra>"
@@ -336,25 +328,24 @@ def trend_figure(
     values = pd.concat([shown[column], points[column]]).dropna()
     y_top = float(values.max()) * 1.08 if not values.empty else 1.0
     unit = "per 1,000 residents" if mode == PER_1000 else "number of households"
-    layout = {
+    layout = style.layout(
+        LOOK,
         **_marks(y_top, shown),
-        "title": {"text": f"Households on UC, {seat_label} and the city<br><sup>{unit}</sup>"},
-        "font": FONT,
-        "height": 470,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        "hovermode": "closest",
-        "plot_bgcolor": "#ffffff",
-        "xaxis": _axis("Month of the count"),
-        "yaxis": _axis(
+        title=f"Households on UC, {seat_label} and the city<br><sup>{unit}</sup>",
+        height=470,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"y": -0.2},
+        hovermode="closest",
+        xaxis=_axis("Month of the count"),
+        yaxis=_axis(
             f"Households on UC ({unit})" if mode == PER_1000 else "Households on UC",
             rangemode="tozero",
             range=[0, y_top * 1.02],
             tickformat=",",
         ),
-    }
+    )
     # One constructor call: each update_* call would run plotly's validators again.
-    return go.Figure(data=traces, layout=layout)
+    return style.figure(traces, layout)
 
 
 def _column_name(series: str) -> str:
@@ -459,7 +450,7 @@ def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
         lines.setdefault(record[0], []).append(record)
     traces, labels = [], []
     for name, rows in lines.items():
-        style = _series_style(name)
+        pen = _series_style(name)
         traces.append(
             {
                 "type": "scatter",
@@ -467,7 +458,7 @@ def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
                 "y": np.array([value for _, _, value, _ in rows]),
                 "mode": "lines",
                 "name": name,
-                "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+                "line": {"color": pen["color"], "dash": pen["dash"], "width": 2.5},
                 "connectgaps": False,
                 "hovertemplate": "%{x|%B %Y}: %{y:,.0f}<extra>" + name + "</extra>",
             }
@@ -483,7 +474,7 @@ def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
                     "showarrow": False,
                     "xanchor": "left",
                     "xshift": 6,
-                    "font": {"size": 12, "color": style["color"]},
+                    "font": {"size": 12, "color": pen["color"]},
                 }
             )
     y_top = float(frame["index"].max()) * 1.08 if frame["index"].notna().any() else 200.0
@@ -498,22 +489,19 @@ def index_figure(frame: pd.DataFrame, base: pd.Timestamp) -> go.Figure:
         "line": {"color": BLACK, "width": 1},
     }
     city = frame[frame["series"].str.startswith("Nottingham (city)")]
-    layout = {
+    layout = style.layout(
+        LOOK,
         **_marks(y_top, city, [base_line], labels),
-        "title": {
-            "text": f"Growth in households on UC<br><sup>indexed: {month_label(base)} = 100</sup>"
-        },
-        "font": FONT,
-        "height": 440,
-        "margin": {"l": 10, "r": 40, "t": 60, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        "plot_bgcolor": "#ffffff",
-        "xaxis": _axis("Month of the count"),
-        "yaxis": _axis(
+        title=f"Growth in households on UC<br><sup>indexed: {month_label(base)} = 100</sup>",
+        height=440,
+        margin={"l": 10, "r": 40, "t": 60, "b": 10},
+        legend={"y": -0.2},
+        xaxis=_axis("Month of the count"),
+        yaxis=_axis(
             f"Index ({month_label(base)} = 100)", rangemode="tozero", range=[0, y_top * 1.02]
         ),
-    }
-    return go.Figure(data=traces, layout=layout)
+    )
+    return style.figure(traces, layout)
 
 
 def index_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -657,7 +645,7 @@ def msoa_month_traces(
                 mode="lines",
                 fill="toself",
                 fillcolor=colour,
-                line={"color": "#ffffff", "width": 0.8},
+                line={"color": WHITE, "width": 0.8},
                 name=f"{low:,.0f} to {high - 1:,.0f}",
                 legendrank=100 + index,
                 hoverinfo="skip",
@@ -674,8 +662,8 @@ def msoa_month_traces(
                 mode="lines",
                 fill="toself",
                 fillcolor="#f2f2f2",
-                fillpattern={"shape": "/", "fgcolor": GREY, "size": 6},
-                line={"color": "#ffffff", "width": 0.8},
+                fillpattern={"shape": "/", "fgcolor": DARK_GREY, "size": 6},
+                line={"color": WHITE, "width": 0.8},
                 name="'..' nil or negligible (not zero)" if nil else "No figure",
                 legendrank=200,
                 hoverinfo="skip",
@@ -701,7 +689,7 @@ def msoa_month_traces(
                 mode="markers+text",
                 marker={"size": 14, "opacity": 0},
                 text=[t for t, m in zip(labels, mask, strict=True) if m],
-                textfont={"size": 10, "color": "#ffffff" if is_dark else "#1f1f1f"},
+                textfont={"size": 10, "color": WHITE if is_dark else "#1f1f1f"},
                 hovertext=[h for h, m in zip(hover, mask, strict=True) if m],
                 hoverinfo="text",
                 showlegend=False,
@@ -746,24 +734,20 @@ def seat_traces(
 def msoa_map_layout(shapes: pd.DataFrame, month: pd.Timestamp) -> dict:
     minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(shapes["geometry"].to_numpy()))
     pad = 400
-    return {
-        "title": {"text": f"Households on UC by MSOA<br><sup>{month_label(month)}</sup>"},
-        "font": FONT,
-        "height": 760,
-        "margin": {"l": 0, "r": 0, "t": 60, "b": 10},
-        "legend": {
+    return style.layout(
+        LOOK,
+        title=f"Households on UC by MSOA<br><sup>{month_label(month)}</sup>",
+        height=760,
+        margin={"l": 0, "r": 0, "t": 60, "b": 10},
+        legend={
             "title": {"text": "Households on UC: "},
-            "orientation": "h",
-            "x": 0,
             "y": -0.01,
-            "yanchor": "top",
             "font": {"size": 12},
         },
-        "plot_bgcolor": "#ffffff",
-        "dragmode": "pan",
-        "hovermode": "closest",
+        dragmode="pan",
+        hovermode="closest",
         **maps.metre_axes((minx, miny, maxx, maxy), pad),
-    }
+    )
 
 
 def msoa_map_figure(
@@ -908,7 +892,7 @@ def comparison_figure(
         for n, c in zip(ordered["area_name"], ordered["area_code"], strict=True)
     ]
     colours = [
-        VERMILLION if c == highlight else (BLUE if g == "Nottingham" else GREY)
+        VERMILLION if c == highlight else (BLUE if g == "Nottingham" else DARK_GREY)
         for c, g in zip(ordered["area_code"], ordered["group"], strict=True)
     ]
     fmt = "{:,.1f}" if mode == PER_1000 else "{:,.0f}"
@@ -945,25 +929,24 @@ def comparison_figure(
     }
     unit = "households on UC per 1,000 residents" if mode == PER_1000 else "households on UC"
     month = month_label(frame["period_start"].iloc[0]) if not frame.empty else ""
-    layout = {
-        "title": {
-            "text": f"Nottingham's seats and similar city seats, {month} (provisional)<br><sup>"
+    layout = style.layout(
+        LOOK,
+        title=(
+            f"Nottingham's seats and similar city seats, {month} (provisional)<br><sup>"
             "▶ vermillion: the selected seat · blue: other Nottingham seats · grey: Leicester "
             "and Derby</sup>"
-        },
-        "shapes": [median_line],
-        "annotations": [median_note],
-        "font": FONT,
-        "height": 460,
-        "margin": {"l": 10, "r": 60, "t": 80, "b": 10},
-        "plot_bgcolor": "#ffffff",
-        "xaxis": _axis(
+        ),
+        shapes=[median_line],
+        annotations=[median_note],
+        height=460,
+        margin={"l": 10, "r": 60, "t": 80, "b": 10},
+        xaxis=_axis(
             unit[0].upper() + unit[1:] + " (July 2024 constituencies)",
             tickformat=",",
             range=[0, float(ordered[column].max()) * 1.18 if not ordered.empty else 1],
         ),
-    }
-    return go.Figure(data=[bar], layout=layout)
+    )
+    return style.figure([bar], layout)
 
 
 def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
