@@ -103,10 +103,15 @@ def check(brief: Brief) -> str:
             comparison = _comparison(figure)
             if comparison:
                 lines.append(f"  Compared with: {comparison}.")
+            lines.append(f"  {_definition(figure)}")
             lines += [f"  * {fact}" for fact in figure.facts]
         lines += [f"- {missing}" for missing in section.missing]
         lines.append("")
     return "\n".join(lines)
+
+
+def _definition(figure: headlines.Figure) -> str:
+    return f"Definition (publisher's words): {figure.definition}"
 
 
 def _comparison(figure: headlines.Figure) -> str:
@@ -133,6 +138,7 @@ def to_markdown(brief: Brief) -> str:
             comparison = _comparison(figure)
             if comparison:
                 lines.append(f"  - Compared with: {comparison}.")
+            lines.append(f"  - {_definition(figure)}")
         for missing in section.missing:
             lines.append(f"- {missing}")
         lines.append("")
@@ -204,7 +210,8 @@ def to_html(brief: Brief) -> str:
         for figure in section.figures:
             comparison = _comparison(figure)
             extra = f'<br><span class="compare">Compared with: {e(comparison)}.</span>'
-            parts.append(f"<li>{e(figure.sentence)}{extra if comparison else ''}</li>")
+            definition = f'<br><span class="compare">{e(_definition(figure))}</span>'
+            parts.append(f"<li>{e(figure.sentence)}{extra if comparison else ''}{definition}</li>")
         parts += [f"<li>{e(missing)}</li>" for missing in section.missing]
         parts.append("</ul>")
         for key, series in section.series[:1]:
@@ -242,6 +249,7 @@ def to_docx(brief: Brief) -> bytes:
             comparison = _comparison(figure)
             if comparison:
                 document.add_paragraph(f"Compared with: {comparison}.", style="List Bullet 2")
+            document.add_paragraph(_definition(figure), style="List Bullet 2")
         for missing in section.missing:
             document.add_paragraph(missing, style="List Bullet")
         for key, series in section.series[:1]:

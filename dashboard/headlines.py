@@ -68,6 +68,10 @@ class Headline:
     note: str = ""
     composition: Composition | None = None
     rate: Rate | None = None
+    # Words from the measure's definition (the publisher's, verbatim) that the sentence quotes
+    # as {phrase}; tests hold them to the catalogue record. Empty when none fit a sentence: the
+    # briefing prints the whole definition under every figure anyway.
+    phrase: str = ""
 
     @property
     def dataset(self) -> str:
@@ -84,7 +88,7 @@ HEADLINES: tuple[Headline, ...] = (
         ("nhse_ae_monthly",),
         "pct_within_4h_all",
         "RX1",
-        "{value} of patients at all of " + NUH + "' A&E services (all types) were {definition}",
+        "{value} of A&E attendances (all types) at " + NUH + " {phrase}",
         "{:.1f}%",
         "E92000001",
         "across England",
@@ -92,10 +96,11 @@ HEADLINES: tuple[Headline, ...] = (
             total="attendances_all",
             components=("attendances_type1", "attendances_type2", "attendances_other"),
             stable="pct_within_4h_type1",
-            stable_what="{value} of patients at " + NUH + "' type 1 emergency department (QMC) "
-            "were {definition}",
+            stable_what="{value} of type 1 A&E attendances at " + NUH + "' emergency department "
+            "(QMC) {phrase}",
             total_words="The trust's figure for all A&E types",
         ),
+        phrase="spent 4 hours or less in A&E",
     ),
     Headline(
         "ae_12h",
@@ -103,8 +108,9 @@ HEADLINES: tuple[Headline, ...] = (
         ("nhse_ae_monthly",),
         "waits_over_12h_dta",
         "RX1",
-        "{value} patients at " + NUH + " {definition}",
+        "the number of patients at " + NUH + " {phrase} was {value}",
         "{:,.0f}",
+        phrase="spending more than 12 hours from decision to admit to admission",
     ),
     Headline(
         "prison_crowding",
@@ -112,8 +118,10 @@ HEADLINES: tuple[Headline, ...] = (
         ("moj_population_bulletin_nottingham_2018_2026",),
         "pct_of_cna",
         "NMI",
-        "HMP Nottingham's {definition} was {value} (over 100% means crowded)",
+        "HMP Nottingham's {phrase} was {value} (above 100%, it holds more prisoners than it "
+        "has uncrowded places)",
         "{:.0f}%",
+        phrase="population as a percentage of in use Certified Normal Accommodation",
     ),
     Headline(
         "prison_assaults",
@@ -121,9 +129,10 @@ HEADLINES: tuple[Headline, ...] = (
         ("moj_safety_by_prison_2025_26",),
         "assault_incidents",
         "NMI",
-        "{value} {definition} at HMP Nottingham",
+        "{value} {phrase} were recorded at HMP Nottingham",
         "{:,.0f}",
         rate=Rate("assault_rate", "population", 1000, "assault incidents per 1,000 prisoners"),
+        phrase="assault incidents",
     ),
     Headline(
         "uc_city",
@@ -131,8 +140,9 @@ HEADLINES: tuple[Headline, ...] = (
         ("dwp_uc_households_lad", "dwp_uc_households_lad_may2025"),
         "households_on_uc",
         "E06000018",
-        "there were {value} {definition} in Nottingham",
+        "there were {value} {phrase} in Nottingham",
         "{:,.0f}",
+        phrase="households on Universal Credit",
     ),
     Headline(
         "uc_seat",
@@ -140,10 +150,11 @@ HEADLINES: tuple[Headline, ...] = (
         ("dwp_uc_households_pcon2024", "uc_households_pcon_estimate"),
         "households_on_uc",
         "{pcon2024}",
-        "there were {value} {definition} in the constituency (July 2024 boundaries)",
+        "there were {value} {phrase} in the constituency (July 2024 boundaries)",
         "{:,.0f}",
         MEDIAN_ENGLISH_SEATS,
         "in the median English constituency",
+        phrase="households on Universal Credit",
     ),
     Headline(
         "homeless_ta",
@@ -151,7 +162,8 @@ HEADLINES: tuple[Headline, ...] = (
         ("mhclg_hclic_detailed_la",),
         "households_in_temporary_accommodation_per_1000",
         "E06000018",
-        "there were {value} {definition} in Nottingham",
+        "there were {value} households in temporary accommodation per 1,000 households in "
+        "Nottingham",
         "{:.1f}",
         "E92000001",
         "across England",
@@ -163,11 +175,12 @@ HEADLINES: tuple[Headline, ...] = (
         ("hocl_constituency_attainment",),
         "ks4_pct_eng_maths_9_4",
         "{pcon2010}",
-        "the share of pupils at the constituency's state schools {definition} was {value}",
+        "the share of pupils at the constituency's state schools {phrase} was {value}",
         "{:.0f}%",
         MEDIAN_ENGLISH_SEATS,
         "in the median English constituency",
         "House of Commons Library figures, on 2010-2024 constituency boundaries.",
+        phrase="achieving standard 9-4 passes in both English and mathematics GCSEs",
     ),
 )
 BY_KEY = {headline.key: headline for headline in HEADLINES}
@@ -215,6 +228,7 @@ class Figure:
     facts: tuple[Fact, ...] = ()
     flagged: tuple[comparability.Break, ...] = ()  # breaks a comparison crossed, each said
     value_format: str = "{}"
+    definition: str = ""  # the measure's definition in the publisher's words (the catalogue's)
 
     @property
     def period_words(self) -> str:
@@ -268,6 +282,20 @@ def with_preposition(start: pd.Timestamp, end: pd.Timestamp) -> str:
 
 # --- the engine -------------------------------------------------------------------------------
 
+# Said after every lead sentence whose figure is not the publisher's own file.
+KIND_WORDS = {
+    "official": "",
+    "third party": " Official figures, compiled by a third party.",
+    "estimate": " This dashboard's estimate, not an official figure.",
+}
+
+
+def _clause(text: str) -> str:
+    """A note or label as a clause inside a sentence: no capital, no full stop."""
+    text = text.rstrip(". ")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 _COLUMNS = ["measure", "area_code", "area_name", "period_start", "period_end", "value"]
 _KIND_RANK = {"official": 0, "third party": 1, "estimate": 2}
 
@@ -307,37 +335,38 @@ def _held(load: Loader, datasets: tuple[str, ...], measure: str, area: str) -> p
     return held.reset_index(drop=True)
 
 
-def _excluded(info: comparability.Measure, row) -> comparability.Break | None:
+def _breaks(measure: str, row) -> tuple[comparability.Break, ...]:
+    return comparability.breaks_for(measure, str(row["area_code"]), str(row["dataset"]))
+
+
+def _excluded(measure: str, row) -> comparability.Break | None:
     """The span that keeps this period out of any comparison, from the record or the data."""
-    for found in info.breaks:
-        if found.kind in comparability.SPAN_KINDS and found.covers(
-            row["period_start"], row["period_end"]
+    for found in _breaks(measure, row):
+        if found.kind in comparability.SPAN_KINDS and comparability.covers(
+            found, row["period_start"], row["period_end"]
         ):
             return found
-    kind = comparability.STATUS_KINDS.get(str(row["status"])) if pd.notna(row["status"]) else None
-    if kind:
-        when = period_label(row["period_start"], row["period_end"])
-        return comparability.Break(
-            kind, row["period_start"], row["period_end"], f"{when}: {row['status']}"
-        )
-    return None
+    when = period_label(row["period_start"], row["period_end"])
+    return comparability.status_break(row["status"], row["period_start"], row["period_end"], when)
 
 
-def _changes(info: comparability.Measure, earlier, later) -> list[comparability.Break]:
+def _changes(measure: str, earlier, later) -> list[comparability.Break]:
+    """Change breaks between two rows (those recorded for either row's dataset)."""
+    found = dict.fromkeys((*_breaks(measure, earlier), *_breaks(measure, later)))
     return [
         b
-        for b in info.breaks
-        if b.kind in comparability.CHANGE_KINDS
-        and b.separates(earlier["period_start"], later["period_start"])
+        for b in found
+        if comparability.separates(b, earlier["period_start"], later["period_start"])
     ]
 
 
-def _provisional(info: comparability.Measure, row) -> bool:
+def _provisional(measure: str, row) -> bool:
     if pd.notna(row["status"]) and "provisional" in str(row["status"]):
         return True
     return any(
-        b.kind in comparability.LABEL_KINDS and b.covers(row["period_start"], row["period_end"])
-        for b in info.breaks
+        b.kind in comparability.LABEL_KINDS
+        and comparability.covers(b, row["period_start"], row["period_end"])
+        for b in _breaks(measure, row)
     )
 
 
@@ -368,7 +397,7 @@ class _Draft:
 
 
 def _compare(
-    info: comparability.Measure, fmt: str, held: pd.DataFrame, latest, draft: _Draft
+    measure: str, fmt: str, held: pd.DataFrame, latest, draft: _Draft
 ) -> tuple[object | None, object | None]:
     """The previous comparable period and the same period a year earlier (never the same one
     twice), each flagged when a change break lies between it and the latest."""
@@ -377,14 +406,14 @@ def _compare(
     ]
     usable = []
     for _, row in same_kind.iterrows():
-        span = _excluded(info, row)
+        span = _excluded(measure, row)
         if span is None:
             usable.append(row)
         elif row["period_start"] == same_kind["period_start"].max() or (
             row["period_start"] == latest["period_start"] - pd.DateOffset(years=1)
         ):
             when = period_label(row["period_start"], row["period_end"])
-            draft.note(f"Not compared with {when}: {span.note}.")
+            draft.note(f"Not compared with {when}: {_clause(span.note)}.")
     previous = usable[-1] if usable else None
     year_ago = next(
         (r for r in usable if r["period_start"] == latest["period_start"] - pd.DateOffset(years=1)),
@@ -412,23 +441,23 @@ def _compare(
             text = f"{fmt.format(row['value'])} a year earlier ({when})"
         elif skipped_to:
             text += ", the latest earlier figure outside those years"
-        crossed = _changes(info, row, latest)
+        crossed = _changes(measure, row, latest)
         if crossed:
-            text += " (not like-for-like: " + "; ".join(b.note for b in crossed) + ")"
+            text += " (not like-for-like: " + "; ".join(_clause(b.note) for b in crossed) + ")"
             draft.flagged.extend(crossed)
         draft.comparisons.append(text)
-        draft.facts.append(_fact(role, row, info.id))
+        draft.facts.append(_fact(role, row, measure))
     return previous, year_ago
 
 
-def _record(info: comparability.Measure, held: pd.DataFrame, latest) -> tuple[str | None, str]:
+def _record(measure: str, held: pd.DataFrame, latest) -> tuple[str | None, str]:
     """Highest or lowest among the periods comparable with the latest (at least three)."""
     rows = held[held["kind"] == latest["kind"]]
     keep = [
         row
         for _, row in rows.iterrows()
-        if _excluded(info, row) is None
-        and (row["period_start"] == latest["period_start"] or not _changes(info, row, latest))
+        if _excluded(measure, row) is None
+        and (row["period_start"] == latest["period_start"] or not _changes(measure, row, latest))
     ]
     first = period_label(keep[0]["period_start"], keep[0]["period_end"]) if keep else ""
     if len(keep) < 3:
@@ -531,13 +560,14 @@ def _rate_note(headline: Headline, load: Loader, latest, draft: _Draft) -> None:
     used = denominator[(denominator["value"] - implied).abs() <= 0.5]
     kind = source_kind(str(latest["dataset"]))
     whose = "A third party's rate" if kind == "third party" else f"The {kind} rate"
-    sentence = f"{whose} gives {text}: {info.definition}"
+    sentence = f'{whose} gives {text}, defined as "{info.definition.rstrip(".")}"'
     if not used.empty:
         base = used.iloc[0].to_dict() | {"dataset": latest["dataset"]}
         draft.facts.append(_fact("rate denominator", base, spec.denominator))
         sentence += (
-            f" (here {period_label(base['period_start'], base['period_end'])}: "
-            f"{float(base['value']):,.0f})"
+            f": here {spec.per:,} x {float(latest['value']):,.0f} / "
+            f"{float(base['value']):,.0f}, the population in "
+            f"{period_label(base['period_start'], base['period_end'])}"
         )
     draft.note(sentence + ".")
 
@@ -551,13 +581,12 @@ def figure(headline: Headline, load: Loader | pd.DataFrame, area_code: str) -> F
     if isinstance(load, pd.DataFrame):
         frame = load
         load = lambda _dataset: frame  # noqa: E731 - a one-dataset loader
-    info = comparability.measure(headline.measure)
     held = _held(load, headline.datasets, headline.measure, area_code)
     if held.empty:
         return None
     latest = held.iloc[-1]
     draft = _Draft()
-    previous, year_ago = _compare(info, headline.value_format, held, latest, draft)
+    previous, year_ago = _compare(headline.measure, headline.value_format, held, latest, draft)
     spec = headline.composition
     if spec is not None:
         shift = _composition_shift(
@@ -565,7 +594,7 @@ def figure(headline: Headline, load: Loader | pd.DataFrame, area_code: str) -> F
         )
         if shift is not None:
             return _like_for_like(headline, load, area_code, latest, draft, shift)
-    return _finish(headline, load, info, held, latest, previous, year_ago, draft)
+    return _finish(headline, load, held, latest, previous, year_ago, draft)
 
 
 def _like_for_like(headline, load, area_code, total_latest, total_draft, shift) -> Figure | None:
@@ -583,10 +612,17 @@ def _like_for_like(headline, load, area_code, total_latest, total_draft, shift) 
     move = (
         f"{spec.total_words} was {fmt.format(total_latest['value'])} in {when_now} against "
         f"{fmt.format(then_row['value'])} in {when_then}, but that is not like-for-like: "
-        f"{label} made up {now[component] / now[spec.total]:.0%} of its attendances in "
+        f"{_clause(label)} were {now[component] / now[spec.total]:.0%} of its attendances in "
         f"{when_now} ({now[component]:,.0f}) against {then[component] / then[spec.total]:.0%} "
         f"in {when_then} ({then[component]:,.0f})."
     )
+    # The recorded break, when there is one, says what changed in the return.
+    recorded = [
+        b.note
+        for b in _changes(headline.measure, then_row, total_latest)
+        if b.kind == "composition"
+    ]
+    move = " ".join([move, *recorded])
     facts = [
         _fact("total (not like-for-like)", total_latest, headline.measure),
         _fact("total (not like-for-like)", then_row, headline.measure),
@@ -613,7 +649,7 @@ def _like_for_like(headline, load, area_code, total_latest, total_draft, shift) 
         sentence=_join(led.lead, notes),
         flagged=(
             *led.flagged,
-            comparability.Break("composition", total_latest["period_start"], None, move),
+            comparability.Break("composition", f"{total_latest['period_start']:%Y-%m-%d}", move),
         ),
     )
 
@@ -622,29 +658,24 @@ def _join(lead: str, notes) -> str:
     return " ".join([lead, *notes])
 
 
-def _finish(headline, load, info, held, latest, previous, year_ago, draft) -> Figure:
+def _finish(headline, load, held, latest, previous, year_ago, draft) -> Figure:
     fmt = headline.value_format
     draft.facts.insert(0, _fact("latest", latest, headline.measure))
     comparator = _comparator(headline, load, headline.measure, latest, draft)
     if headline.rate is not None:
         _rate_note(headline, load, latest, draft)
-    record, first = _record(info, held, latest)
+    record, first = _record(headline.measure, held, latest)
     start, end = latest["period_start"], latest["period_end"]
     when = with_preposition(start, end)
-    if _provisional(info, latest):
+    if _provisional(headline.measure, latest):
         when += " (provisional)"
     value_text = fmt.format(latest["value"])
     lead = f"{when[0].upper()}{when[1:]}, " + headline.what.format(
-        value=value_text, definition=info.definition
+        value=value_text, phrase=headline.phrase
     )
-    kind = latest["kind"]
-    if kind == "estimate":
-        lead += " (this dashboard's estimate, not an official figure)"
-    elif kind == "third party":
-        lead += " (compiled by a third party from official figures)"
     if comparator is not None:
         lead += f", against {fmt.format(comparator)} {headline.comparator_label}"
-    lead += "."
+    lead += "." + KIND_WORDS[latest["kind"]]
     return Figure(
         headline=headline,
         dataset=str(latest["dataset"]),
@@ -669,6 +700,7 @@ def _finish(headline, load, info, held, latest, previous, year_ago, draft) -> Fi
         facts=tuple(draft.facts),
         flagged=tuple(draft.flagged),
         value_format=fmt,
+        definition=comparability.measure(headline.measure).definition,
     )
 
 

@@ -852,8 +852,9 @@ def hocl_headline(choice: str) -> headlines.Headline:
         spec,
         key="schools_a8",
         measure="ks4_attainment8",
-        what="the average {definition} at the constituency's state schools was {value}",
+        what="the {phrase} at the constituency's state schools was {value}",
         value_format="{:.1f}",
+        phrase="average Attainment 8 score per pupil",
     )
 
 
