@@ -25,15 +25,10 @@ ZIP_SUFFIXES = {".xlsx", ".ods", ".zip"}
 FetchError = http.FetchError
 
 
-def _looks_like_html(head: bytes) -> bool:
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
 def check_content(name: str, head: bytes) -> None:
     """Raise if the first bytes are not what a file with this name should hold."""
     suffix = Path(name).suffix.lower()
-    if _looks_like_html(head):
+    if http.looks_like_html(head):
         raise FetchError(f"{name}: the server sent an HTML page, not a {suffix or 'data'} file")
     expected = SIGNATURES.get(suffix)
     if expected and not head.startswith(expected):

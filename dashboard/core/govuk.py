@@ -167,7 +167,7 @@ def content(
     )
     if done.status != 200:
         raise fetch.FetchError(f"{url}: HTTP {done.status}")
-    if fetch._looks_like_html(body[:512]):
+    if http.looks_like_html(body[:512]):
         raise fetch.FetchError(f"{url}: the server sent an HTML page, not JSON")
     try:
         item = json.loads(body.decode("utf-8", errors="replace"))

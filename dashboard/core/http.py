@@ -65,6 +65,12 @@ def describe_size(size: int) -> str:
     return f"{size / MB:,.1f} MB" if size >= MB else f"{size:,} bytes"
 
 
+def looks_like_html(head: bytes) -> bool:
+    """An error page served where data was expected (portals and CDNs answer 200 with one)."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
 def gave_up(attempts: int) -> str:
     return f"gave up after {attempts} attempt{'' if attempts == 1 else 's'}"
 
@@ -90,6 +96,8 @@ class Policy(Retry):
         last = self.history[-1] if self.history else None
         if last is not None and last.status:
             cause = f"HTTP {last.status}"
+        elif isinstance(last.error if last else None, BodyBrokeOff):
+            cause = str(last.error)
         elif last is not None and last.error is not None:
             cause = _reason(last.error)
         else:
@@ -188,6 +196,10 @@ class _BodyFailed(Exception):
     pass
 
 
+class BodyBrokeOff(ProtocolError):
+    """A body that stopped short: counted by the retry policy as a read error."""
+
+
 def _read_body(response, target: BinaryIO, *, label, url, max_bytes, on_bytes) -> Transfer:
     expected = response.headers.get("Content-Length")
     expected = int(expected) if expected and expected.isdigit() else None
@@ -213,7 +225,9 @@ def _read_body(response, target: BinaryIO, *, label, url, max_bytes, on_bytes) -
             digest.update(chunk)
             on_bytes(received, expected)
     except requests.exceptions.ChunkedEncodingError as error:
-        raise _BodyFailed(f"truncated after {describe_size(received)}") from error
+        wire = response.raw.tell()
+        of = f" of {describe_size(expected)}" if expected is not None else ""
+        raise _BodyFailed(f"truncated: {describe_size(wire)}{of} received") from error
     except requests.ConnectionError as error:
         raise _BodyFailed(f"{_reason(error)} after {describe_size(received)}") from error
     except requests.exceptions.ContentDecodingError:
@@ -291,7 +305,7 @@ def transfer(
                     )
             except _BodyFailed as problem:
                 try:
-                    policy = policy.increment(method, url, error=ProtocolError(str(problem)))
+                    policy = policy.increment(method, url, error=BodyBrokeOff(str(problem)))
                 except MaxRetryError:
                     raise FetchError(
                         f"{label}: {problem} from {url}; {gave_up(session.attempts)}"

@@ -222,11 +222,6 @@ def _scrub(text: str, key: str) -> str:
     return text.replace(key, "[API key]") if key else text
 
 
-def _looks_like_html(text: str) -> bool:
-    start = text.lstrip("\ufeff \t\r\n").lower()
-    return start.startswith(("<!doctype html", "<html", "<head", "<body"))
-
-
 def new_session(*, retries: int = RETRIES, backoff_s: float = BACKOFF_S) -> http.Session:
     # A /table POST only reads: retrying it is safe, so POST joins the retried methods.
     return http.Session(attempts=retries, backoff_s=backoff_s, methods=("GET", "POST"))
@@ -271,7 +266,7 @@ def fetch_table(
             f"Stat-Xplore rejected the API key (HTTP {status}); check {KEY_ENV} or st.secrets"
         )
     text = body.decode("utf-8", errors="replace")
-    if _looks_like_html(text):
+    if http.looks_like_html(body[:512]):
         raise StatXploreError(f"HTTP {status} from {url}: an HTML page, not a JSON table")
     if status != 200:
         excerpt = " ".join(_scrub(text[:ERROR_EXCERPT_CHARS], key).split())
