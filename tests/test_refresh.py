@@ -243,3 +243,35 @@ def test_readme_route_table_matches_the_routes():
     table = readme.split("<!-- routes:start -->\n", 1)[1].split("<!-- routes:end -->", 1)[0]
     assert table == routes.readme_table(), "regenerate it: python -m dashboard.core.routes"
     assert table.count("\n| `") == len(catalogue.CATALOGUE)
+
+
+def test_govuk_route_reads_the_recorded_collection_and_names_the_unrecorded_release(
+    sources, tmp_path
+):
+    """The recorded Safety in Custody collection (a real response) leads to its newest release
+    page, which was never recorded: the route fails there, naming that page, as it would if
+    GOV.UK were down, and the publication is reported failed rather than half-refreshed."""
+    recorded = json.loads(
+        (
+            sources
+            / refresh_site.RECORDED_COLLECTIONS[
+                "/api/content/government/collections/safety-in-custody-statistics"
+            ]
+        ).read_text()
+    )
+    release_paths = {d["base_path"] for d in recorded["links"]["documents"]}
+    data = tmp_path / "data"
+    with refresh_site.site(sources) as served:
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=["moj_safety_by_prison_2025_26"],
+            base_url=served.url,
+        )
+        asked = set(served.seen)
+    (outcome,) = run.outcomes
+    assert outcome.status == refresh.FAILED
+    assert "/api/content/government/collections/safety-in-custody-statistics" in asked
+    assert "HTTP 404" in outcome.message
+    assert any(path in outcome.message for path in release_paths)

@@ -288,8 +288,14 @@ def refresh(
             elif dataset_id in unchanged:
                 outcome = Outcome(dataset_id, UNCHANGED, "same files as the snapshot", found)
             else:
-                diff = diff_observations(before[dataset_id], _observations(target, dataset_id))
-                outcome = Outcome(dataset_id, REFRESHED, found.message, found, diff)
+                after = _observations(target, dataset_id)
+                diff = diff_observations(before[dataset_id], after)
+                if diff.empty:  # re-parsed (new file names or parser code), same figures
+                    what = "observations" if after is not None else "tables (no observations)"
+                    note = f"{found.message}; re-parsed, no change in the {what}"
+                    outcome = Outcome(dataset_id, UNCHANGED, note, found, diff)
+                else:
+                    outcome = Outcome(dataset_id, REFRESHED, found.message, found, diff)
             run.outcomes.append(outcome)
             progress(f"{dataset_id}: {outcome.status}: {outcome.message}")
         if not dry_run and store.MANIFEST in {p.name for p in data.glob("*")}:
