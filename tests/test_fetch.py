@@ -189,3 +189,20 @@ def test_fetch_then_build_records_live_origin(mirror, sources, tmp_path):
     inputs = manifest["datasets"]["ons_pcon_boundaries"]["inputs"]
     assert {i["origin"] for i in inputs} == {"live download"}
     assert all(i["url"].startswith(mirror.url) and i["retrieved_at"] for i in inputs)
+
+
+@pytest.mark.parametrize("fault, said", [("429always", "HTTP 429"), ("html", "HTML page")])
+def test_the_cli_says_a_failed_download_in_one_line(
+    mirror, tmp_path, monkeypatch, capsys, fault, said
+):
+    from dashboard import cli
+
+    monkeypatch.setattr(mirror, "retry_after", "0")
+    code = cli.main(
+        ["fetch", "--only", "ons_pcon_boundaries", "--base-url", f"{mirror.url}/{fault}",
+         "--to", str(tmp_path)]
+    )  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len([line for line in err if line.startswith("error: ")]) == 1
+    assert said in err[-1] and "Traceback" not in "\n".join(err)
