@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from dashboard.core import settings
-from dashboard.core.routes import DOCUMENTED, Fetched, NoRoute, Skipped
+from dashboard.core.routes import RECORDED, Fetched, NoRoute, Skipped
 from dashboard.topics.uc import statxplore_api
 
 FOLDER = "universal_credit/statxplore_api"
@@ -18,7 +18,12 @@ class StatXploreHouseholds:
     area_type: str  # "lad" or "pcon2024"
     kind: ClassVar[str] = "DWP Stat-Xplore API"
     # tests/test_statxplore_api.py answers with cubes made from DWP's table exports.
-    tested_against: ClassVar[str] = f"{DOCUMENTED} (responses made from DWP's table exports)"
+    # The Great Britain query is answered by a real recording; no council or constituency
+    # table of UC is recorded, so those queries are checked id by id against recorded schemas.
+    tested_against: ClassVar[str] = (
+        f"{RECORDED} for Great Britain by month; council and constituency queries: ids checked "
+        "against the recorded /schema, no recorded /table"
+    )
 
     def describe(self) -> str:
         return f"POST /table, UC_Households by {self.area_type} and month; key from secrets"
