@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import settings as settings_h
 from hypothesis import strategies as st
 
-from dashboard.core import exports, settings, store
+from dashboard.core import catalogue, exports, settings, store
 
 
 @pytest.mark.parametrize(
@@ -130,6 +130,21 @@ def test_zip_export_holds_plain_csv_readme_and_datapackage():
     assert resource["path"] == "data.csv"
     assert [f["name"] for f in resource["schema"]["fields"]] == list(back.columns)
     assert {f["name"]: f["type"] for f in resource["schema"]["fields"]}["value"] == "number"
+
+
+def test_export_headers_give_each_measures_definition_from_the_catalogue():
+    snapshot = store.Snapshot(settings.data_dir())
+    manifest = snapshot.manifest["datasets"]
+    dataset = "nhse_ae_monthly"
+    frame = snapshot.observations([dataset]).head(5)
+    archive = zipfile.ZipFile(io.BytesIO(exports.zip_with_readme(frame, [dataset], manifest)))
+    readme = archive.read("README.txt").decode()
+    (source,) = json.loads(archive.read("datapackage.json"))["sources"]
+    measures = catalogue.get(dataset).measures
+    assert measures and [m["id"] for m in source["measures"]] == list(measures)
+    for found in source["measures"]:
+        definition = catalogue.measure(found["id"]).definition
+        assert found["definition"] == definition and definition in readme
 
 
 def test_category_and_mixed_columns_are_neutralised_too():

@@ -87,7 +87,20 @@ def provenance_lines(dataset_ids: list[str], manifest: dict, view_url: str = "")
             lines.append("  Note: derived by this dashboard, not an official figure")
         elif not publication.official:
             lines.append("  Note: compiled by a third party, not the publisher's own file")
+        lines += [
+            f"  Measure {m['id']} ({m['unit']}): {m['definition']}" for m in _measures(publication)
+        ]
     return lines
+
+
+def _measures(publication: catalogue.Publication) -> list[dict]:
+    """Each measure's record as exports state it: the definition is the publisher's words."""
+    records = [catalogue.MEASURES.get(m) for m in publication.measures]
+    return [
+        {"id": r.id, "label": r.label, "unit": r.unit, "definition": r.definition}
+        for r in records
+        if r is not None
+    ]
 
 
 def plain_csv(frame: pd.DataFrame, handle=None, *, header: bool = True) -> str | None:
@@ -141,6 +154,7 @@ def datapackage(
                 "period": provenance.period_text(entry) or None,
                 "official_file": publication.official and not publication.derived,
                 "derived_by_this_dashboard": publication.derived,
+                "measures": _measures(publication),
                 "files": [
                     {"path": i["path"], "sha256": i["sha256"], "url": i.get("url") or None}
                     for i in entry.get("inputs", [])

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import geography, headlines
+from dashboard.core import catalogue
 from dashboard.topics.ae import model as ad
 from dashboard.topics.ae import page as ae
 from dashboard.ui import data
@@ -72,6 +73,7 @@ def test_summary_lines_are_the_headline_engines_and_deltas_stay_like_for_like():
     shifted = headlines.not_like_for_like(found)
     metrics = {m.label: m for m in at.metric}
     for measure, label in ad.TILE_LABELS.items():
+        assert catalogue.measure(measure).definition in metrics[label].proto.help
         if measure in shifted:
             assert not metrics[label].delta
             assert "not like-for-like" in shown

@@ -62,20 +62,24 @@ INTERIM_TARGETS = (
     ),
 )
 
+# Labels are the catalogue's measure records (publications.toml), named once there.
 MEASURE_LABELS = {
-    "pct_within_4h_all": "4-hour % (all A&E types)",
-    "pct_within_4h_type1": "4-hour % (type 1 emergency department)",
-    "waits_over_12h_dta": "12-hour waits from decision to admit",
-    "waits_over_4h_dta": "4-hour waits from decision to admit (incl. 12-hour)",
-    "attendances_type1": "Attendances (type 1 emergency department)",
-    "attendances_type2": "Attendances (type 2 single-specialty)",
-    "attendances_other": "Attendances ('other A&E': type 3 and 4 units)",
-    "attendances_all": "Attendances (all A&E types)",
-    "over_4h_type1": "Over 4 hours (type 1)",
-    "over_4h_all": "Over 4 hours (all types)",
-    "emergency_admissions_via_ae": "Emergency admissions via A&E",
-    "emergency_admissions_other": "Other emergency admissions",
-    "emergency_admissions_all": "Emergency admissions (all)",
+    m: catalogue.measure(m).label
+    for m in (
+        "pct_within_4h_all",
+        "pct_within_4h_type1",
+        "waits_over_12h_dta",
+        "waits_over_4h_dta",
+        "attendances_type1",
+        "attendances_type2",
+        "attendances_other",
+        "attendances_all",
+        "over_4h_type1",
+        "over_4h_all",
+        "emergency_admissions_via_ae",
+        "emergency_admissions_other",
+        "emergency_admissions_all",
+    )
 }
 PCT_MEASURES = ("pct_within_4h_all", "pct_within_4h_type1")
 # Short labels: each is also the link's ``ae_peers`` value. The help text says the rest.
@@ -225,13 +229,6 @@ def _value(frame: pd.DataFrame, month: pd.Timestamp) -> tuple[float | None, str 
     return value, status
 
 
-TILE_LABELS = {
-    "pct_within_4h_all": "4-hour %, all types",
-    "pct_within_4h_type1": "4-hour %, type 1",
-    "waits_over_12h_dta": "12-hour trolley waits",
-    "attendances_type1": "Type 1 attendances",
-    "attendances_all": "All attendances",
-}
 HEADLINE_MEASURES = (
     "pct_within_4h_all",
     "pct_within_4h_type1",
@@ -239,6 +236,7 @@ HEADLINE_MEASURES = (
     "attendances_type1",
     "attendances_all",
 )
+TILE_LABELS = {m: catalogue.measure(m).short_label or MEASURE_LABELS[m] for m in HEADLINE_MEASURES}
 
 
 def headlines(obs: pd.DataFrame, month: pd.Timestamp | None = None) -> list[MeasureMonth]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import comparability, geography, headlines
+from dashboard import geography, headlines
 from dashboard.core import catalogue
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
@@ -79,14 +79,10 @@ def _base() -> Base | None:
 
 
 def _tile_help(head: ad.MeasureMonth, month: pd.Timestamp) -> str:
-    """The tile's measure in the publisher's words, where the measure has a record."""
-    try:
-        definition = f": {comparability.measure(head.measure).definition}"
-    except KeyError:
-        definition = ""
+    """The tile's measure in the publisher's words (its catalogue record)."""
     return (
-        f"{head.label}{definition}; {ad.month_text(month)}; change on the same month a year "
-        "earlier."
+        f"{catalogue.measure(head.measure).definition} {ad.month_text(month)}; change on the "
+        "same month a year earlier."
     )
 
 
