@@ -1166,7 +1166,7 @@ def _parse_raw(dataset_id: str) -> dict:
     publication = catalogue.get(dataset_id)
     inputs = build.resolve_inputs(publication, settings.sources_dir())
     module = build.parser_module(publication)
-    return module.parse([path for _, path in inputs])
+    return module.parse([path for _, path in inputs], dataset=publication.id)
 
 
 def _load_snapshot(tables: list[tuple[str, str]]) -> dict[str, dict]:

@@ -168,7 +168,8 @@ def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFram
     from dashboard.core.validate import validate_dataset_ids, validate_observations
 
     module = parser_module(publication)
-    tables = module.parse([path for _, path in inputs])
+    # The record tells its parser which dataset it is: no parser repeats a catalogue id.
+    tables = module.parse([path for _, path in inputs], dataset=publication.id)
     missing = [name for name in publication.tables if name not in tables]
     unexpected = [name for name in tables if name not in publication.tables]
     if missing or unexpected:

@@ -58,7 +58,8 @@ class Publication:
     licence: str
     cadence: str  # the publisher's cadence in words, as shown to people
     geography: str
-    # module under dashboard (topics.ae.sources.nhse_ae) with parse(paths, dataset=...)
+    # module under dashboard (topics.ae.sources.nhse_ae) with parse(paths, dataset) -> tables;
+    # the file names the module in its folder's sources/ and the loader adds the folder
     parser: str
     files: tuple[SourceFile, ...]
     measures: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.core.observations import COLUMNS
-from dashboard.topics.schools.sources.dfe_common import LA_GSS
+from dashboard.geography import LA_GSS
 
 # DfE's three-digit LA numbers (892 is Nottingham) are what school data users type.
 AREA_ALIASES = {number: gss for number, (gss, _name) in LA_GSS.items()}

@@ -11,9 +11,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-ENGLAND = "E92000001"
 EAST_MIDLANDS = "E12000004"
 NOTTINGHAM_LAD = "E06000018"
+# DfE's three-digit LA numbers -> (GSS code, name): only the LAs the dashboard needs, so any
+# other LA's rows in a DfE file are skipped on purpose, never guessed.
+LA_GSS = {
+    "892": (NOTTINGHAM_LAD, "Nottingham"),
+}
 
 
 @dataclass(frozen=True)

@@ -35,33 +35,37 @@ def one(frame, measure, code, start=Y2019[0]):
 
 @pytest.fixture(scope="module")
 def ks4prov(sources):
-    return dfe_ks4_provisional.parse([sources / TRIMMED / "england_ks4provisional.csv"])[
-        "observations"
-    ]
+    return dfe_ks4_provisional.parse(
+        [sources / TRIMMED / "england_ks4provisional.csv"], "dfe_ks4_provisional_2018_19"
+    )["observations"]
 
 
 @pytest.fixture(scope="module")
 def census(sources):
-    return dfe_census.parse([sources / TRIMMED / "england_census.csv"])["observations"]
+    return dfe_census.parse([sources / TRIMMED / "england_census.csv"], "dfe_census_2018_19")[
+        "observations"
+    ]
 
 
 @pytest.fixture(scope="module")
 def absence(sources):
-    return dfe_absence.parse([sources / TRIMMED / "england_abs.csv"])["observations"]
+    return dfe_absence.parse([sources / TRIMMED / "england_abs.csv"], "dfe_absence_2018_19")[
+        "observations"
+    ]
 
 
 @pytest.fixture(scope="module")
 def destinations(sources):
-    return dfe_ks4_destinations.parse([sources / TRIMMED / "england_ks4-pupdest.csv"])[
-        "observations"
-    ]
+    return dfe_ks4_destinations.parse(
+        [sources / TRIMMED / "england_ks4-pupdest.csv"], "dfe_ks4_destinations_2018_19"
+    )["observations"]
 
 
 @pytest.fixture(scope="module")
 def compiled(sources):
     folder = sources / COMPILED
     paths = sorted(folder.glob("ks*_perf_*.csv")) + [folder / "school_details_2018.csv"]
-    return dfe_ks_compiled.parse(paths)["observations"]
+    return dfe_ks_compiled.parse(paths, "dfe_ks_headlines_2016_2018")["observations"]
 
 
 # england_ks4provisional.csv: Djanogly City Academy (URN 134253) row, LA 892 row (RECTYPE 4),
@@ -265,9 +269,13 @@ def test_ks4_final_2019_school_and_pct(sources):
 
 
 def test_samples_add_only_england_rows_to_the_snapshot(sources):
-    out = dfe_ks4_final.parse(sorted((sources / SAMPLES).glob("*_ks4final.csv")))["observations"]
+    out = dfe_ks4_final.parse(
+        sorted((sources / SAMPLES).glob("*_ks4final.csv")), "dfe_ks4_final_la"
+    )["observations"]
     assert set(out["area_code"]) == {"E92000001"}
-    out2 = dfe_ks2_final.parse([sources / SAMPLES / "2018-2019_850_ks2final.csv"])["observations"]
+    out2 = dfe_ks2_final.parse(
+        [sources / SAMPLES / "2018-2019_850_ks2final.csv"], "dfe_ks2_final_la"
+    )["observations"]
     assert set(out2["area_code"]) == {"E92000001"}
 
 
@@ -302,7 +310,7 @@ def test_broken_files_raise_naming_the_file(tmp_path, module, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=name.replace(".", r"\.")):
-        module.parse([path])
+        module.parse([path], "a_dataset")
 
 
 def test_truncated_ks4_file_raises(sources, tmp_path):
@@ -314,4 +322,4 @@ def test_truncated_ks4_file_raises(sources, tmp_path):
     path = tmp_path / "england_ks4provisional.csv"
     path.write_text("\n".join(lines[:100]), encoding="utf-8")  # England rows at the end are lost
     with pytest.raises(ValueError, match="england_ks4provisional.csv: expected one England row"):
-        dfe_ks4_provisional.parse([path])
+        dfe_ks4_provisional.parse([path], "dfe_ks4_provisional_2018_19")

@@ -19,7 +19,8 @@ GEO = [
 
 @pytest.fixture(scope="module")
 def schools(sources):
-    out = dfe_spine.parse([sources / SPINE, *(sources / p for p in GEO)])
+    paths = [sources / SPINE, *(sources / p for p in GEO)]
+    out = dfe_spine.parse(paths, "dfe_school_spine_2017_18")
     assert out["observations"].empty
     return out["schools"].set_index("urn")
 
@@ -68,12 +69,12 @@ def test_spine_broken_file_raises_naming_it(sources, tmp_path):
     broken = tmp_path / "2017-2018_england_spine.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ValueError, match="2017-2018_england_spine.xlsx"):
-        dfe_spine.parse([broken, *(sources / p for p in GEO)])
+        dfe_spine.parse([broken, *(sources / p for p in GEO)], "dfe_school_spine_2017_18")
 
 
 @pytest.fixture(scope="module")
 def gias(sources):
-    return dfe_gias.parse([sources / GIAS], keep_las={"850", "936"})
+    return dfe_gias.parse([sources / GIAS], "dfe_gias", keep_las={"850", "936"})
 
 
 def test_gias_layout_sample(gias):
@@ -105,7 +106,7 @@ def test_gias_blank_coordinates_are_null(gias):
 
 
 def test_gias_sample_adds_nothing_for_nottingham(sources):
-    out = dfe_gias.parse([sources / GIAS])
+    out = dfe_gias.parse([sources / GIAS], "dfe_gias")
     assert out["schools_gias"].empty and out["observations"].empty
 
 
@@ -113,4 +114,4 @@ def test_gias_broken_file_raises(tmp_path):
     path = tmp_path / "edubasealldata20240101.csv"
     path.write_text("<!DOCTYPE html><html>Maintenance</html>\n", encoding="utf-8")
     with pytest.raises(ValueError, match="edubasealldata20240101.csv"):
-        dfe_gias.parse([path])
+        dfe_gias.parse([path], "dfe_gias")

@@ -16,7 +16,7 @@ from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID
 
 def parse(sources, dataset_id, module):
     inputs = build.resolve_inputs(catalogue.get(dataset_id), sources)
-    return module.parse([path for _, path in inputs])
+    return module.parse([path for _, path in inputs], dataset_id)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,9 @@ def test_population_rejects_inconsistent_totals(sources, tmp_path):
     changed = tmp_path / "population.csv"
     changed.write_text(totals.read_text().replace("119780,124191", "119780,124000"))
     with pytest.raises(ValueError, match="population.csv: mid-2022 totals differ"):
-        ons_pcon_population.parse([changed if p == totals else p for p in inputs])
+        ons_pcon_population.parse(
+            [changed if p == totals else p for p in inputs], "ons_pcon_population"
+        )
 
 
 def test_codepoint_postcodes(sources):
@@ -131,4 +133,4 @@ def test_a_truncated_geojson_fails_naming_the_file(sources, tmp_path):
     broken = tmp_path / inputs[0].name
     broken.write_bytes(inputs[0].read_bytes()[:5000])
     with pytest.raises(ValueError, match=inputs[0].name):
-        ons_pcon_boundaries.parse([broken, inputs[1]])
+        ons_pcon_boundaries.parse([broken, inputs[1]], "ons_pcon_boundaries")

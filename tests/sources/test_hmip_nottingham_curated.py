@@ -19,7 +19,7 @@ UN_RELEASE = (
 
 @pytest.fixture(scope="module")
 def tables(sources: Path) -> dict[str, pd.DataFrame]:
-    return parser.parse([sources / JUDGEMENTS, sources / FIGURES])
+    return parser.parse([sources / JUDGEMENTS, sources / FIGURES], "hmip_nottingham")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -107,7 +107,7 @@ def test_row_without_citation_names_the_file(sources, tmp_path):
     with pytest.raises(
         ValueError, match="hmip_nottingham_judgements.csv: row 23 has no usable citation"
     ):
-        parser.parse([broken, sources / FIGURES])
+        parser.parse([broken, sources / FIGURES], "hmip_nottingham")
 
 
 def test_score_contradicting_words_names_the_file(sources, tmp_path):
@@ -116,11 +116,11 @@ def test_score_contradicting_words_names_the_file(sources, tmp_path):
     broken = tmp_path / "judgements.csv"
     broken.write_text("\n".join(lines) + "\n")
     with pytest.raises(ValueError, match="judgements.csv: a score disagrees"):
-        parser.parse([broken, sources / FIGURES])
+        parser.parse([broken, sources / FIGURES], "hmip_nottingham")
 
 
 def test_html_names_the_file(sources, tmp_path):
     broken = tmp_path / "hmip_nottingham_quoted_figures.csv"
     broken.write_text("<html><body>Access denied</body></html>")
     with pytest.raises(ValueError, match="hmip_nottingham_quoted_figures.csv"):
-        parser.parse([sources / JUDGEMENTS, broken])
+        parser.parse([sources / JUDGEMENTS, broken], "hmip_nottingham")

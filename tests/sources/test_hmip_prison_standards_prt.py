@@ -12,7 +12,7 @@ FILE = "prisons/prt_bromley_briefings/prison_standards.csv"
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "hmip_prison_standards_national")["observations"]
 
 
 def row(obs, measure, start_year):
@@ -51,11 +51,11 @@ def test_unknown_type_names_the_file(sources, tmp_path):
     text = (sources / FILE).read_text().replace(",Respect", ",Decency")
     broken.write_text(text)
     with pytest.raises(ValueError, match=r"prison_standards.csv: unknown type\(s\) \['Decency'\]"):
-        parser.parse([broken])
+        parser.parse([broken], "hmip_prison_standards_national")
 
 
 def test_html_names_the_file(tmp_path):
     broken = tmp_path / "prison_standards.csv"
     broken.write_text("<html></html>")
     with pytest.raises(ValueError, match="prison_standards.csv"):
-        parser.parse([broken])
+        parser.parse([broken], "hmip_prison_standards_national")

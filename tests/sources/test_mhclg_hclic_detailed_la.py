@@ -23,7 +23,7 @@ def all_paths(sources: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return hclic.parse(all_paths(sources))["observations"]
+    return hclic.parse(all_paths(sources), "mhclg_hclic_detailed_la")["observations"]
 
 
 def row(obs: pd.DataFrame, measure: str, area: str, start: str, end: str | None = None):
@@ -260,7 +260,7 @@ def test_html_page_raises_naming_the_file(tmp_path):
     fake = tmp_path / "Detailed_LA_202412.ods"
     fake.write_text("<!DOCTYPE html><html><body>Page not found</body></html>")
     with pytest.raises(ValueError, match="Detailed_LA_202412.ods"):
-        hclic.parse([fake])
+        hclic.parse([fake], "mhclg_hclic_detailed_la")
 
 
 def test_truncated_workbook_raises_naming_the_file(sources, tmp_path):
@@ -268,11 +268,11 @@ def test_truncated_workbook_raises_naming_the_file(sources, tmp_path):
     cut = tmp_path / "DetailedLA_202003.xlsx"
     cut.write_bytes(real.read_bytes()[:50_000])
     with pytest.raises(ValueError, match="DetailedLA_202003.xlsx"):
-        hclic.parse([cut])
+        hclic.parse([cut], "mhclg_hclic_detailed_la")
 
 
 def test_misnamed_quarter_raises(sources, tmp_path):
     wrong = tmp_path / "DetailedLA_202009.xlsx"
     shutil.copy(sources / FOLDER / "DetailedLA_202003.xlsx", wrong)
     with pytest.raises(ValueError, match="DetailedLA_202009.xlsx: Contents!D5"):
-        hclic.parse([wrong])
+        hclic.parse([wrong], "mhclg_hclic_detailed_la")

@@ -17,7 +17,7 @@ FILE_2022 = "Rough_sleeping_snapshot_autumn_2022_tables_Numbers-export.xlsx"
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
     paths = [sources / FOLDER / name for name in (FILE_2016, FILE_2017, FILE_2022)]
-    return rough.parse(paths)["observations"]
+    return rough.parse(paths, "mhclg_rough_sleeping_snapshot")["observations"]
 
 
 def value(frame: pd.DataFrame, area: str, year: int) -> pd.Series:
@@ -81,10 +81,10 @@ def test_html_page_raises_naming_the_file(tmp_path):
     fake = tmp_path / FILE_2022
     fake.write_text("<html><body>Moved</body></html>")
     with pytest.raises(ValueError, match=FILE_2022):
-        rough.parse([fake])
+        rough.parse([fake], "mhclg_rough_sleeping_snapshot")
 
 
 def test_wrong_workbook_raises_naming_the_file(sources):
     other = sources / "homelessness/hclic_detailed_la/DetailedLA_201912.xlsx"
     with pytest.raises(ValueError, match="DetailedLA_201912.xlsx: expected one Table 1 sheet"):
-        rough.parse([other])
+        rough.parse([other], "mhclg_rough_sleeping_snapshot")

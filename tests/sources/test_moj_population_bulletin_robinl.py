@@ -12,7 +12,7 @@ FILE = "prisons/robinl_monthly_bulletins/final_full_time_series.csv"
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "moj_population_bulletin_2011_2016")["observations"]
 
 
 def value(obs: pd.DataFrame, measure: str, code: str, day: str) -> float:
@@ -82,7 +82,7 @@ def test_html_instead_of_csv_names_the_file(tmp_path):
     broken = tmp_path / "final_full_time_series.csv"
     broken.write_text("<!DOCTYPE html><html><body>Not found</body></html>\n")
     with pytest.raises(ValueError, match="final_full_time_series.csv"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_population_bulletin_2011_2016")
 
 
 def test_unknown_prison_name_names_the_file(sources, tmp_path):
@@ -92,7 +92,7 @@ def test_unknown_prison_name_names_the_file(sources, tmp_path):
     broken = tmp_path / "renamed.csv"
     broken.write_text("\n".join(lines) + "\n")
     with pytest.raises(ValueError, match=r"renamed.csv: unknown prison name 'Atlantis'"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_population_bulletin_2011_2016")
 
 
 def test_conflicting_duplicate_names_the_file(sources, tmp_path):
@@ -101,4 +101,4 @@ def test_conflicting_duplicate_names_the_file(sources, tmp_path):
     broken = tmp_path / "clash.csv"
     broken.write_text("\n".join(lines) + "\n")
     with pytest.raises(ValueError, match="clash.csv: two different rows for NWI"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_population_bulletin_2011_2016")

@@ -12,7 +12,9 @@ FILE = "prisons/prisoncap_walkforward/monthly_establishments_nottingham_extract.
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "moj_population_bulletin_nottingham_2018_2026")[
+        "observations"
+    ]
 
 
 def value(obs, measure, day):
@@ -61,11 +63,11 @@ def test_derived_column_mismatch_names_the_file(sources, tmp_path):
     # line 3's cells_out_of_use 147.0 -> 146.0 no longer equals 723 - 576
     broken.write_text(text.replace(",nottingham,147.0,", ",nottingham,146.0,"))
     with pytest.raises(ValueError, match="extract.csv: cells_out_of_use"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_population_bulletin_nottingham_2018_2026")
 
 
 def test_truncated_file_names_the_file(sources, tmp_path):
     broken = tmp_path / "monthly_establishments_nottingham_extract.csv"
     broken.write_text((sources / FILE).read_text()[:200])
     with pytest.raises(ValueError, match="monthly_establishments_nottingham_extract.csv"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_population_bulletin_nottingham_2018_2026")

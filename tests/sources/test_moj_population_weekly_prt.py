@@ -12,7 +12,7 @@ FILE = "prisons/prt_prison_population/prison_population.csv"
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "moj_prison_population_weekly")["observations"]
 
 
 @pytest.mark.parametrize(
@@ -37,11 +37,11 @@ def test_html_names_the_file(tmp_path):
     broken = tmp_path / "prison_population.csv"
     broken.write_text("<html><body>rate limited</body></html>\n")
     with pytest.raises(ValueError, match="prison_population.csv"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_prison_population_weekly")
 
 
 def test_implausible_value_names_the_file(sources, tmp_path):
     broken = tmp_path / "prison_population.csv"
     broken.write_text((sources / FILE).read_text().replace("2014-01-03,83193", "2014-01-03,8319"))
     with pytest.raises(ValueError, match="prison_population.csv: population outside"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_prison_population_weekly")

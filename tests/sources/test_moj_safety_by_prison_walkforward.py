@@ -12,7 +12,7 @@ FILE = "prisons/prisoncap_walkforward/safety_capacity_test.csv"
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "moj_safety_by_prison_2025_26")["observations"]
 
 
 def row(obs, measure, code):
@@ -80,11 +80,11 @@ def test_rate_that_does_not_recompute_names_the_file(sources, tmp_path):
     broken = tmp_path / "safety.csv"
     broken.write_text(text.replace("516.384", "516.999"))
     with pytest.raises(ValueError, match="safety.csv: assault_rate does not recompute"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_safety_by_prison_2025_26")
 
 
 def test_html_names_the_file(tmp_path):
     broken = tmp_path / "safety_capacity_test.csv"
     broken.write_text("<html><head><title>404</title></head></html>")
     with pytest.raises(ValueError, match="safety_capacity_test.csv"):
-        parser.parse([broken])
+        parser.parse([broken], "moj_safety_by_prison_2025_26")

@@ -13,7 +13,9 @@ FILES = ["assaults.csv", "self_harm.csv", "self_harm_earlier_version_2004-2023.c
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse(sorted(sources / FOLDER / name for name in FILES))["observations"]
+    return parser.parse(sorted(sources / FOLDER / name for name in FILES), "moj_safety_national")[
+        "observations"
+    ]
 
 
 def row(obs, measure, year):
@@ -66,11 +68,11 @@ def test_html_names_the_file(sources, tmp_path):
     broken.write_text("<!doctype html><html></html>")
     paths = [broken, sources / FOLDER / "self_harm.csv"]
     with pytest.raises(ValueError, match="assaults.csv: unrecognised header"):
-        parser.parse(paths)
+        parser.parse(paths, "moj_safety_national")
 
 
 def test_bad_year_names_the_file(sources, tmp_path):
     broken = tmp_path / "self_harm.csv"
     broken.write_text((sources / FOLDER / "self_harm.csv").read_text().replace("2018,", "18,"))
     with pytest.raises(ValueError, match="self_harm.csv: years"):
-        parser.parse([sources / FOLDER / "assaults.csv", broken])
+        parser.parse([sources / FOLDER / "assaults.csv", broken], "moj_safety_national")

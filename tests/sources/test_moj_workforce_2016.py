@@ -12,7 +12,7 @@ FILE = "prisons/bbc_data_unit/noms-workforce-statistics-june-2016-tables.xlsx"
 
 @pytest.fixture(scope="module")
 def obs(sources: Path) -> pd.DataFrame:
-    return parser.parse([sources / FILE])["observations"]
+    return parser.parse([sources / FILE], "noms_workforce_june_2016")["observations"]
 
 
 def row(obs, measure, code):
@@ -74,11 +74,11 @@ def test_html_names_the_file(tmp_path):
     broken = tmp_path / "noms-workforce-statistics-june-2016-tables.xlsx"
     broken.write_text("<html><body>Moved</body></html>")
     with pytest.raises(ValueError, match="noms-workforce-statistics-june-2016-tables.xlsx"):
-        parser.parse([broken])
+        parser.parse([broken], "noms_workforce_june_2016")
 
 
 def test_truncated_workbook_names_the_file(sources, tmp_path):
     broken = tmp_path / "truncated.xlsx"
     broken.write_bytes((sources / FILE).read_bytes()[:4096])
     with pytest.raises(ValueError, match="truncated.xlsx"):
-        parser.parse([broken])
+        parser.parse([broken], "noms_workforce_june_2016")

@@ -29,7 +29,7 @@ def catalogue_paths(sources: Path, dataset: str) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def parsed(sources):
-    return nhse_ae.parse(catalogue_paths(sources, "nhse_ae_monthly"))
+    return nhse_ae.parse(catalogue_paths(sources, "nhse_ae_monthly"), "nhse_ae_monthly")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def single(sources):
 
     def get(relative: str) -> pd.DataFrame:
         if relative not in cache:
-            cache[relative] = nhse_ae.parse([sources / relative])["observations"]
+            cache[relative] = nhse_ae.parse([sources / relative], "nhse_ae_monthly")["observations"]
         return cache[relative]
 
     return get
@@ -248,7 +248,9 @@ def test_england_matches_the_time_series(obs, parsed, sources):
 
     Months whose file was revised after the series was published (12 Oct 2023) may differ.
     """
-    series = nhse_ae_timeseries.parse([sources / TIMESERIES])["observations"]
+    series = nhse_ae_timeseries.parse([sources / TIMESERIES], "nhse_ae_england_timeseries")[
+        "observations"
+    ]
     england = obs[obs["area_code"] == ENGLAND]
     both = england.merge(series, on=["measure", "period_start"], suffixes=("", "_ts"))
     files = parsed["source_files"]
@@ -363,7 +365,7 @@ def test_unreadable_workbook_fails_with_its_name(sources, tmp_path):
     truncated = tmp_path / "Truncated-2022-AE-by-provider.xls"
     truncated.write_bytes(original.read_bytes()[:20000])
     with pytest.raises(ValueError, match="Truncated-2022-AE-by-provider.xls"):
-        nhse_ae.parse([truncated])
+        nhse_ae.parse([truncated], "nhse_ae_monthly")
 
 
 def test_html_page_instead_of_a_file_fails_with_its_name(tmp_path):
@@ -371,7 +373,7 @@ def test_html_page_instead_of_a_file_fails_with_its_name(tmp_path):
         page = tmp_path / name
         page.write_text("<!DOCTYPE html><html><body>Page not found</body></html>\n")
         with pytest.raises(ValueError, match=name):
-            nhse_ae.parse([page])
+            nhse_ae.parse([page], "nhse_ae_monthly")
 
 
 def test_changed_csv_layout_fails_with_its_name(sources, tmp_path):
@@ -389,4 +391,4 @@ def test_changed_csv_layout_fails_with_its_name(sources, tmp_path):
 
 def test_time_series_is_not_a_provider_workbook(sources):
     with pytest.raises(ValueError, match="Monthly-AE-Time-Series-September-2023.xlsx: no provider"):
-        nhse_ae.parse([sources / TIMESERIES])
+        nhse_ae.parse([sources / TIMESERIES], "nhse_ae_monthly")

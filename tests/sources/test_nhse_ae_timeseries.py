@@ -19,7 +19,7 @@ def obs(sources) -> pd.DataFrame:
     record = catalogue.get("nhse_ae_england_timeseries")
     paths = sorted(p for f in record.files for p in sources.glob(f.path))
     assert [p.name for p in paths] == ["Monthly-AE-Time-Series-September-2023.xlsx"]
-    return nhse_ae_timeseries.parse(paths)["observations"]
+    return nhse_ae_timeseries.parse(paths, "nhse_ae_england_timeseries")["observations"]
 
 
 def value(obs: pd.DataFrame, measure: str, month: str) -> pd.Series:
@@ -83,4 +83,4 @@ def test_broken_file_fails_with_its_name(sources, tmp_path):
     broken = tmp_path / "Monthly-AE-Time-Series-October-2023.xlsx"
     broken.write_bytes((sources / FILE).read_bytes()[:30000])
     with pytest.raises(ValueError, match="Monthly-AE-Time-Series-October-2023.xlsx"):
-        nhse_ae_timeseries.parse([broken])
+        nhse_ae_timeseries.parse([broken], "nhse_ae_england_timeseries")

@@ -22,7 +22,7 @@ def inspections(sources):
         sources / COMPILED / "ofsted_ratings_2018.csv",
         sources / COMPILED / "school_details_2018.csv",
     ]
-    return ofsted_inspections.parse(paths)["observations"]
+    return ofsted_inspections.parse(paths, "ofsted_inspections_compiled")["observations"]
 
 
 def test_djanogly_inspection_history(inspections):
@@ -53,12 +53,15 @@ def test_unknown_rating_raises(sources, tmp_path):
     history = tmp_path / "ofsted_ratings_2018.csv"
     history.write_text("URN,Rating,Inspection Date\n134253,Excellent,20180424\n", encoding="utf-8")
     with pytest.raises(ValueError, match="ofsted_ratings_2018.csv: unknown ratings"):
-        ofsted_inspections.parse([history, sources / COMPILED / "school_details_2018.csv"])
+        ofsted_inspections.parse(
+            [history, sources / COMPILED / "school_details_2018.csv"], "ofsted_inspections_compiled"
+        )
 
 
 def test_kspdeveloper_crosscheck(sources):
     out = ofsted_ratings_kspdeveloper.parse(
-        [sources / TRIMMED / "OFSTED_Ratings.csv", sources / TRIMMED / "england_census.csv"]
+        [sources / TRIMMED / "OFSTED_Ratings.csv", sources / TRIMMED / "england_census.csv"],
+        "ofsted_ratings_kspdeveloper",
     )
     table = out["ofsted_crosscheck"]
     assert out["observations"].empty
@@ -75,7 +78,7 @@ def test_kspdeveloper_crosscheck(sources):
 
 @pytest.fixture(scope="module")
 def hocl(sources):
-    return hocl_attainment.parse([sources / HOCL])["observations"]
+    return hocl_attainment.parse([sources / HOCL], "hocl_constituency_attainment")["observations"]
 
 
 def value(frame, measure, code, year):
@@ -127,4 +130,4 @@ def test_hocl_changed_layout_raises(tmp_path):
         "Constituency ID,Constituency Name,Region,Progress 8 / 2019\nE14000865,N,E,0.1\n"
     )
     with pytest.raises(ValueError, match="education-attainment.csv: unexpected columns"):
-        hocl_attainment.parse([path])
+        hocl_attainment.parse([path], "hocl_constituency_attainment")

@@ -24,7 +24,7 @@ def topo_file(sources):
 
 @pytest.fixture(scope="module")
 def lads(topo_file):
-    return lad.parse(topo_file)["lad2013"]
+    return lad.parse(topo_file, "ons_lad_boundaries_2013")["lad2013"]
 
 
 def area_km2(frame, code):
@@ -80,7 +80,7 @@ def test_a_broken_file_fails_naming_it(topo_file, tmp_path, text):
     else:
         path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=lad.LAD_FILE):
-        lad.parse([path])
+        lad.parse([path], "ons_lad_boundaries_2013")
 
 
 def test_a_file_with_too_few_districts_fails(topo_file, tmp_path):
@@ -89,11 +89,11 @@ def test_a_file_with_too_few_districts_fails(topo_file, tmp_path):
     path = tmp_path / lad.LAD_FILE
     path.write_text(json.dumps(topology), encoding="utf-8")
     with pytest.raises(ValueError, match="300 districts, expected 326"):
-        lad.parse([path])
+        lad.parse([path], "ons_lad_boundaries_2013")
 
 
 def test_missing_file_is_named(tmp_path):
     other = tmp_path / "topo_wpc_england.json"
     shutil.copyfile(__file__, other)
     with pytest.raises(ValueError, match=lad.LAD_FILE):
-        lad.parse([other])
+        lad.parse([other], "ons_lad_boundaries_2013")

@@ -17,12 +17,14 @@ LAD24_LOOKUP = "geography/lookups/lookup-LAD24CD-PCON24CD.json"
 
 @pytest.fixture(scope="module")
 def lad(sources):
-    return statxplore_csv.parse([sources / LAD_FILE])["observations"]
+    return statxplore_csv.parse([sources / LAD_FILE], "dwp_uc_households_lad")["observations"]
 
 
 @pytest.fixture(scope="module")
 def msoa(sources):
-    return statxplore_csv.parse([sources / MSOA_FILE, sources / MSOA_LOOKUP])["observations"]
+    return statxplore_csv.parse(
+        [sources / MSOA_FILE, sources / MSOA_LOOKUP], "dwp_uc_households_msoa"
+    )["observations"]
 
 
 def cell(frame, code, month):
@@ -181,12 +183,14 @@ def _broken(tmp_path, sources, name, edit):
 def test_broken_files_fail_naming_the_file(sources, tmp_path, name, edit, message):
     path = _broken(tmp_path, sources, name, edit)
     with pytest.raises(ValueError, match=name) as error:
-        statxplore_csv.parse([path, sources / MSOA_LOOKUP])
+        statxplore_csv.parse([path, sources / MSOA_LOOKUP], "dwp_uc_households_msoa")
     assert message in str(error.value)
 
 
-def test_unknown_export_is_refused(sources, tmp_path):
+def test_the_dataset_comes_from_the_record_not_the_file_name(sources, tmp_path, msoa):
     path = tmp_path / "some_new_export.csv"
     path.write_text((sources / MSOA_FILE).read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(ValueError, match="some_new_export.csv: not a known Stat-Xplore export"):
-        statxplore_csv.parse([path, sources / MSOA_LOOKUP])
+    renamed = statxplore_csv.parse([path, sources / MSOA_LOOKUP], "dwp_uc_households_msoa")
+    out = renamed["observations"]
+    assert set(out["dataset"]) == {"dwp_uc_households_msoa"}
+    assert out["value"].equals(msoa["value"])

@@ -17,17 +17,21 @@ MAY_2025 = pd.Timestamp("2025-05-01")
 
 @pytest.fixture(scope="module")
 def pcon(sources):
-    return statxplore_xlsx.parse([sources / PCON_LOOKUP, sources / PCON_FILE])["observations"]
+    return statxplore_xlsx.parse(
+        [sources / PCON_LOOKUP, sources / PCON_FILE], "dwp_uc_households_pcon2024"
+    )["observations"]
 
 
 @pytest.fixture(scope="module")
 def la(sources):
-    return statxplore_xlsx.parse([sources / LA_FILE])["observations"]
+    return statxplore_xlsx.parse([sources / LA_FILE], "dwp_uc_households_lad_may2025")[
+        "observations"
+    ]
 
 
 @pytest.fixture(scope="module")
 def bands(sources):
-    return statxplore_xlsx.parse([sources / BANDS_FILE])
+    return statxplore_xlsx.parse([sources / BANDS_FILE], "dwp_uc_award_bands_gb")
 
 
 def value(frame, code):
@@ -117,7 +121,7 @@ def test_unmatched_constituency_name_fails(sources, tmp_path):
         sources / PCON_FILE, tmp_path / "uc_pc_households.xlsx", b"Nottingham East", b"Notts East"
     )
     with pytest.raises(ValueError, match=r"uc_pc_households.xlsx: 1 area name.*'Notts East'"):
-        statxplore_xlsx.parse([sources / PCON_LOOKUP, path])
+        statxplore_xlsx.parse([sources / PCON_LOOKUP, path], "dwp_uc_households_pcon2024")
 
 
 def test_unknown_symbol_in_legend_fails(sources, tmp_path):
@@ -125,7 +129,7 @@ def test_unknown_symbol_in_legend_fails(sources, tmp_path):
         sources / LA_FILE, tmp_path / "uc_la_households.xlsx", b"<t>IV</t>", b"<t>V</t>"
     )
     with pytest.raises(ValueError, match=r"uc_la_households.xlsx: legend has unknown symbol"):
-        statxplore_xlsx.parse([path])
+        statxplore_xlsx.parse([path], "dwp_uc_households_lad_may2025")
 
 
 @pytest.mark.parametrize("kind", ["truncated", "html"])
@@ -134,4 +138,4 @@ def test_broken_workbook_fails_naming_the_file(sources, tmp_path, kind):
     path = tmp_path / "uc_la_households.xlsx"
     path.write_bytes(data[: len(data) // 2] if kind == "truncated" else b"<html>Sign in</html>")
     with pytest.raises(ValueError, match="uc_la_households.xlsx: not a readable workbook"):
-        statxplore_xlsx.parse([path])
+        statxplore_xlsx.parse([path], "dwp_uc_households_lad_may2025")

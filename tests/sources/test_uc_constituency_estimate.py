@@ -12,9 +12,9 @@ NOV_2023 = pd.Timestamp("2023-11-01")  # last month of the MSOA series
 
 @pytest.fixture(scope="module")
 def parsed(sources):
-    record = catalogue.get(uc_constituency_estimate.DATASET)
+    record = catalogue.get("uc_households_pcon_estimate")
     paths = sorted(p for f in record.files for p in sources.glob(f.path))
-    return uc_constituency_estimate.parse(paths)
+    return uc_constituency_estimate.parse(paths, "uc_households_pcon_estimate")
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,12 @@ def estimates(parsed):
 def official(sources):
     """DWP's May 2025 tables: households by 2024 constituency and by local authority."""
     pcon = statxplore_xlsx.parse(
-        [sources / "geography/lookups/ukparl.2025.csv", sources / f"{UC}/uc_pc_households.xlsx"]
+        [sources / "geography/lookups/ukparl.2025.csv", sources / f"{UC}/uc_pc_households.xlsx"],
+        "dwp_uc_households_pcon2024",
     )["observations"]
-    la = statxplore_xlsx.parse([sources / f"{UC}/uc_la_households.xlsx"])["observations"]
+    la = statxplore_xlsx.parse(
+        [sources / f"{UC}/uc_la_households.xlsx"], "dwp_uc_households_lad_may2025"
+    )["observations"]
     return pd.concat([pcon, la]).set_index("area_code")["value"]
 
 
@@ -96,7 +99,7 @@ def test_estimate_against_the_official_may_2025_figure(estimates, official):
 
 
 def test_missing_input_fails_naming_it(sources):
-    record = catalogue.get(uc_constituency_estimate.DATASET)
+    record = catalogue.get("uc_households_pcon_estimate")
     paths = [
         p
         for f in record.files
@@ -104,4 +107,4 @@ def test_missing_input_fails_naming_it(sources):
         if p.name != uc_constituency_estimate.PCON2010_FILE
     ]
     with pytest.raises(ValueError, match=uc_constituency_estimate.PCON2010_FILE):
-        uc_constituency_estimate.parse(paths)
+        uc_constituency_estimate.parse(paths, "uc_households_pcon_estimate")

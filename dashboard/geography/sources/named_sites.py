@@ -70,7 +70,7 @@ def _containing(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, prefix: st
     )
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     postcodes = read_postcodes(by_name(paths, HEADER_FILE), by_name(paths, CODEPOINT_FILE))
     sites = SITES.merge(postcodes, on="postcode", how="left", validate="1:1")
     unplaced = sites.loc[sites["easting"].isna(), "postcode"].tolist()
@@ -97,7 +97,7 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         ],
         axis=1,
     )
-    return {"sites": _settle_2024_seat(placed, pcon_overlap.parse(paths)["pcon_overlap"])}
+    return {"sites": _settle_2024_seat(placed, pcon_overlap.overlap_table(paths))}
 
 
 def _settle_2024_seat(placed: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFrame:

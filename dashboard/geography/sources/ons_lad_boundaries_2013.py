@@ -52,7 +52,7 @@ def read_lads(path: Path) -> gpd.GeoDataFrame:
     return frame[[*COLUMNS, "geometry"]].rename(columns=COLUMNS, errors="raise")
 
 
-def parse(paths: Sequence[Path]) -> dict[str, gpd.GeoDataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, gpd.GeoDataFrame]:
     path = by_name(paths, LAD_FILE)
     frame = read_lads(path).to_crs(STORED_CRS)
     repaired = _repair(frame.geometry)

@@ -70,7 +70,7 @@ def _constituencies(paths: Sequence[Path]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(seats, geometry="geometry", crs=STORED_CRS)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     wards = _wards(paths)
     city_constituencies = read_boundaries(by_name(paths, CITY_PCON_FILE), PCON_COLUMNS)
     wards = _assign_city_wards(wards, city_constituencies)

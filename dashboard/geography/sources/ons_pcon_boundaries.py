@@ -30,7 +30,7 @@ def _read(path: Path, columns: dict[str, str], *, set_2024: bool):
     return frame.sort_values("code").reset_index(drop=True)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     return {
         "pcon2010": _read(by_name(paths, FILE_2010_SET), COLUMNS_2010_SET, set_2024=False),
         "pcon2024": _read(by_name(paths, FILE_2024_SET), COLUMNS_2024_SET, set_2024=True),

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.geography.sources.geo_common import by_name
 
-DATASET = "ons_pcon_population"
 FILE_2010_SET_MID_2020 = "population-2020.csv"  # mid-2020 by its file name only
 FILE_2024_SET_TOTALS = "population.csv"
 FILE_2024_SET_AGES_MID_2022 = "population_2022.csv"
@@ -80,7 +79,7 @@ def _age_bands(path: Path, code_column: str, area_type: str, year: int, names: p
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     names_2010 = _read(by_name(paths, NAMES_2010_SET), ["PCON10CD", "Name"])
     names_2010 = names_2010.set_index("PCON10CD")["Name"]
 
@@ -119,6 +118,6 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         }
     )
     observations = pd.concat([pcon2010, pcon2024_ages, mid_2021], ignore_index=True)
-    observations["dataset"] = DATASET
+    observations["dataset"] = dataset
     observations["unit"] = "count"
     return {"observations": conform(observations)}

@@ -53,7 +53,7 @@ def read_postcodes(header_path: Path, data_path: Path) -> pd.DataFrame:
     return frame.sort_values("postcode").reset_index(drop=True)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     data_files = [p for p in paths if p.name != HEADER_FILE]
     if len(data_files) != 1:
         raise ValueError(f"Code-Point Open: expected one data file, got {len(data_files)}")

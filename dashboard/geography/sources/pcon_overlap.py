@@ -28,7 +28,7 @@ def _read_csv(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=columns, errors="raise")
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def overlap_table(paths: Sequence[Path]) -> pd.DataFrame:
     overlap = _read_csv(by_name(paths, OVERLAP_FILE), OVERLAP_COLUMNS)
     short_codes = _read_csv(by_name(paths, SHORT_CODES_FILE), SHORT_CODE_COLUMNS)
     merged = overlap.merge(short_codes, on="pcon2024_short_code", how="left", validate="m:1")
@@ -53,4 +53,8 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         )
     ordered = ["pcon2010_code", "pcon2024_code", "pcon2024_short_code"]
     merged = merged[ordered + [c for c in merged.columns if c not in ordered]]
-    return {"pcon_overlap": merged.sort_values(ordered[:2]).reset_index(drop=True)}
+    return merged.sort_values(ordered[:2]).reset_index(drop=True)
+
+
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
+    return {"pcon_overlap": overlap_table(paths)}

@@ -303,7 +303,7 @@ def _export_model(
     codes = list(_peers(choice).codes) if with_peers else []
     frame = ad.export_frame(_base().cut.full, list(measures), codes, start, end)
     caption = (
-        f"{len(frame):,} rows: {ad.SHORT_NAME} (RX1), England (E92000001)"
+        f"{len(frame):,} rows: {ad.SHORT_NAME} (RX1), England ({ad.ENGLAND})"
         + (f" and the {len(codes)} peers" if codes else "")
         + f", {start:%b %Y} to {end:%b %Y} (the months chosen above). Each row carries its ODS "
         "or GSS code, unit, status (why a value is blank) and the NHS England file it came "

@@ -5,10 +5,12 @@ Pure functions of the snapshot's observation frames (no streamlit), so they can 
 
 import pandas as pd
 
+from dashboard.core import observations
+
 HCLIC = "mhclg_hclic_detailed_la"
 ROUGH = "mhclg_rough_sleeping_snapshot"
 NOTTINGHAM = "E06000018"
-ENGLAND = "E92000001"
+ENGLAND = observations.ENGLAND
 HRA_START = pd.Timestamp("2018-04-01")  # Homelessness Reduction Act 2017 in force
 
 # The English members of Core Cities UK, the group of large regional cities outside London that

@@ -4,7 +4,7 @@ import pandas as pd
 
 from dashboard.core import observations
 
-ENGLAND = "E92000001"
+ENGLAND = observations.ENGLAND
 NOTTINGHAM = "E06000018"
 
 # The academic years each source covers in the snapshot (periods start on 1 September).

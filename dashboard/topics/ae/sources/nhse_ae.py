@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.core import observations
 from dashboard.core.observations import conform
 from dashboard.topics.ae.sources import nhse_ae_csv, nhse_ae_workbook
 
-DATASET = "nhse_ae_monthly"
-ENGLAND = ("E92000001", "England")
+ENGLAND = (observations.ENGLAND, "England")
 READERS = {".xls": nhse_ae_workbook.read, ".xlsx": nhse_ae_workbook.read, ".csv": nhse_ae_csv.read}
 # Field in the readers' frames -> (measure id, unit).
 MEASURES = {
@@ -116,7 +116,7 @@ def _status(wide: pd.DataFrame, field_test: pd.Series) -> dict[str, pd.Series]:
     return statuses
 
 
-def _observations(wide: pd.DataFrame, field_test: pd.Series) -> pd.DataFrame:
+def _observations(wide: pd.DataFrame, field_test: pd.Series, dataset: str) -> pd.DataFrame:
     for field in FOUR_HOUR_FIELDS:
         wide.loc[field_test, field] = np.nan
     statuses = _status(wide, field_test)
@@ -140,7 +140,7 @@ def _observations(wide: pd.DataFrame, field_test: pd.Series) -> pd.DataFrame:
         part["status"] = statuses[field].to_numpy()
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out["dataset"] = DATASET
+    out["dataset"] = dataset
     out["status"] = out["status"].astype("string")
     return conform(out)
 
@@ -176,16 +176,16 @@ def trusts(wide: pd.DataFrame, every_file: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if not paths:
-        raise ValueError(f"{DATASET}: no files given")
+        raise ValueError(f"{dataset}: no files given")
     frames = [_read(Path(path)) for path in paths]
     wide, files = choose_revisions(frames)
     field_test = _field_test(wide)
     wide = _percentages(wide, field_test)
     every_file = pd.concat([f[["code", "icb", "month", "is_england"]] for f in frames])
     return {
-        "observations": _observations(wide, field_test),
+        "observations": _observations(wide, field_test, dataset),
         "trusts": trusts(wide, every_file),
         "source_files": files,
     }

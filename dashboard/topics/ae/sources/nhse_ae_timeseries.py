@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
+from dashboard.core import observations
 from dashboard.core.observations import conform
 
-DATASET = "nhse_ae_england_timeseries"
-ENGLAND = ("E92000001", "England")
+ENGLAND = (observations.ENGLAND, "England")
 _T1, _T2, _T3 = (
     "Type 1 Departments - Major A&E",
     "Type 2 Departments - Single Specialty",
@@ -86,7 +86,7 @@ def _sheet(path: Path, workbook, name: str, columns) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["period_start", "measure", "value"])
 
 
-def read(path: Path) -> pd.DataFrame:
+def read(path: Path, dataset: str) -> pd.DataFrame:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own types for corrupt files
@@ -105,17 +105,17 @@ def read(path: Path) -> pd.DataFrame:
     in_field_test = month.between(*CRS_FIELD_TEST) & frame["measure"].isin(FOUR_HOUR_MEASURES)
     frame.loc[in_field_test, "status"] = STATUS_EXCLUDES_FIELD_TEST
     frame["period_end"] = month + pd.offsets.MonthEnd(0)
-    frame["dataset"] = DATASET
+    frame["dataset"] = dataset
     frame["area_type"] = "country"
     frame["area_code"], frame["area_name"] = ENGLAND
     frame["source_file"] = path.name
     return frame
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if not paths:
-        raise ValueError(f"{DATASET}: no time-series file given")
-    frames = [read(path) for path in paths]
+        raise ValueError(f"{dataset}: no time-series file given")
+    frames = [read(path, dataset) for path in paths]
     out = pd.concat(frames, ignore_index=True)
     # Several editions: the one published last (latest file, by its last month) wins.
     out["last_month"] = out.groupby("source_file")["period_start"].transform("max")

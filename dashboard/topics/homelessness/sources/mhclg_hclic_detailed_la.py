@@ -14,7 +14,6 @@ from python_calamine import CalamineWorkbook
 from dashboard.core.observations import conform
 from dashboard.topics.homelessness.sources.mhclg_la_codes import area_type, current_codes
 
-DATASET = "mhclg_hclic_detailed_la"
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 DERIVED_PREFIX = "DERIVED_hclic_headlines"
 FILE_QUARTER = re.compile(r"_(20\d\d)(03|06|09|12)(?=[_.])")
@@ -442,12 +441,12 @@ def _parse_derived(path: Path, covered: set[pd.Timestamp]) -> pd.DataFrame:
     )
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     workbooks = [p for p in paths if p.suffix.lower() in WORKBOOK_SUFFIXES]
     derived = [p for p in paths if p.name.startswith(DERIVED_PREFIX)]
     others = set(paths) - set(workbooks) - set(derived)
     if others:
-        raise ValueError(f"unexpected files for {DATASET}: {sorted(p.name for p in others)}")
+        raise ValueError(f"unexpected files for {dataset}: {sorted(p.name for p in others)}")
     # calamine releases the GIL while it unzips and parses, so threads overlap the .ods reads.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         parsed = list(pool.map(_parse_workbook, workbooks))
@@ -461,7 +460,7 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
     out = pd.concat(frames, ignore_index=True)
     codes = pd.Series(out["area_code"].unique())
     out = out.assign(
-        dataset=DATASET,
+        dataset=dataset,
         area_type=out["area_code"].map(dict(zip(codes, codes.map(area_type), strict=True))),
         current_area_code=out["area_code"]
         .map(dict(zip(codes, current_codes(codes), strict=True)))

@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from dashboard.core.observations import ENGLAND
+
 # Old GSS code -> the code of the authority that covers that area in 2025. MHCLG publishes each
 # period under the codes in force then; we keep those and add this as `current_area_code` so
 # a series can be followed across a reorganisation (the values of merged authorities are NOT
@@ -62,7 +64,7 @@ SUCCESSOR_CODES = {
 
 def area_type(code: str) -> str:
     """The contract's area type for a GSS code in these tables (England, region or authority)."""
-    if code == "E92000001":
+    if code == ENGLAND:
         return "country"
     if code.startswith("E12"):
         return "region"

@@ -8,16 +8,15 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from dashboard.core.observations import conform
+from dashboard.core.observations import ENGLAND, conform
 from dashboard.topics.homelessness.sources.mhclg_la_codes import area_type, current_codes
 
-DATASET = "mhclg_rough_sleeping_snapshot"
 MEASURE = "rough_sleepers_snapshot"
 TABLE_1 = re.compile(r"table 1( total)?", re.IGNORECASE)  # "Table 1", "table 1", "Table 1 Total"
 GSS = re.compile(r"E\d{8}")
 FIRST_YEAR = 2010
 # The 2016 tables print England and London with no code; 2022 puts region codes in column D.
-UNCODED_AREAS = {"England": "E92000001", "London": "E12000007"}
+UNCODED_AREAS = {"England": ENGLAND, "London": "E12000007"}
 REGION_ROW_MARKER = "---"
 SPECIAL_VALUES = {"..": "not available", "-": "not available", "": "blank in source"}
 
@@ -91,7 +90,7 @@ def _read(path: Path) -> pd.DataFrame:
     return frame.assign(source_file=path.name, release=release)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     frame = pd.concat([_read(path) for path in paths], ignore_index=True)
     # Each release repeats the back series; the latest release wins for every area and year,
     # and areas abolished before it (e.g. Bournemouth, Poole) keep their older figures.
@@ -99,7 +98,7 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         ["area_code", "year"], keep="last"
     )
     frame = frame.assign(
-        dataset=DATASET,
+        dataset=dataset,
         measure=MEASURE,
         area_type=frame["area_code"].map(area_type),
         period_start=pd.to_datetime(frame["year"].astype(str) + "-10-01"),

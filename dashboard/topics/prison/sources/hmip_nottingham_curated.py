@@ -9,7 +9,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.prison.sources.moj_prison_common import read_csv_exact
 
-DATASET = "hmip_nottingham"
 PRISON_CODE, PRISON_NAME = "NMI", "Nottingham"
 JUDGEMENT_COLUMNS = [
     "inspection_date",
@@ -126,13 +125,13 @@ def _figures(path: Path) -> pd.DataFrame:
     )
 
 
-def _observations(inspections: pd.DataFrame) -> pd.DataFrame:
+def _observations(inspections: pd.DataFrame, dataset: str) -> pd.DataFrame:
     graded = inspections[
         inspections["test"].notna() & ~inspections["judgement"].str.contains(NOT_A_GRADE)
     ]
     out = pd.DataFrame(
         {
-            "dataset": DATASET,
+            "dataset": dataset,
             "measure": "healthy_prison_score_" + graded["test"],
             "area_type": "prison",
             "area_code": PRISON_CODE,
@@ -150,7 +149,7 @@ def _observations(inspections: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"status": "string"})
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     inspections, figures = [], []
     for path in paths:
         with path.open(encoding="utf-8-sig", errors="replace") as handle:
@@ -165,7 +164,7 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         raise ValueError("expected both the judgements and the quoted-figures CSV")
     inspections_table = pd.concat(inspections, ignore_index=True)
     return {
-        "observations": conform(_observations(inspections_table)),
+        "observations": conform(_observations(inspections_table, dataset)),
         "inspections": inspections_table,
         "inspection_figures": pd.concat(figures, ignore_index=True),
     }

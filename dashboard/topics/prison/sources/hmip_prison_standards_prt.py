@@ -14,7 +14,6 @@ from dashboard.topics.prison.sources.moj_prison_common import (
     read_csv_exact,
 )
 
-DATASET = "hmip_prison_standards_national"
 COLUMNS = ["year", "percent", "type"]
 # The same measure suffixes as the Nottingham healthy prison scores (hmip_nottingham_curated).
 TYPES = {
@@ -51,13 +50,13 @@ def _parse_file(path: Path) -> pd.DataFrame:
     return frame.assign(source_file=path.name)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     frame = pd.concat([_parse_file(path) for path in paths], ignore_index=True)
     start = frame["start"].astype(str)
     end = (frame["start"] + 1).astype(str)
     out = pd.DataFrame(
         {
-            "dataset": DATASET,
+            "dataset": dataset,
             "measure": frame["type"].map(TYPES),
             "area_type": "country",
             "area_code": COUNTRY_CODE,

@@ -16,7 +16,6 @@ from dashboard.topics.prison.sources.moj_prison_common import (
     read_csv_exact,
 )
 
-DATASET = "moj_population_bulletin_2011_2016"
 COLUMNS = [
     "source",
     "date",
@@ -107,7 +106,7 @@ def _totals(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     frames = []
     for path in paths:
         frame = read_csv_exact(path, COLUMNS)
@@ -120,5 +119,5 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         status[(long["measure"] == "pct_of_cna") & long["value"].isna()] = "in-use CNA is zero"
         frames.append(long.assign(status=status, source_file=path.name))
     out = pd.concat(frames, ignore_index=True)
-    out = out.assign(dataset=DATASET, period_start=out["date"], period_end=out["date"])
+    out = out.assign(dataset=dataset, period_start=out["date"], period_end=out["date"])
     return {"observations": conform(out.drop(columns="date"))}

@@ -14,7 +14,6 @@ from dashboard.topics.prison.sources.moj_prison_common import (
     read_csv_exact,
 )
 
-DATASET = "moj_population_bulletin_nottingham_2018_2026"
 COLUMNS = [
     "month",
     "report_date",
@@ -83,10 +82,10 @@ def _parse_file(path: Path) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).assign(source_file=path.name)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     out = pd.concat([_parse_file(path) for path in paths], ignore_index=True)
     out = out.assign(
-        dataset=DATASET,
+        dataset=dataset,
         area_type="prison",
         period_start=out["date"],
         period_end=out["date"],

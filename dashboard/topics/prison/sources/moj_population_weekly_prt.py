@@ -14,7 +14,6 @@ from dashboard.topics.prison.sources.moj_prison_common import (
     read_csv_exact,
 )
 
-DATASET = "moj_prison_population_weekly"
 COLUMNS = ["date", "population"]
 # A sanity band for the England and Wales total: a value outside it is a transcription slip.
 PLAUSIBLE = (60_000, 120_000)
@@ -33,11 +32,11 @@ def _parse_file(path: Path) -> pd.DataFrame:
     return frame.assign(source_file=path.name)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     frame = pd.concat([_parse_file(path) for path in paths], ignore_index=True)
     out = pd.DataFrame(
         {
-            "dataset": DATASET,
+            "dataset": dataset,
             "measure": "population",
             "area_type": "country",
             "area_code": COUNTRY_CODE,

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.prison.sources.moj_prison_common import nomis_code, numbers, read_csv_exact
 
-DATASET = "moj_safety_by_prison_2025_26"
 COLUMNS = [
     "key",
     "assaults",
@@ -79,10 +78,10 @@ def _parse_file(path: Path) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).assign(source_file=path.name)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     out = pd.concat([_parse_file(path) for path in paths], ignore_index=True)
     out = out.assign(
-        dataset=DATASET,
+        dataset=dataset,
         area_type="prison",
         status=pd.Series(pd.NA, index=out.index, dtype="string"),
         caveat=CAVEAT,

@@ -13,7 +13,6 @@ from dashboard.topics.prison.sources.moj_prison_common import (
     read_csv_exact,
 )
 
-DATASET = "moj_safety_national"
 ASSAULT_COLUMNS = ["year", "assaults", "serious"]
 SELF_HARM_COLUMNS = ["year", "rate", "incidents"]
 ASSAULT_MEASURES = {"assaults": "assault_rate", "serious": "serious_assault_rate"}
@@ -91,7 +90,7 @@ def _self_harm(newer: Path, earlier: Path | None) -> pd.DataFrame:
     )
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     assaults, newer, earlier = [], [], None
     for path in paths:
         header = _header(path)
@@ -110,7 +109,7 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         )
     out = pd.concat([_assaults(assaults[0]), _self_harm(newer[0], earlier)], ignore_index=True)
     out = out.assign(
-        dataset=DATASET,
+        dataset=dataset,
         area_type="country",
         area_code=COUNTRY_CODE,
         area_name=COUNTRY_NAME,

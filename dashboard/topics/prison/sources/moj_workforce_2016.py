@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.prison.sources.moj_prison_common import COUNTRY_CODE, nomis_code
 
-DATASET = "noms_workforce_june_2016"
 SHEET = "12 Benchmark vs SIP"
 TITLE = (
     "Table 12: Staff in Post (Full Time Equivalent) and Benchmark Staffing Level, "
@@ -108,7 +107,7 @@ def _parse_file(path: Path) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).assign(source_file=path.name)
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     out = pd.concat([_parse_file(path) for path in paths], ignore_index=True)
-    out = out.assign(dataset=DATASET, period_start=SNAPSHOT, period_end=SNAPSHOT)
+    out = out.assign(dataset=dataset, period_start=SNAPSHOT, period_end=SNAPSHOT)
     return {"observations": conform(out)}

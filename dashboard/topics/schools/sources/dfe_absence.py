@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_absence_2018_19"
 # National rates (primary 4.0%, secondary 5.5%) match 2018/19; the file does not name its year.
 END_YEAR = 2019
 COLUMNS = ["LA", "ESTAB", "URN"]
@@ -35,11 +34,10 @@ def read(
         measures=MEASURES,
         end_year=END_YEAR,
     )
-    out["dataset"] = DATASET
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if len(paths) != 1:
-        raise ValueError(f"{DATASET}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]))}
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}

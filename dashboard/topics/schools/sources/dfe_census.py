@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_census_2018_19"
 END_YEAR = 2019
 COLUMNS = [
     "URN", "LA", "ESTAB", "SCHOOLTYPE", "NOR", "NORG", "NORB", "PNORG", "PNORB", "TSENELSE",
@@ -44,11 +43,10 @@ def read(
         measures=MEASURES,
         end_year=END_YEAR,
     )
-    out["dataset"] = DATASET
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if len(paths) != 1:
-        raise ValueError(f"{DATASET}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]))}
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}

@@ -7,6 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.core.observations import ENGLAND as ENGLAND_CODE
+from dashboard.geography import LA_GSS
+
 # DfE's markers for a figure that is not a number; each becomes NaN with this reason kept.
 SPECIAL_VALUES = {
     "SUPP": "suppressed",
@@ -20,10 +23,6 @@ SPECIAL_VALUES = {
     "": "missing",
 }
 
-# Only the LAs the dashboard needs; any other LA's rows are skipped on purpose, never guessed.
-LA_GSS = {
-    "892": ("E06000018", "Nottingham"),
-}
 # The per-LA layout samples in the mirror are Hampshire and Surrey; their tests use this map.
 SAMPLE_LA_GSS = {
     "850": ("E10000014", "Hampshire"),
@@ -31,7 +30,6 @@ SAMPLE_LA_GSS = {
 }
 KEEP_LAS = frozenset(LA_GSS)
 
-ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
 # National rows that cover all schools (independent ones too) get this measure suffix, so the
 # state-funded England figure keeps the plain measure id that LA and school rows use.

@@ -12,7 +12,6 @@ from dashboard.core.observations import conform
 from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID, WGS84
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_gias"
 COLUMNS = {
     "URN": "urn",
     "LA (code)": "la_code",
@@ -101,7 +100,7 @@ def read(path: Path, keep_las: Iterable[str]) -> pd.DataFrame:
     return table.sort_values("urn", ignore_index=True)
 
 
-def observations(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+def observations(table: pd.DataFrame, path: Path, dataset: str) -> pd.DataFrame:
     """Pupils and % FSM at each school's census date (a stock on that day)."""
     rows = table[table["census_date"].notna()].copy()
     rows["area_type"] = "school"
@@ -113,12 +112,12 @@ def observations(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     out = dfe.melt_measures(
         rows, {"raw_pupils": OBSERVED["pupils_on_roll"], "raw_fsm": OBSERVED["pct_fsm"]}, path
     )
-    out["dataset"] = DATASET
+    out["dataset"] = dataset
     return out
 
 
 def parse(
-    paths: Sequence[Path], *, keep_las: Iterable[str] = dfe.KEEP_LAS
+    paths: Sequence[Path], dataset: str, *, keep_las: Iterable[str] = dfe.KEEP_LAS
 ) -> dict[str, pd.DataFrame]:
     """Keeps LA 892 only: the mirror's Hampshire/Surrey layout sample yields empty tables."""
     tables = [read(path, keep_las) for path in paths]
@@ -127,10 +126,10 @@ def parse(
         if tables
         else pd.DataFrame(columns=list(COLUMNS.values()))
     )
-    obs = [observations(t, p) for t, p in zip(tables, paths, strict=True) if not t.empty]
+    obs = [observations(t, p, dataset) for t, p in zip(tables, paths, strict=True) if not t.empty]
     frame = (
         pd.concat(obs, ignore_index=True)
         if obs
-        else dfe.empty_observations().assign(dataset=DATASET)
+        else dfe.empty_observations().assign(dataset=dataset)
     )
     return {"observations": conform(frame), "schools_gias": table}

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks4_destinations_2018_19"
 # In the 2018/19 tables the headline cohort finished KS4 in 2016/17 and its destinations were
 # sustained during 2017/18; the period is that destination year. Columns suffixed _18 and _17
 # repeat the measure from the two earlier tables, so one year earlier each.
@@ -49,11 +48,10 @@ def read(
         kept["period_start"], kept["period_end"] = dfe.academic_year(year)
         parts.append(dfe.melt_measures(kept, columns, path))
     out = pd.concat(parts, ignore_index=True)
-    out["dataset"] = DATASET
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if len(paths) != 1:
-        raise ValueError(f"{DATASET}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]))}
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}

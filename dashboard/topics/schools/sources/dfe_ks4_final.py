@@ -9,7 +9,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks4_final_la"
 # The download service names the year in the folder/file: "2018-2019_892_ks4final.csv".
 FILE_NAME = re.compile(r"(?P<start>\d{4})-(?P<end>\d{4})_(?P<la>\d{3})_ks4final\.csv$")
 ID_COLUMNS = ["RECTYPE", "LEA", "ESTAB", "URN", "SCHNAME", "NFTYPE"]
@@ -33,15 +32,14 @@ def read(
     kept = dfe.assign_rectype_areas(frame, path, dfe.KS4_RECTYPES, keep_las=keep_las, la_map=la_map)
     kept["period_start"], kept["period_end"] = dfe.academic_year(year)
     out = dfe.melt_measures(kept, dfe.KS4_MEASURES, path)
-    out["dataset"] = DATASET
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     """Keeps Nottingham (LA 892) and England; the mirror's Hampshire/Surrey samples add nothing."""
-    frames = [read(path) for path in paths]
+    frames = [read(path).assign(dataset=dataset) for path in paths]
     if not frames:
-        return {"observations": conform(dfe.empty_observations().assign(dataset=DATASET))}
+        return {"observations": conform(dfe.empty_observations().assign(dataset=dataset))}
     out = pd.concat(frames, ignore_index=True)
     # England rows come with every LA's file: keep one copy per year.
     out = out.drop_duplicates(["measure", "area_type", "area_code", "period_start"])

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks4_provisional_2018_19"
 # The file does not name its year: national P8 -0.03 / A8 46.5 and 2019 academies date it.
 END_YEAR = 2019
 ID_COLUMNS = ["RECTYPE", "LEA", "ESTAB", "URN", "SCHNAME", "NFTYPE"]
@@ -24,11 +23,10 @@ def read(
     kept = dfe.assign_rectype_areas(frame, path, dfe.KS4_RECTYPES, keep_las=keep_las, la_map=la_map)
     kept["period_start"], kept["period_end"] = dfe.academic_year(END_YEAR)
     out = dfe.melt_measures(kept, dfe.KS4_MEASURES, path, base_status="provisional")
-    out["dataset"] = DATASET
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if len(paths) != 1:
-        raise ValueError(f"{DATASET}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]))}
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}

@@ -9,7 +9,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks_headlines_2016_2018"
 FILE_NAME = re.compile(r"(?P<stage>ks[24])_perf_(?P<year>\d{4})\.csv$")
 DETAILS_FILE = "school_details_2018.csv"
 DETAILS_COLUMNS = ["URN", "Name", "Local Authority"]
@@ -81,15 +80,15 @@ def read(path: Path, names: pd.Series) -> pd.DataFrame:
 
 
 def parse(
-    paths: Sequence[Path], *, keep_las: Iterable[str] = dfe.KEEP_LAS
+    paths: Sequence[Path], dataset: str, *, keep_las: Iterable[str] = dfe.KEEP_LAS
 ) -> dict[str, pd.DataFrame]:
     details = [p for p in paths if p.name == DETAILS_FILE]
     tables = [p for p in paths if p.name != DETAILS_FILE]
     if len(details) != 1 or not tables:
         raise ValueError(
-            f"{DATASET}: expected {DETAILS_FILE} and ks*_perf_*.csv, got {[p.name for p in paths]}"
+            f"{dataset}: expected {DETAILS_FILE} and ks*_perf_*.csv, got {[p.name for p in paths]}"
         )
     names = nottingham_schools(details[0], keep_las)
     out = pd.concat([read(path, names) for path in tables], ignore_index=True)
-    out["dataset"] = DATASET
+    out["dataset"] = dataset
     return {"observations": conform(out)}

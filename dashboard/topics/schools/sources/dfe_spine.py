@@ -13,7 +13,6 @@ from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID, by_nam
 from dashboard.geography.sources.os_codepoint_open import normalise_postcode, read_postcodes
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_school_spine_2017_18"
 SPINE_FILE = "2017-2018_england_spine.xlsx"
 SPINE_SHEET = "england"
 CODEPOINT_HEADER = "header.csv"
@@ -137,7 +136,7 @@ def place(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, prefix: str) -> 
 
 
 def parse(
-    paths: Sequence[Path], *, keep_las: Iterable[str] = dfe.KEEP_LAS
+    paths: Sequence[Path], dataset: str, *, keep_las: Iterable[str] = dfe.KEEP_LAS
 ) -> dict[str, pd.DataFrame]:
     """No observations: a ``schools`` table with location and constituency in both sets."""
     spine_path = by_name(paths, SPINE_FILE)
@@ -172,5 +171,5 @@ def parse(
     )
     table["placement"] = "Code-Point Open postcode centroid"
     table["source_file"] = spine_path.name
-    empty = dfe.empty_observations().assign(dataset=DATASET)
+    empty = dfe.empty_observations().assign(dataset=dataset)
     return {"observations": conform(empty), "schools": table.sort_values("urn", ignore_index=True)}

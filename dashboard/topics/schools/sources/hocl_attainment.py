@@ -9,7 +9,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "hocl_constituency_attainment"
 ID_COLUMNS = {"Constituency ID": "area_code", "Constituency Name": "area_name", "Region": "region"}
 # "<series> / <exam year>" columns; the year is the exam summer (2019 = 2018/19).
 VALUE_COLUMN = re.compile(r"(?P<series>.+) / (?P<year>\d{4})$")
@@ -34,7 +33,7 @@ def measure_for(series: str, year: int) -> str:
     return OTHER_MEASURES[series]
 
 
-def read(path: Path) -> pd.DataFrame:
+def read(path: Path, dataset: str) -> pd.DataFrame:
     frame = dfe.read_csv(path, list(ID_COLUMNS))
     value_columns = [c for c in frame.columns if c not in ID_COLUMNS]
     parsed = {c: VALUE_COLUMN.fullmatch(c) for c in value_columns}
@@ -53,7 +52,7 @@ def read(path: Path) -> pd.DataFrame:
     value, status = dfe.parse_values(long["value"], path, "value columns")
     out = pd.DataFrame(
         {
-            "dataset": DATASET,
+            "dataset": dataset,
             "measure": [measure_for(s, y) for s, y in zip(series, year, strict=True)],
             "area_type": "pcon2010",
             "area_code": long["area_code"],
@@ -69,7 +68,7 @@ def read(path: Path) -> pd.DataFrame:
     return out
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     if len(paths) != 1:
-        raise ValueError(f"{DATASET}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]))}
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0], dataset))}

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "ofsted_inspections_compiled"
 DETAILS_FILE = "school_details_2018.csv"
 HISTORY_FILE = "ofsted_ratings_2018.csv"
 DETAILS_COLUMNS = ["URN", "Name", "Rating", "Inspect Date", "Local Authority"]
@@ -40,11 +39,11 @@ def inspections(frame: pd.DataFrame, date_column: str, path: Path) -> pd.DataFra
     )
 
 
-def read(paths: Sequence[Path], keep_las: Iterable[str]) -> pd.DataFrame:
+def read(paths: Sequence[Path], keep_las: Iterable[str], dataset: str) -> pd.DataFrame:
     by_name = {p.name: p for p in paths}
     if set(by_name) != {DETAILS_FILE, HISTORY_FILE}:
         raise ValueError(
-            f"{DATASET}: expected {DETAILS_FILE} and {HISTORY_FILE}, got {sorted(by_name)}"
+            f"{dataset}: expected {DETAILS_FILE} and {HISTORY_FILE}, got {sorted(by_name)}"
         )
     details_path, history_path = by_name[DETAILS_FILE], by_name[HISTORY_FILE]
     details = dfe.read_csv(details_path, DETAILS_COLUMNS, encoding="cp1252")
@@ -67,7 +66,7 @@ def read(paths: Sequence[Path], keep_las: Iterable[str]) -> pd.DataFrame:
     names = details.set_index("URN")["Name"]
     return pd.DataFrame(
         {
-            "dataset": DATASET,
+            "dataset": dataset,
             "measure": MEASURE,
             "area_type": "school",
             "area_code": both["URN"],
@@ -84,6 +83,6 @@ def read(paths: Sequence[Path], keep_las: Iterable[str]) -> pd.DataFrame:
 
 
 def parse(
-    paths: Sequence[Path], *, keep_las: Iterable[str] = dfe.KEEP_LAS
+    paths: Sequence[Path], dataset: str, *, keep_las: Iterable[str] = dfe.KEEP_LAS
 ) -> dict[str, pd.DataFrame]:
-    return {"observations": conform(read(paths, keep_las))}
+    return {"observations": conform(read(paths, keep_las, dataset))}

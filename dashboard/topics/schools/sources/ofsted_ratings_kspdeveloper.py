@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "ofsted_ratings_kspdeveloper"
 RATINGS_FILE = "OFSTED_Ratings.csv"
 CENSUS_FILE = "england_census.csv"
 GRADES = {
@@ -22,13 +21,13 @@ GRADES = {
 
 
 def parse(
-    paths: Sequence[Path], *, keep_las: Iterable[str] = dfe.KEEP_LAS
+    paths: Sequence[Path], dataset: str, *, keep_las: Iterable[str] = dfe.KEEP_LAS
 ) -> dict[str, pd.DataFrame]:
     """No inspection date, so no observations: a ``ofsted_crosscheck`` table (URN, rating)."""
     by_name = {p.name: p for p in paths}
     if set(by_name) != {RATINGS_FILE, CENSUS_FILE}:
         raise ValueError(
-            f"{DATASET}: expected {RATINGS_FILE} and {CENSUS_FILE}, got {sorted(by_name)}"
+            f"{dataset}: expected {RATINGS_FILE} and {CENSUS_FILE}, got {sorted(by_name)}"
         )
     ratings_path = by_name[RATINGS_FILE]
     ratings = dfe.read_csv(ratings_path, ["Rating", "URN"])
@@ -49,5 +48,5 @@ def parse(
             "source_file": ratings_path.name,
         }
     ).sort_values("urn", ignore_index=True)
-    empty = dfe.empty_observations().assign(dataset=DATASET)
+    empty = dfe.empty_observations().assign(dataset=dataset)
     return {"observations": conform(empty), "ofsted_crosscheck": table}

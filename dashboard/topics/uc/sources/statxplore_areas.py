@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.core.observations import ENGLAND
+
 GREAT_BRITAIN = ("country", "K03000001", "Great Britain")
 # Stat-Xplore's geography "Total" is Great Britain: DWP's UC statistics cover GB, not the UK.
 TOTAL = "Total"
@@ -19,7 +21,7 @@ UNKNOWN = "Unknown"
 BILINGUAL_SEPARATOR = " / "
 COUNTRIES = {
     "Great Britain": "K03000001",
-    "England": "E92000001",
+    "England": ENGLAND,
     "Wales": "W92000004",
     "Scotland": "S92000003",
 }

@@ -25,15 +25,7 @@ COUNTING = {
     "Households on Universal Credit": "households_on_uc",
     "People on Universal Credit": "people_on_uc",
 }
-# Each export we read -> the catalogue dataset its rows belong to. Exports whose preamble was
-# stripped no longer say what they count: the counting is stated here instead.
-DATASETS = {
-    "households_on_UC_ltla_15-22.csv": "dwp_uc_households_lad",
-    "households_on_UC_msoa_15-22.csv": "dwp_uc_households_msoa",
-    "uc_pc_households.xlsx": "dwp_uc_households_pcon2024",
-    "uc_la_households.xlsx": "dwp_uc_households_lad_may2025",
-    "uc_national_payment_dist.xlsx": "dwp_uc_award_bands_gb",
-}
+# Exports whose preamble was stripped no longer say what they count: it is stated here instead.
 STRIPPED_COUNTING = {"households_on_UC_ltla_15-22.csv": "Households on Universal Credit"}
 BREAKDOWNS = "statxplore_breakdowns"
 STATUS_SEPARATOR = "; "
@@ -48,16 +40,6 @@ class Table:
     column_fields: tuple[str, ...]
     row_fields: tuple[str, ...]
     cells: pd.DataFrame  # a column per field, then "raw" (cell as printed), "annotation"
-
-
-def dataset_for(path: Path) -> str:
-    try:
-        return DATASETS[path.name]
-    except KeyError:
-        raise ValueError(
-            f"{path.name}: not a known Stat-Xplore export; add it to "
-            "statxplore_common.DATASETS with its catalogue id"
-        ) from None
 
 
 def check_legend(path: Path, symbols: Sequence[str]) -> None:
@@ -199,7 +181,9 @@ def to_frames(
     return observations, breakdowns
 
 
-def parse_with(read, paths: Sequence[Path], suffixes: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+def parse_with(
+    read, paths: Sequence[Path], suffixes: tuple[str, ...], dataset: str
+) -> dict[str, pd.DataFrame]:
     """Shared body of the CSV and xlsx parsers: read each export, resolve areas, conform."""
     lookups = areas.load_lookups(paths)
     exports = [p for p in paths if p.suffix.lower() in suffixes and not areas.is_lookup(p)]
@@ -207,7 +191,6 @@ def parse_with(read, paths: Sequence[Path], suffixes: tuple[str, ...]) -> dict[s
         raise ValueError(f"no Stat-Xplore {'/'.join(suffixes)} export among the inputs")
     observations, breakdowns = [], []
     for path in exports:
-        dataset = dataset_for(path)
         for table in read(path):
             obs, extra = to_frames(table, dataset, lookups)
             observations.append(obs)

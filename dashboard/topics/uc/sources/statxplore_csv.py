@@ -115,5 +115,5 @@ def read_tables(path: Path) -> list[common.Table]:
     return [common.Table(path, counting, (column_field,), tuple(row_fields), cells)]
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
-    return common.parse_with(read_tables, paths, SUFFIXES)
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
+    return common.parse_with(read_tables, paths, SUFFIXES, dataset)

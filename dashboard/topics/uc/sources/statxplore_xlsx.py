@@ -96,5 +96,5 @@ def read_tables(path: Path) -> list[common.Table]:
     return [_table(path, sheet) for sheet in _sheets(path).values()]
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
-    return common.parse_with(read_tables, paths, SUFFIXES)
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
+    return common.parse_with(read_tables, paths, SUFFIXES, dataset)

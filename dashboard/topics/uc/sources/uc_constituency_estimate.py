@@ -24,7 +24,6 @@ from dashboard.core.observations import conform
 from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID, by_name, read_boundaries
 from dashboard.topics.uc.sources import statxplore_csv
 
-DATASET = "uc_households_pcon_estimate"
 MEASURE = "households_on_uc"
 STATUS = "estimate"
 CITY = "E06000018"
@@ -87,7 +86,7 @@ def _month_status(counts: pd.DataFrame) -> pd.Series:
     return pd.Series(status.to_numpy(), index=months)
 
 
-def estimate(counts: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+def estimate(counts: pd.DataFrame, shares: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Monthly estimates per seat in TARGETS from MSOA counts (observations) and shares."""
     msoa = counts[counts["area_type"] == "msoa"]
     joined = shares.merge(msoa, left_on="msoa_code", right_on="area_code", how="inner")
@@ -107,7 +106,7 @@ def estimate(counts: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
     out = out[out["area_code"].isin(targets)].copy()
     out["value"] = out["value"].round(0)
     out["status"] = out["period_start"].map(_month_status(msoa)).astype("string")
-    out["dataset"] = DATASET
+    out["dataset"] = dataset
     out["measure"] = MEASURE
     out["unit"] = "count"
     out["source_file"] = UC_MSOA_FILE
@@ -134,9 +133,11 @@ def compare_with_official(
     }
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     msoa_path = by_name(paths, MSOA_FILE)
-    counts = statxplore_csv.parse([by_name(paths, UC_MSOA_FILE), msoa_path])["observations"]
+    counts = statxplore_csv.parse([by_name(paths, UC_MSOA_FILE), msoa_path], dataset)[
+        "observations"
+    ]
     # The MSOA dataset's own validation is not run on this path: a repeated row would be
     # weighted twice, so refuse it here.
     repeated = counts[counts.duplicated(["area_code", "period_start"], keep=False)]
@@ -161,5 +162,5 @@ def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
         missing = set(msoas["msoa_code"]) - set(group["msoa_code"])
         if missing:
             raise ValueError(f"{MSOA_FILE}: MSOAs in no {area_type} city seat: {sorted(missing)}")
-    observations = estimate(counts, shares)
+    observations = estimate(counts, shares, dataset)
     return {"observations": conform(observations), WEIGHTS: shares}
