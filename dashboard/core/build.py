@@ -110,13 +110,14 @@ def check_inputs(inputs, publication: Publication) -> None:
     """Catch empty, oversized and zip-bomb files and HTML error pages before a parser meets
     them, naming the file."""
     for _, path in inputs:
+        # The first bytes first: an HTML page saved as .xlsx is named as such, not as a bad zip.
+        with path.open("rb") as handle:
+            fetch.check_content(path.name, handle.read(512))
         fetch.check_size(
             path,
             max_bytes=publication.max_bytes,
             max_unpacked_bytes=publication.max_unpacked_bytes,
         )
-        with path.open("rb") as handle:
-            fetch.check_content(path.name, handle.read(512))
 
 
 def _fetch_log(sources: Path) -> dict:
