@@ -5,7 +5,7 @@ Pure functions of the snapshot's observation frames (no streamlit), so they can 
 
 import pandas as pd
 
-from dashboard.core import observations
+from dashboard.core import catalogue, observations
 
 HCLIC = "mhclg_hclic_detailed_la"
 ROUGH = "mhclg_rough_sleeping_snapshot"
@@ -70,38 +70,22 @@ EAST_MIDLANDS = [
     "E07000176",
 ]
 
-# measure -> (plain label, printed rate measure or None, stock measured on the quarter's last day)
+# measure -> (label, printed rate measure or None, stock measured on the quarter's last day);
+# labels, units and definitions live in the measure records (publications.toml).
 TREND_MEASURES = {
-    "households_owed_duty": (
-        "Households owed a prevention or relief duty",
-        "households_owed_duty_per_1000",
-        False,
-    ),
-    "households_prevention_duty": (
-        "Households owed a prevention duty",
-        "households_prevention_duty_per_1000",
-        False,
-    ),
-    "households_relief_duty": (
-        "Households owed a relief duty",
-        "households_relief_duty_per_1000",
-        False,
-    ),
-    "households_in_temporary_accommodation": (
-        "Households in temporary accommodation",
-        "households_in_temporary_accommodation_per_1000",
-        True,
-    ),
-    "households_in_ta_with_children": (
-        "Households with children in temporary accommodation",
-        None,
-        True,
-    ),
-    "households_in_bed_and_breakfast": (
-        "Households in bed and breakfast",
-        None,
-        True,
-    ),
+    measure: (catalogue.measure(measure).label, rate, stock)
+    for measure, rate, stock in (
+        ("households_owed_duty", "households_owed_duty_per_1000", False),
+        ("households_prevention_duty", "households_prevention_duty_per_1000", False),
+        ("households_relief_duty", "households_relief_duty_per_1000", False),
+        (
+            "households_in_temporary_accommodation",
+            "households_in_temporary_accommodation_per_1000",
+            True,
+        ),
+        ("households_in_ta_with_children", None, True),
+        ("households_in_bed_and_breakfast", None, True),
+    )
 }
 TA_TYPES = {
     "households_in_bed_and_breakfast": "Bed and breakfast",
@@ -114,30 +98,34 @@ TA_TYPES = {
 REASON_PREFIX = "reason_"
 HOUSEHOLD_TYPE_PREFIX = "household_type_"
 REASON_LABELS = {
-    "reason_end_of_private_rented_tenancy_ast": "End of private rented tenancy (assured shorthold)",
-    "reason_end_of_private_rented_tenancy_non_ast": "End of private rented tenancy (other)",
-    "reason_family_or_friends_no_longer_willing_or_able": "Family or friends no longer able "
-    "or willing to accommodate",
-    "reason_relationship_breakdown_non_violent": "Non-violent relationship breakdown",
-    "reason_domestic_abuse": "Domestic abuse",
-    "reason_other_violence_or_harassment": "Other violence or harassment",
-    "reason_end_of_social_rented_tenancy": "End of social rented tenancy",
-    "reason_eviction_from_supported_housing": "Eviction from supported housing",
-    "reason_left_institution": "Left an institution (prison, hospital, care)",
-    "reason_left_asylum_support_accommodation": "Required to leave asylum support accommodation",
-    "reason_home_no_longer_suitable_disability_or_ill_health": "Home no longer suitable "
-    "(disability or ill health)",
-    "reason_loss_of_resettlement_scheme_placement": "Loss of resettlement scheme placement",
-    "reason_other_or_not_known": "Other reasons or not known",
+    m: catalogue.measure(m).label
+    for m in (
+        "reason_end_of_private_rented_tenancy_ast",
+        "reason_end_of_private_rented_tenancy_non_ast",
+        "reason_family_or_friends_no_longer_willing_or_able",
+        "reason_relationship_breakdown_non_violent",
+        "reason_domestic_abuse",
+        "reason_other_violence_or_harassment",
+        "reason_end_of_social_rented_tenancy",
+        "reason_eviction_from_supported_housing",
+        "reason_left_institution",
+        "reason_left_asylum_support_accommodation",
+        "reason_home_no_longer_suitable_disability_or_ill_health",
+        "reason_loss_of_resettlement_scheme_placement",
+        "reason_other_or_not_known",
+    )
 }
 HOUSEHOLD_TYPE_LABELS = {
-    "household_type_single_adult": "Single adult",
-    "household_type_single_parent_with_children": "Single parent with children",
-    "household_type_couple_with_children": "Couple with children",
-    "household_type_couple_without_children": "Couple without children",
-    "household_type_three_or_more_adults_with_children": "Three or more adults with children",
-    "household_type_three_or_more_adults_without_children": "Three or more adults, no children",
-    "household_type_not_known": "Not known",
+    m: catalogue.measure(m).label
+    for m in (
+        "household_type_single_adult",
+        "household_type_single_parent_with_children",
+        "household_type_couple_with_children",
+        "household_type_couple_without_children",
+        "household_type_three_or_more_adults_with_children",
+        "household_type_three_or_more_adults_without_children",
+        "household_type_not_known",
+    )
 }
 DERIVED = "derived"
 

@@ -13,12 +13,10 @@ POPULATION_DATASETS = (
     "moj_population_bulletin_2011_2016",
     "moj_population_bulletin_nottingham_2018_2026",
 )
+# Labels, units and definitions live in the measure records (publications.toml).
 CAPACITY_MEASURES = {
-    "population": "Population",
-    "operational_capacity": "Operational capacity",
-    "in_use_cna": "In-use CNA",
-    "baseline_cna": "Baseline CNA",
-    "pct_of_cna": "Population as % of in-use CNA",
+    m: catalogue.measure(m).label
+    for m in ("population", "operational_capacity", "in_use_cna", "baseline_cna", "pct_of_cna")
 }
 # Why a month has no figure: the dataset whose span covers it says; outside every span, no source.
 MONTH_GAP_REASON = {
@@ -66,26 +64,24 @@ GROUP_NOTTINGHAM = "HMP Nottingham"
 GROUP_COMPARATOR = "Local category B men's prison (2016 list)"
 GROUP_OTHER = "Other prison"
 
+SAFETY_COUNTS = {"assault_rate": "assault_incidents", "self_harm_rate": "self_harm_incidents"}
 SAFETY_MEASURES = {
-    "assault_rate": ("assault_incidents", "Assault incidents per 1,000 prisoners"),
-    "self_harm_rate": ("self_harm_incidents", "Self-harm incidents per 1,000 prisoners"),
+    rate: (count, catalogue.measure(rate).label) for rate, count in SAFETY_COUNTS.items()
 }
-SAFETY_SHORT = {
-    "assault_rate": "Assaults per 1,000 prisoners",
-    "self_harm_rate": "Self-harm per 1,000 prisoners",
-}
+SAFETY_SHORT = {rate: catalogue.measure(rate).short_label for rate in SAFETY_COUNTS}
 NATIONAL_SAFETY_MEASURES = {
-    "assault_rate": "Assaults per 1,000 prisoners",
-    "serious_assault_rate": "Serious assaults per 1,000 prisoners",
-    "self_harm_rate": "Self-harm incidents per 1,000 prisoners",
+    m: catalogue.measure(m).label
+    for m in ("assault_rate", "serious_assault_rate", "self_harm_rate")
 }
+# HMIP's four healthy prison tests, named as the measure records name them.
 TESTS = {
-    "safety": "Safety",
-    "respect": "Respect",
-    "purposeful_activity": "Purposeful activity",
-    "rehabilitation_release": "Rehabilitation and release planning",
+    key: catalogue.measure(f"healthy_prison_score_{key}").short_label
+    for key in ("safety", "respect", "purposeful_activity", "rehabilitation_release")
 }
-STANDARDS_MEASURES = {f"pct_prisons_good_{key}": label for key, label in TESTS.items()}
+STANDARDS_MEASURES = {
+    f"pct_prisons_good_{key}": catalogue.measure(f"pct_prisons_good_{key}").short_label
+    for key in TESTS
+}
 SCORE_LABELS = {4: "Good", 3: "Reasonably good", 2: "Not sufficiently good", 1: "Poor"}
 NOT_IN_SOURCES = "not in our sources"
 STAFF_MEASURES = {

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import headlines
+from dashboard.core import catalogue
 from dashboard.topics.schools.model import (
     ENGLAND,
     GRADE_LABELS,
@@ -46,19 +47,20 @@ NOT_INSPECTED = "No inspection under this URN"
 GRADE_ORDER = [*GRADE_LABELS.values(), NOT_INSPECTED]
 
 # Measures a person can colour the map by or compare: column -> (label, unit suffix, period).
+# The labels are the measure records' (publications.toml); the 2017/18 KS2 column is that
+# year's ks2_pct_rwm_expected.
 MEASURES = {
-    "ks4_progress8": ("Progress 8", "", "2018/19 provisional"),
-    "ks4_attainment8": ("Attainment 8", "", "2018/19 provisional"),
-    "ks4_pct_eng_maths_9_4": ("English & maths grade 4+ (%)", "%", "2018/19 provisional"),
-    "ks4_pct_eng_maths_9_5": ("English & maths grade 5+ (%)", "%", "2018/19 provisional"),
-    "ks2_1718_pct_rwm_expected": (
-        "KS2 reading, writing & maths expected standard (%)",
-        "%",
-        "2017/18",
-    ),
-    "pct_overall_absence": ("Overall absence (%)", "%", "2018/19"),
-    "pct_persistent_absence": ("Persistent absence, 10%+ sessions missed (%)", "%", "2018/19"),
-    "pupils_on_roll": ("Pupils on roll", "", "January 2019"),
+    column: (catalogue.measure(measure).label, suffix, period)
+    for column, measure, suffix, period in (
+        ("ks4_progress8", "ks4_progress8", "", "2018/19 provisional"),
+        ("ks4_attainment8", "ks4_attainment8", "", "2018/19 provisional"),
+        ("ks4_pct_eng_maths_9_4", "ks4_pct_eng_maths_9_4", "%", "2018/19 provisional"),
+        ("ks4_pct_eng_maths_9_5", "ks4_pct_eng_maths_9_5", "%", "2018/19 provisional"),
+        ("ks2_1718_pct_rwm_expected", "ks2_pct_rwm_expected", "%", "2017/18"),
+        ("pct_overall_absence", "pct_overall_absence", "%", "2018/19"),
+        ("pct_persistent_absence", "pct_persistent_absence", "%", "2018/19"),
+        ("pupils_on_roll", "pupils_on_roll", "", "January 2019"),
+    )
 }
 MAP_COLOUR_OPTIONS = {
     "phase": "Phase",
@@ -372,9 +374,8 @@ def map_summary(frame: pd.DataFrame, seat_name: str, boundary_label: str, uncert
 # --- KS4 -----------------------------------------------------------------------------------
 
 KS4_CHOICES = {
-    "ks4_progress8": "Progress 8",
-    "ks4_attainment8": "Attainment 8",
-    "ks4_pct_eng_maths_9_4": "English & maths grade 4+ (%)",
+    m: catalogue.measure(m).label
+    for m in ("ks4_progress8", "ks4_attainment8", "ks4_pct_eng_maths_9_4")
 }
 
 
