@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from dashboard.core import releases, settings, store
+from dashboard.core import catalogue, releases, settings, store
 
 
 def test_second_thursday():
@@ -50,3 +50,11 @@ def test_a_newer_release_that_could_not_be_loaded_marks_the_data_behind():
     assert not releases.expected("nhse_ae_monthly", entry, dt.date(2026, 3, 1)).behind
     newer = {**entry, "newer_release": {"title": "Monthly A&E March 2026 (CSV)"}}
     assert releases.expected("nhse_ae_monthly", newer, dt.date(2026, 3, 1)).behind
+
+
+def test_every_release_rule_has_a_date_and_a_basis():
+    for rule in catalogue.RELEASE_RULES:
+        assert rule in releases.RULE_BASIS
+        assert releases.scheduled_release(rule, dt.date(2026, 2, 28)) == dt.date(2026, 3, 12)
+    ruled = [p for p in catalogue.CATALOGUE if p.release_rule]
+    assert [p.id for p in ruled] == ["nhse_ae_monthly"]
