@@ -381,7 +381,9 @@ def test_attention_and_notes_tabs_state_their_rules():
     assert "Progress 8 -0.42" in flagged.loc["135881", "Why it is listed"]
     at = page(schools_tab="Notes")
     text = shown_text(at)
-    assert "What this page does not show" in text and "No figures after 2018/19" in text
+    assert "What this page does not show" in text
+    assert "GCSE (KS4) results after 2018/19 are partial" in text
+    assert "2019/20 and 2020/21: not comparable" in text
 
 
 def test_gcse_and_ofsted_tabs_from_a_link():

@@ -13,6 +13,7 @@ from dashboard.topics.schools.model import (
     GRADE_LABELS,
     NOTTINGHAM,
     YEAR_2018_19,
+    YEAR_2022_23,
     academic_year,
     area_value,
 )
@@ -384,8 +385,17 @@ def ks4_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["ks4_attainment8_status"].notna()]
 
 
-def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, seat: str):
+def ks4_figure(
+    rows: pd.DataFrame,
+    ks4_obs: pd.DataFrame | None,
+    measure: str,
+    seat: str,
+    *,
+    year: pd.Timestamp = YEAR_2018_19,
+    kind: str = "provisional",
+):
     label = KS4_CHOICES[measure]
+    period = f"{academic_year(year)} ({kind})"
     shown = rows[rows[measure].notna()].sort_values(measure)
     error = None
     if measure == "ks4_progress8":
@@ -413,7 +423,7 @@ def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, s
         (NOTTINGHAM, "Nottingham LA", VERMILLION, "dash"),
         (ENGLAND, "England, state-funded", BLACK, "dot"),
     ):
-        value = area_value(ks4_obs, measure, code, YEAR_2018_19)
+        value = area_value(ks4_obs, measure, code, year)
         if pd.isna(value):
             continue
         traces.append(
@@ -433,8 +443,8 @@ def ks4_figure(rows: pd.DataFrame, ks4_obs: pd.DataFrame | None, measure: str, s
         traces,
         style.layout(
             LOOK,
-            f"{label} by school, {seat}, 2018/19 (provisional)",
-            xaxis={"title": {"text": f"{label}, 2018/19 (provisional)"}},
+            f"{label} by school, {seat}, {period}",
+            xaxis={"title": {"text": f"{label}, {period}"}},
             yaxis={"range": extent},
             yaxis2={"overlaying": "y", "visible": False, "range": extent},
             shapes=[_line("x", 0)] if measure == "ks4_progress8" else [],
@@ -1190,3 +1200,134 @@ def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str =
             },
         ),
     )
+
+
+# --- GCSE results after 2018/19 ---------------------------------------------------------------
+
+BAND_LABELS = {
+    1: "Well above average",
+    2: "Above average",
+    3: "Average",
+    4: "Below average",
+    5: "Well below average",
+}
+
+
+def band_or_reason(row, column: str) -> str:
+    value = row.get(column)
+    if value is not None and pd.notna(value):
+        return BAND_LABELS[int(value)]
+    return value_or_reason(row, column)
+
+
+def newer_ks4_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """2022/23 final results and the 2023/24 Progress 8 band, school by school."""
+    rows = frame.sort_values("ks4_progress8", ascending=False, na_position="last")
+    records = rows.to_dict("records")
+    not_in_file = "not in the 2022/23 rows held"
+    return pd.DataFrame(
+        {
+            "School": rows["name"],
+            "URN": rows["urn"],
+            "Attainment 8, 2022/23": [
+                value_or_reason(r, "ks4_attainment8") if r["in_final"] else not_in_file
+                for r in records
+            ],
+            "Progress 8, 2022/23": [
+                value_or_reason(r, "ks4_progress8", digits=2) if r["in_final"] else not_in_file
+                for r in records
+            ],
+            "P8 95% CI, 2022/23": [
+                f"{r['ks4_progress8_ci_lower']:.2f} to {r['ks4_progress8_ci_upper']:.2f}"
+                if pd.notna(r["ks4_progress8_ci_lower"])
+                else ""
+                for r in records
+            ],
+            "Eng & maths 4+ %, 2022/23": [
+                value_or_reason(r, "ks4_pct_eng_maths_9_4") if r["in_final"] else not_in_file
+                for r in records
+            ],
+            "P8 band, 2023/24": [band_or_reason(r, "y2324_ks4_progress8_band") for r in records],
+            "KS4 pupils, 2023/24": [
+                value_or_reason(r, "y2324_ks4_pupils", digits=0) for r in records
+            ],
+        }
+    ).reset_index(drop=True)
+
+
+def newer_ks4_summary(frame: pd.DataFrame, final: pd.DataFrame | None, seat: str) -> str:
+    """Plain sentences on 2022/23 scores and 2023/24 bands, with Nottingham and England."""
+    scored = frame[frame["ks4_progress8"].notna()]
+    parts = []
+    if scored.empty:
+        parts.append(f"No school placed in {seat} has a 2022/23 Progress 8 score in the rows held.")
+    else:
+        below = scored[scored["ks4_progress8_ci_upper"] < 0]
+        above = scored[scored["ks4_progress8_ci_lower"] > 0]
+        parts.append(
+            f"In 2022/23 (final), **{len(scored)}** schools in {seat} have a Progress 8 score: "
+            f"**{len(above)}** significantly above average and **{len(below)}** significantly "
+            "below (95% confidence interval); Attainment 8 ranged from "
+            f"{scored['ks4_attainment8'].min():.1f} to {scored['ks4_attainment8'].max():.1f}."
+        )
+    la_a8, la_p8, en_a8, en_p8 = (
+        area_value(final, measure, code, YEAR_2022_23)
+        for code in (NOTTINGHAM, ENGLAND)
+        for measure in ("ks4_attainment8", "ks4_progress8")
+    )
+    if pd.notna(la_a8) and pd.notna(en_a8):
+        parts.append(
+            f"Nottingham as a whole: Attainment 8 {la_a8:g}, Progress 8 {la_p8:g}; England "
+            f"(state-funded): {en_a8:g} and {en_p8:g}."
+        )
+    banded = frame["y2324_ks4_progress8_band"].dropna().astype(int)
+    if not banded.empty:
+        counts = banded.map(BAND_LABELS).value_counts()
+        listed = ", ".join(
+            f"{counts[label]} {label.lower()}" for label in BAND_LABELS.values() if label in counts
+        )
+        parts.append(
+            f"In 2023/24 DfE published only each school's Progress 8 band in the file held: "
+            f"{listed} ({len(banded)} schools with a band)."
+        )
+    return " ".join(parts)
+
+
+def coverage_lines(
+    held: dict, first: pd.Timestamp, breaks, labels: dict[str, str], partial: dict | None = None
+) -> list[str]:
+    """One plain line per school year from ``first`` that lacks something, and what it lacks.
+
+    ``held``: academic year start -> KS4 measures with a school value; ``breaks``: the measure
+    record's breaks (a teacher-assessed span is flagged as not comparable, in its own words);
+    ``partial``: year start -> why a year's scores cover only some schools.
+    """
+    partial = partial or {}
+    spans = [b for b in breaks if b.kind == "teacher_assessed"]
+    last = max(held) if held else first
+    lines, assessed = [], {}
+    for start in pd.date_range(first, last, freq="YS-SEP"):
+        year = academic_year(start)
+        span = next(
+            (b for b in spans if pd.Timestamp(b.start) <= start <= pd.Timestamp(b.end)), None
+        )
+        measures = held.get(start, set())
+        if span is not None:
+            if span not in assessed:  # one line for the span's years, in its own words
+                assessed[span] = len(lines)
+                lines.append([])
+            lines[assessed[span]].append(year)
+        elif not measures:
+            lines.append(f"**{year}: no school results in the snapshot.**")
+        elif not {"ks4_attainment8", "ks4_progress8"} <= measures:
+            shown = "; ".join(sorted(labels.get(m, m) for m in measures))
+            lines.append(f"**{year}: no Attainment 8 or Progress 8 scores**; only {shown}.")
+        elif start in partial:
+            lines.append(f"**{year}: some schools only.** {partial[start]}")
+    for span, index in assessed.items():
+        years = " and ".join(lines[index])
+        lines[index] = f"**{years}: not comparable, not shown.** {span.note}"
+    lines.append(
+        f"**After {academic_year(last)}: nothing yet**; newer results arrive with the refresh."
+    )
+    return lines

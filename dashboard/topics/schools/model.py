@@ -196,3 +196,71 @@ def long_export(
     return out.sort_values(["area_code", "dataset", "measure", "period_start"]).reset_index(
         drop=True
     )
+
+
+# --- GCSE results after 2018/19: placed by the publisher's own constituency column -----------
+
+YEAR_2022_23 = pd.Timestamp("2022-09-01")
+YEAR_2023_24 = pd.Timestamp("2023-09-01")
+NEWER_KS4_MEASURES = (
+    "ks4_pupils",
+    "ks4_attainment8",
+    "ks4_progress8",
+    "ks4_progress8_ci_lower",
+    "ks4_progress8_ci_upper",
+    "ks4_pct_eng_maths_9_4",
+    "ks4_progress8_band",
+)
+BANDS_2023_24 = ("ks4_progress8_band", "ks4_pupils")
+
+
+def placed_by_publisher(school_tables, boundary_set: str, code: str) -> pd.DataFrame:
+    """URN and name of each school a DfE file places in the seat (its own constituency column).
+
+    Each file names one boundary set (2022/23: ``pcon2010_code``, 2023/24: ``pcon2024_code``);
+    a file without the chosen set's column places no school.
+    """
+    column = f"{boundary_set}_code"
+    parts = [
+        table.loc[table[column] == code, ["urn", "name"]]
+        for table in school_tables
+        if table is not None and column in table
+    ]
+    if not parts:
+        return pd.DataFrame({"urn": pd.Series(dtype="string"), "name": pd.Series(dtype="string")})
+    return pd.concat(parts).drop_duplicates("urn").sort_values("name", ignore_index=True)
+
+
+def newer_ks4_frame(
+    placed: pd.DataFrame, final: pd.DataFrame | None, info: pd.DataFrame | None
+) -> pd.DataFrame:
+    """One row per placed school: 2022/23 final results, then 2023/24 band and cohort size.
+
+    ``in_final`` says whether the 2022/23 file has a row for the school at all.
+    """
+    frame = placed.set_index("urn", drop=False)
+    results = _wide(final, NEWER_KS4_MEASURES, YEAR_2022_23)
+    frame = frame.join(results)
+    later = _wide(info, BANDS_2023_24, YEAR_2023_24)
+    frame = frame.join(later.rename(columns=lambda c: f"y2324_{c}"))
+    for column in (*NEWER_KS4_MEASURES, *(f"y2324_{m}" for m in BANDS_2023_24)):
+        if column not in frame:
+            frame[column] = float("nan")
+        if f"{column}_status" not in frame:
+            frame[f"{column}_status"] = pd.NA
+    frame["in_final"] = frame["urn"].isin(results.index)
+    frame["label"] = frame["name"]
+    return frame.reset_index(drop=True)
+
+
+def school_years(frames) -> dict[pd.Timestamp, set[str]]:
+    """Academic year -> the KS4 measures with at least one school's value, over ``frames``."""
+    held: dict[pd.Timestamp, set[str]] = {}
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        rows = frame[(frame["area_type"] == "school") & frame["value"].notna()]
+        rows = rows[rows["measure"].str.startswith("ks4_")]
+        for start, measures in rows.groupby("period_start")["measure"]:
+            held.setdefault(pd.Timestamp(start), set()).update(measures)
+    return dict(sorted(held.items()))

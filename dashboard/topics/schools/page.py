@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import geography
+from dashboard.core import catalogue
 from dashboard.topics.schools import figures as charts
 from dashboard.topics.schools import model as sd
 from dashboard.ui import components, data, maps, state
@@ -23,8 +24,12 @@ CENSUS = "dfe_census_2018_19"
 ABSENCE = "dfe_absence_2018_19"
 KS4 = "dfe_ks4_provisional_2018_19"
 KS4_FINAL = "dfe_ks4_final_la"
+KS4_2022_23 = "dfe_ks4_final_2022_23"
+KS4_2023_24 = "dfe_ks4_school_info_2023_24"
 KS2_FINAL = "dfe_ks2_final_la"
 HEADLINES = "dfe_ks_headlines_2016_2018"
+# Every dataset with school-level KS4 figures: what the snapshot holds, year by year.
+KS4_SCHOOL_DATASETS = (HEADLINES, KS4, KS4_2022_23, KS4_2023_24)
 OFSTED = "ofsted_inspections_compiled"
 OFSTED_CHECK = "ofsted_ratings_kspdeveloper"
 HOCL = "hocl_constituency_attainment"
@@ -173,6 +178,47 @@ def _ks4_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
         sources=(KS4,),
         notes=_notes(charts.no_figure_note(rows, measure)),
     )
+
+
+@data.memo
+def _newer_ks4_rows(seat: str, boundary_set: str) -> pd.DataFrame:
+    """Schools DfE's 2022/23 and 2023/24 files place in the seat, with their results."""
+    placed = sd.placed_by_publisher(
+        (data.table(KS4_2022_23, "schools"), data.table(KS4_2023_24, "schools")),
+        boundary_set,
+        Selection(seat, boundary_set).code,
+    )
+    return sd.newer_ks4_frame(
+        placed, data.observations(KS4_2022_23), data.observations(KS4_2023_24)
+    )
+
+
+@data.memo
+def _newer_ks4_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
+    rows = _newer_ks4_rows(seat, boundary_set)
+    if rows.empty:
+        return None
+    final = data.observations(KS4_2022_23)
+    name = Selection(seat, boundary_set).name
+    scored = rows[rows["in_final"]]
+    return Chart(
+        charts.ks4_figure(scored, final, measure, name, year=sd.YEAR_2022_23, kind="final"),
+        charts.newer_ks4_table(rows),
+        charts.newer_ks4_summary(rows, final, name),
+        sources=(KS4_2022_23, KS4_2023_24),
+        notes=_notes(charts.no_figure_note(scored, measure)),
+    )
+
+
+@data.memo
+def _ks4_coverage() -> tuple[str, ...]:
+    """One line per school year the snapshot lacks KS4 scores for, the assessed years flagged."""
+    held = sd.school_years(data.observations(d) for d in KS4_SCHOOL_DATASETS)
+    labels = {m: catalogue.measure(m).label for m in set().union(*held.values())}
+    breaks = catalogue.measure("ks4_attainment8").breaks
+    first = min(held) if held else sd.YEAR_2018_19
+    partial = {sd.YEAR_2022_23: catalogue.get(KS4_2022_23).caveats[0]}
+    return tuple(charts.coverage_lines(held, first, breaks, labels, partial))
 
 
 @data.memo
@@ -412,12 +458,14 @@ def _years_statement() -> None:
     st.info(
         "**Which year these figures are for.** School results, absence and pupil numbers are "
         "for the **2018/19** school year (GCSE results provisional, published October 2019; "
-        "census January 2019). Primary (KS2) results and the school-by-school trend come from "
-        "a compilation covering **2015/16 to 2017/18**. Ofsted grades are as compiled in "
-        "**January 2020**. Newer figures (2019/20 onwards, GIAS locations, Ofsted's own "
-        "monthly file) are not shown yet: they arrive with the live refresh from DfE and "
-        "Ofsted. 2019/20 and 2020/21 exams were cancelled (COVID-19), so grades for those "
-        "years are not comparable anyway.",
+        "census January 2019), except on the GCSE tab, which also shows **2022/23** final "
+        "results for the state-funded schools DfE placed in Nottingham East (2010-2024 "
+        "boundaries) and each school's **2023/24** Progress 8 band. Primary (KS2) results and "
+        "the school-by-school trend come from a compilation covering **2015/16 to 2017/18**. "
+        "Ofsted grades are as compiled in **January 2020**. 2019/20 and 2020/21 exams were "
+        "cancelled (COVID-19): grades were centre- and teacher-assessed and are not comparable. "
+        "Other newer figures (GIAS locations, Ofsted's own monthly file) arrive with the live "
+        "refresh from DfE and Ofsted.",
         icon=":material/event:",
     )
 
@@ -556,8 +604,31 @@ def _attention_tab(flagged: pd.DataFrame, selection: Selection) -> None:
     components.source_caption(KS4, OFSTED, ABSENCE)
 
 
+def _newer_ks4_section(selection: Selection, measure: str) -> None:
+    st.subheader("GCSE results (key stage 4), 2022/23 and 2023/24")
+    view = _newer_ks4_view(selection.seat, selection.boundary_set, measure)
+    if view is None:
+        components.no_data(
+            "GCSE results after 2018/19",
+            f"Neither DfE file held places a school in {selection.name} "
+            f"({selection.boundary_label}).",
+            KS4_2022_23,
+            KS4_2023_24,
+        )
+    else:
+        components.draw(view, key="schools_ks4_newer")
+    st.caption(
+        "Schools are those DfE's own files place in the seat: the 2022/23 file by its 2010-2024 "
+        "constituency, the 2023/24 file by its July 2024 one. "
+        + catalogue.get(KS4_2022_23).caveats[0]
+    )
+    st.markdown(
+        "**Which school years have no GCSE scores here**\n\n"
+        + "\n".join(f"- {line}" for line in _ks4_coverage())
+    )
+
+
 def _ks4_tab(selection: Selection) -> None:
-    st.subheader("GCSE results (key stage 4), 2018/19")
     measure = state.url_choice(
         st.radio,
         "Measure",
@@ -566,6 +637,8 @@ def _ks4_tab(selection: Selection) -> None:
         format_func=charts.KS4_CHOICES.get,
         horizontal=True,
     )
+    _newer_ks4_section(selection, measure)
+    st.subheader("GCSE results (key stage 4), 2018/19")
     view = _ks4_view(selection.seat, selection.boundary_set, measure)
     if view is None:
         components.no_data(
@@ -788,8 +861,10 @@ def _notes_tab() -> None:
         "- **No Nottingham-wide KS2 result or absence rate**: DfE's per-LA files for "
         "Nottingham (LA 892) were not available; they come with the live refresh. The "
         "Nottingham KS4 figures are DfE's own LA row.\n"
-        "- **No figures after 2018/19**, and none at school level from the live DfE and "
-        "Ofsted services yet.\n"
+        "- **GCSE (KS4) results after 2018/19 are partial**, year by year:\n"
+        + "".join(f"  - {line}\n" for line in _ks4_coverage())
+        + "- **No primary (KS2), absence or census figures after 2018/19**, and none from the "
+        "live DfE and Ofsted services yet.\n"
         f"- **The school list is the 2017-18 one**: schools opened since are missing, and "
         f"{_not_in_list()} establishments in the January 2019 census (pupil referral units "
         "and a nursery school) are not in it, so they are not on the map.\n"
