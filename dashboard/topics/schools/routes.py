@@ -31,4 +31,12 @@ ROUTES = {
     "dfe_ks2_final_la": EesDataSet(KS2, "local authority", "schools/ees_ks2"),
     "dfe_ks4_final_la": EesDataSet(KS4, "local authority", "schools/ees_ks4"),
     "dfe_gias": GiasEstablishments("schools/gias"),
+    "dfe_ks4_final_2022_23": NoRoute(
+        "a hand transcription of eight rows of a third party's copy, not DfE's file: DfE's "
+        "results come through the key stage 4 route of the other KS4 records"
+    ),
+    "dfe_ks4_school_info_2023_24": NoRoute(
+        "the Explore Education Statistics data set id of this school information file is not "
+        "known here (the mirror holds a third party's download, renamed), so none is guessed"
+    ),
 }
