@@ -26,12 +26,12 @@ def one(frame, measure, code, start):
 
 @pytest.fixture(scope="module")
 def final_2023(sources):
-    return dfe_ks4_final_england.parse([sources / FINAL_2023])
+    return dfe_ks4_final_england.parse([sources / FINAL_2023], "dfe_ks4_final_2022_23")
 
 
 @pytest.fixture(scope="module")
 def info_2024(sources):
-    return ees_ks4_school_info.parse([sources / INFO_2024])
+    return ees_ks4_school_info.parse([sources / INFO_2024], "dfe_ks4_school_info_2023_24")
 
 
 @pytest.mark.parametrize(
@@ -149,4 +149,4 @@ def test_broken_files_raise_naming_the_file(tmp_path, module, name, content, mes
     path = tmp_path / name
     path.write_text(content)
     with pytest.raises(ValueError, match=f"{name}.*{message}"):
-        module.parse([path])
+        module.parse([path], "test")

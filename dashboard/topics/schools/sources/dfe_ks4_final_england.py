@@ -10,7 +10,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks4_final_2022_23"
 # The download service's folder names the year ("2022-2023/england_ks4final.csv"); the mirror's
 # transcription carries it in the file name ("england_ks4final_2022-23_TRIMMED_...csv").
 YEAR = re.compile(r"(?P<start>20\d\d)-(?:20)?(?P<end>\d\d)")
@@ -84,18 +83,18 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
     out = dfe.melt_measures(kept, MEASURES, path)
     cut = pd.concat([short.loc[kept.index, c] for c in MEASURES], ignore_index=True)
     out.loc[cut.to_numpy(), "status"] = PAST_ROW_END
-    out["dataset"] = DATASET
     schools = kept[kept["area_type"] == "school"][list(SCHOOL_COLUMNS)]
     schools = schools.rename(columns=SCHOOL_COLUMNS, errors="raise").reset_index(drop=True)
     schools["academic_year"] = f"{year - 1}/{year % 100:02d}"
     return {"observations": out, "schools": schools}
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     """Kept LAs' schools and LA rows, and England; one file per year."""
     parts = [read(path) for path in paths]
     if not parts:
-        raise ValueError(f"{DATASET}: no file")
+        raise ValueError(f"{dataset}: no file")
     observations = pd.concat([p["observations"] for p in parts], ignore_index=True)
+    observations["dataset"] = dataset
     schools = pd.concat([p["schools"] for p in parts], ignore_index=True)
     return {"observations": conform(observations), "schools": schools.astype("string")}

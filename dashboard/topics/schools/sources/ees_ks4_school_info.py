@@ -8,7 +8,6 @@ import pandas as pd
 from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
-DATASET = "dfe_ks4_school_info_2023_24"
 SCHOOL_COLUMNS = {
     "school_urn": "urn",
     "school_name": "name",
@@ -86,17 +85,17 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
     out = dfe.melt_measures(kept, MEASURES, path)
     reasons = pd.concat([ees[c] for c in MEASURES], ignore_index=True)
     out["status"] = reasons.astype("string").where(reasons.notna(), out["status"])
-    out["dataset"] = DATASET
     schools = kept[list(SCHOOL_COLUMNS)].rename(columns=SCHOOL_COLUMNS, errors="raise")
     schools["academic_year"] = f"{year - 1}/{year % 100:02d}"
     return {"observations": out, "schools": schools.reset_index(drop=True)}
 
 
-def parse(paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     """Kept LAs' schools only: the file has no LA or England rows."""
     parts = [read(path) for path in paths]
     if not parts:
-        raise ValueError(f"{DATASET}: no file")
+        raise ValueError(f"{dataset}: no file")
     observations = pd.concat([p["observations"] for p in parts], ignore_index=True)
+    observations["dataset"] = dataset
     schools = pd.concat([p["schools"] for p in parts], ignore_index=True)
     return {"observations": conform(observations), "schools": schools.astype("string")}
