@@ -275,3 +275,13 @@ def test_govuk_route_reads_the_recorded_collection_and_names_the_unrecorded_rele
     assert "/api/content/government/collections/safety-in-custody-statistics" in asked
     assert "HTTP 404" in outcome.message
     assert any(path in outcome.message for path in release_paths)
+
+
+def test_a_route_of_unknown_kind_fails_naming_the_record(tmp_path):
+    bad = tmp_path / "publications.toml"
+    text = (settings.REPO_ROOT / "dashboard/topics/ae/publications.toml").read_text()
+    bad.write_text(
+        text.replace('route = { kind = "nhse_ae_pages" }', 'route = { kind = "scrape" }')
+    )
+    with pytest.raises(catalogue.CatalogueError, match=r"nhse_ae_monthly.*route kind 'scrape'"):
+        catalogue.load_file(bad, "ae")

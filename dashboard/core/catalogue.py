@@ -27,6 +27,17 @@ LICENCE_SHORTHAND = {"OGL": OGL}
 FREQUENCIES = ("monthly", "quarterly", "annual", "weekly", "daily", "fixed", "irregular")
 # A publisher's stated release day, when it has one; releases.py computes it.
 RELEASE_RULES = ("second_thursday",)
+# How the refresh reaches the publisher (dashboard/core/routes.py); "none" gives the reason.
+ROUTE_KINDS = (
+    "none",
+    "fixed_url",
+    "govuk_collection",
+    "govuk_document",
+    "nhse_ae_pages",
+    "statxplore",
+    "ees",
+    "gias",
+)
 BREAK_KINDS = (
     "methodology",
     "composition",
@@ -79,6 +90,8 @@ class Publication:
     # container (xlsx, ods) declares in its directory.
     max_bytes: int = 100 * MB
     max_unpacked_bytes: int = 300 * MB
+    # The refresh route: (key, text) pairs of the record's inline table, "kind" first.
+    route: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,7 @@ PUBLICATION_KEYS = {
     "caveats": (TEXTS, False),
     "max_bytes": (int, False),
     "max_unpacked_bytes": (int, False),
+    "route": (dict, False),
 }
 FILE_KEYS = {"path": (str, True), "url": (str, False)}
 MEASURE_KEYS = {
@@ -206,6 +220,18 @@ def _where(label: str, kind: str, raw, index: int) -> str:
     return f"{label}: {kind} {name!r}" if isinstance(name, str) else f"{label}: {kind} #{index + 1}"
 
 
+def _route(raw: dict | None, where: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not all(isinstance(value, str) for value in raw.values()):
+        raise CatalogueError(f"{where}: every value of 'route' should be text")
+    kind = raw.get("kind")
+    if kind is None:
+        raise CatalogueError(f"{where}: 'route' has no 'kind'")
+    _one_of(kind, ROUTE_KINDS, where, "route kind")
+    return (("kind", kind), *((k, v) for k, v in raw.items() if k != "kind"))
+
+
 def _publication(raw, topic: str, where: str) -> Publication:
     raw = _checked(raw, PUBLICATION_KEYS, where)
     files = tuple(
@@ -238,6 +264,7 @@ def _publication(raw, topic: str, where: str) -> Publication:
         release_rule=_one_of(raw.get("release_rule"), RELEASE_RULES, where, "release_rule"),
         max_bytes=raw.get("max_bytes", Publication.max_bytes),
         max_unpacked_bytes=raw.get("max_unpacked_bytes", Publication.max_unpacked_bytes),
+        route=_route(raw.get("route"), where),
     )
 
 

@@ -10,7 +10,6 @@ snapshot, and the manifest records the release each route found.
 
 import datetime as dt
 import fnmatch
-import importlib
 import json
 import os
 import shutil
@@ -127,29 +126,21 @@ class Run:
         return [o for o in self.outcomes if o.status == FAILED]
 
 
-def _topic_of(module_name: str) -> str:
-    return module_name.split(".")[-2]  # "topics.ae.routes" -> "ae"; "geography.routes" -> ...
-
-
 def select(only: list[str] | None) -> dict[str, routes.Route]:
     """Routes chosen by dataset id or topic folder name (ae, prison, uc, ...); all when empty."""
     every = routes.routes()
     if not only:
         return every
-    by_topic = {
-        _topic_of(name): set(importlib.import_module(f"dashboard.{name}").ROUTES)
-        for name in routes.ROUTE_MODULES
-    }
-    chosen: set[str] = set()
+    topics = {p.topic for p in catalogue.CATALOGUE}
     for name in only:
-        if name in by_topic:
-            chosen |= by_topic[name]
-        elif name in every:
-            chosen.add(name)
-        else:
-            known = ", ".join(sorted(by_topic))
+        if name not in topics and name not in every:
+            known = ", ".join(sorted(topics))
             raise KeyError(f"unknown topic or dataset {name!r}; topics: {known}")
-    return {dataset: route for dataset, route in every.items() if dataset in chosen}
+    return {
+        dataset: route
+        for dataset, route in every.items()
+        if dataset in only or catalogue.get(dataset).topic in only
+    }
 
 
 def one_line(error: BaseException) -> str:

@@ -1,13 +1,14 @@
 """How each publication is refreshed from its publisher: one route per catalogue record.
 
-A route is declared beside its topic (``dashboard/topics/<topic>/routes.py``,
-``dashboard/geography/routes.py``) as a small record with one common method, ``fetch``, which
-downloads the newest release into a folder laid out like the sources folder and says what it
-found. ``NoRoute`` says plainly why a publication is not refreshed. ``tested_against`` names what
-the route has met here: a real publisher file or recorded response served by a local server,
-the publisher's documented shape only, or nothing.
+A route is declared in its publication's record (``route = { kind = "...", ... }`` in the
+topic's publications.toml) and built here into a small object with one common method,
+``fetch``, which downloads the newest release into a folder laid out like the sources folder
+and says what it found. ``NoRoute`` says plainly why a publication is not refreshed.
+``tested_against`` names what the route has met here: a real publisher file or recorded
+response served by a local server, the publisher's documented shape only, or nothing.
 """
 
+import dataclasses
 import importlib
 import re
 from collections.abc import Callable
@@ -17,15 +18,6 @@ from typing import ClassVar, Protocol
 
 from dashboard.core import catalogue, fetch, govuk
 
-# Where routes are declared, one module per topic (an explicit list, no scanning).
-ROUTE_MODULES = (
-    "geography.routes",
-    "topics.ae.routes",
-    "topics.prison.routes",
-    "topics.uc.routes",
-    "topics.homelessness.routes",
-    "topics.schools.routes",
-)
 REAL = "real publisher files served locally"
 RECORDED = "real recorded response"
 DOCUMENTED = "documented shape only"
@@ -149,27 +141,6 @@ class GovUkCollection:
         )
 
 
-def _declared() -> dict[str, Route]:
-    found: dict[str, Route] = {}
-    for name in ROUTE_MODULES:
-        module = importlib.import_module(f"dashboard.{name}")
-        for dataset_id, route in module.ROUTES.items():
-            if dataset_id in found:
-                raise ValueError(f"{dataset_id}: route declared twice ({name})")
-            found[dataset_id] = route
-    return found
-
-
-def routes() -> dict[str, Route]:
-    """Every catalogue publication's route, in catalogue order; one missing is an error."""
-    declared = _declared()
-    unknown = sorted(set(declared) - set(catalogue.BY_ID))
-    missing = [p.id for p in catalogue.CATALOGUE if p.id not in declared]
-    if unknown or missing:
-        raise ValueError(f"routes for unknown publications {unknown}; none declared for {missing}")
-    return {p.id: declared[p.id] for p in catalogue.CATALOGUE}
-
-
 @dataclass(frozen=True)
 class GovUkDocument:
     """The newest attachment of one GOV.UK page whose route is not in ``govuk.ROUTES``."""
@@ -201,6 +172,40 @@ class GovUkDocument:
             parsed=govuk.parsed_by(publication, relative),
             message=f"downloaded {relative}; no parser reads this layout yet",
         )
+
+
+# catalogue.ROUTE_KINDS -> the route's class: here, or "module:Class" under dashboard for the
+# routes that belong to one topic (imported only when asked for, as the build does parsers).
+KINDS = {
+    "none": "core.routes:NoRoute",
+    "fixed_url": "core.routes:FixedUrl",
+    "govuk_collection": "core.routes:GovUkCollection",
+    "govuk_document": "core.routes:GovUkDocument",
+    "nhse_ae_pages": "topics.ae.live:MonthlyProviderCsvs",
+    "statxplore": "topics.uc.live:StatXploreHouseholds",
+    "ees": "topics.schools.live:EesDataSet",
+    "gias": "topics.schools.live:GiasEstablishments",
+}
+
+
+def route_of(publication: catalogue.Publication) -> Route:
+    """The route its record declares; a record without one is an error naming it."""
+    if not publication.route:
+        raise ValueError(f"{publication.id}: no route in its publications.toml record")
+    params = dict(publication.route)
+    module, name = KINDS[params.pop("kind")].split(":")
+    cls = getattr(importlib.import_module(f"dashboard.{module}"), name)
+    if "dataset" in {f.name for f in dataclasses.fields(cls)}:
+        params["dataset"] = publication.id
+    try:
+        return cls(**params)
+    except TypeError as error:
+        raise ValueError(f"{publication.id}: route {publication.route!r}: {error}") from None
+
+
+def routes() -> dict[str, Route]:
+    """Every catalogue publication's route, in catalogue order."""
+    return {publication.id: route_of(publication) for publication in catalogue.CATALOGUE}
 
 
 def readme_table() -> str:

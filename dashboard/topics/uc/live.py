@@ -1,11 +1,11 @@
-"""How the Universal Credit publications are refreshed (see dashboard.core.routes)."""
+"""The Stat-Xplore refresh route: households on UC by council or constituency, monthly."""
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
 from dashboard.core import settings
-from dashboard.core.routes import RECORDED, Fetched, NoRoute, Skipped
+from dashboard.core.routes import RECORDED, Fetched, Skipped
 from dashboard.topics.uc import statxplore_api
 
 FOLDER = "universal_credit/statxplore_api"
@@ -59,17 +59,3 @@ class StatXploreHouseholds:
             message=f"{result.message}, written to {relative}; the build does not read the "
             "API's observations yet, so the snapshot keeps the table export",
         )
-
-
-ROUTES = {
-    "dwp_uc_households_lad": StatXploreHouseholds("lad"),
-    "dwp_uc_households_msoa": NoRoute("an MSOA query of the Stat-Xplore API is not built"),
-    "dwp_uc_households_pcon2024": StatXploreHouseholds("pcon2024"),
-    "dwp_uc_households_lad_may2025": NoRoute(
-        "one month of the council series, which dwp_uc_households_lad's route refreshes"
-    ),
-    "dwp_uc_award_bands_gb": NoRoute("an award-band query of the Stat-Xplore API is not built"),
-    "uc_households_pcon_estimate": NoRoute(
-        "derived by this dashboard from the MSOA counts and ONS boundaries"
-    ),
-}
