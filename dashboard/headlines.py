@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from dashboard import comparability
-from dashboard.core import catalogue
+from dashboard.core import catalogue, observations
 
 MEDIAN_ENGLISH_SEATS = "median of English constituencies"
 # A component whose share of the total moves by more than this many percentage points between
@@ -90,7 +90,7 @@ HEADLINES: tuple[Headline, ...] = (
         "RX1",
         "{value} of A&E attendances (all types) at " + NUH + " {phrase}",
         "{:.1f}%",
-        "E92000001",
+        observations.ENGLAND,
         "across England",
         composition=Composition(
             total="attendances_all",
@@ -165,7 +165,7 @@ HEADLINES: tuple[Headline, ...] = (
         "there were {value} households in temporary accommodation per 1,000 households in "
         "Nottingham",
         "{:.1f}",
-        "E92000001",
+        observations.ENGLAND,
         "across England",
         "City-wide (Nottingham City Council) figure; there are no constituency figures.",
     ),
