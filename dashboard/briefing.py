@@ -99,15 +99,20 @@ def check(brief: Brief) -> str:
     for section in brief.sections:
         lines += [f"## {section.title}", ""]
         for figure in section.figures:
-            lines.append(f"- {figure.sentence}")
-            comparison = _comparison(figure)
-            if comparison:
-                lines.append(f"  Compared with: {comparison}.")
-            lines.append(f"  {_definition(figure)}")
+            lines += _figure_lines(figure)
             lines += [f"  * {fact}" for fact in figure.facts]
         lines += [f"- {missing}" for missing in section.missing]
         lines.append("")
     return "\n".join(lines)
+
+
+def _figure_lines(figure: headlines.Figure) -> list[str]:
+    """A figure as Markdown bullets: its sentence, then its comparisons and definition."""
+    lines = [f"- {figure.sentence}"]
+    comparison = _comparison(figure)
+    if comparison:
+        lines.append(f"  - Compared with: {comparison}.")
+    return [*lines, f"  - {_definition(figure)}"]
 
 
 def _definition(figure: headlines.Figure) -> str:
@@ -134,11 +139,7 @@ def to_markdown(brief: Brief) -> str:
     for section in brief.sections:
         lines += [f"## {section.title}", ""]
         for figure in section.figures:
-            lines.append(f"- {figure.sentence}")
-            comparison = _comparison(figure)
-            if comparison:
-                lines.append(f"  - Compared with: {comparison}.")
-            lines.append(f"  - {_definition(figure)}")
+            lines += _figure_lines(figure)
         for missing in section.missing:
             lines.append(f"- {missing}")
         lines.append("")
