@@ -87,13 +87,16 @@ TREND_MEASURES = {
         ("households_in_bed_and_breakfast", None, True),
     )
 }
-TA_TYPES = {
-    "households_in_bed_and_breakfast": "Bed and breakfast",
-    "households_in_ta_nightly_paid": "Nightly paid, privately managed",
-    "households_in_ta_hostel": "Hostel (incl. refuges)",
-    "households_in_ta_private_sector_leased": "Private sector leased",
-    "households_in_ta_social_housing": "Social housing (council or housing association)",
-    "households_in_ta_other": "Other",
+TA_TYPES = {  # the kinds of temporary accommodation, by their records' short labels
+    m: catalogue.measure(m).short_label
+    for m in (
+        "households_in_bed_and_breakfast",
+        "households_in_ta_nightly_paid",
+        "households_in_ta_hostel",
+        "households_in_ta_private_sector_leased",
+        "households_in_ta_social_housing",
+        "households_in_ta_other",
+    )
 }
 REASON_PREFIX = "reason_"
 HOUSEHOLD_TYPE_PREFIX = "household_type_"

@@ -165,7 +165,7 @@ def _national_population() -> components.Chart | None:
         .rename(
             columns={
                 "date": "Date",
-                "population": "Prisoners",
+                "population": catalogue.measure("population").short_label,
                 "series": "Series",
                 "dataset": "Dataset",
                 "status": "Status",

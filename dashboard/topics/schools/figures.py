@@ -954,8 +954,7 @@ def ofsted_summary(frame: pd.DataFrame, seat: str) -> str:
 # --- absence -------------------------------------------------------------------------------
 
 ABSENCE_CHOICES = {
-    "pct_persistent_absence": "Persistent absence %",
-    "pct_overall_absence": "Overall absence %",
+    m: catalogue.measure(m).short_label for m in ("pct_persistent_absence", "pct_overall_absence")
 }
 
 
