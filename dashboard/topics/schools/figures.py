@@ -17,6 +17,7 @@ from dashboard.topics.schools.model import (
     academic_year,
     area_value,
 )
+from dashboard.topics.schools.sources.dfe_common import P8_BANDS
 from dashboard.ui import style
 from dashboard.ui.style import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, WHITE
 
@@ -1203,13 +1204,7 @@ def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str =
 
 # --- GCSE results after 2018/19 ---------------------------------------------------------------
 
-BAND_LABELS = {
-    1: "Well above average",
-    2: "Above average",
-    3: "Average",
-    4: "Below average",
-    5: "Well below average",
-}
+BAND_LABELS = dict(enumerate(P8_BANDS, start=1))  # the snapshot's 1 to 5 coding
 
 
 def band_or_reason(row, column: str) -> str:

@@ -202,15 +202,6 @@ def long_export(
 
 YEAR_2022_23 = pd.Timestamp("2022-09-01")
 YEAR_2023_24 = pd.Timestamp("2023-09-01")
-NEWER_KS4_MEASURES = (
-    "ks4_pupils",
-    "ks4_attainment8",
-    "ks4_progress8",
-    "ks4_progress8_ci_lower",
-    "ks4_progress8_ci_upper",
-    "ks4_pct_eng_maths_9_4",
-    "ks4_progress8_band",
-)
 BANDS_2023_24 = ("ks4_progress8_band", "ks4_pupils")
 
 
@@ -239,11 +230,11 @@ def newer_ks4_frame(
     ``in_final`` says whether the 2022/23 file has a row for the school at all.
     """
     frame = placed.set_index("urn", drop=False)
-    results = _wide(final, NEWER_KS4_MEASURES, YEAR_2022_23)
+    results = _wide(final, KS4_MEASURES, YEAR_2022_23)
     frame = frame.join(results)
     later = _wide(info, BANDS_2023_24, YEAR_2023_24)
     frame = frame.join(later.rename(columns=lambda c: f"y2324_{c}"))
-    for column in (*NEWER_KS4_MEASURES, *(f"y2324_{m}" for m in BANDS_2023_24)):
+    for column in (*KS4_MEASURES, *(f"y2324_{m}" for m in BANDS_2023_24)):
         if column not in frame:
             frame[column] = float("nan")
         if f"{column}_status" not in frame:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.core.observations import ENGLAND as ENGLAND_CODE
+from dashboard.core.observations import conform
 from dashboard.geography import LA_GSS
 
 # DfE's markers for a figure that is not a number; each becomes NaN with this reason kept.
@@ -52,6 +53,10 @@ KS4_MEASURES = {
     "PTEBACC_95": ("ks4_pct_ebacc_9_5", "percent"),
     "P8_BANDING": ("ks4_progress8_band", "score"),
 }
+
+# DfE's Progress 8 bands, best first: earlier files code them 1 to 5, newer ones write the words.
+P8_BANDS = ("Well above average", "Above average", "Average", "Below average", "Well below average")
+P8_BAND_CODES = {label: str(code) for code, label in enumerate(P8_BANDS, start=1)}
 
 # KS4 record types: 1/2 schools, 4 the LA, 5 England all schools, 7 England state-funded.
 KS4_RECTYPES = {"1": "school", "2": "school", "4": "lad", "5": "england_all", "7": "england"}
@@ -169,6 +174,16 @@ def schools_and_england_by_phase(
     kept = pd.concat([schools, england])
     kept["period_start"], kept["period_end"] = academic_year(end_year)
     return melt_measures(kept, measures, path)
+
+
+def observations_and_schools(parts: list[dict], dataset: str) -> dict[str, pd.DataFrame]:
+    """One dataset's tables from per-file ``{"observations", "schools"}`` parts."""
+    if not parts:
+        raise ValueError(f"{dataset}: no file")
+    observations = pd.concat([p["observations"] for p in parts], ignore_index=True)
+    observations["dataset"] = dataset
+    schools = pd.concat([p["schools"] for p in parts], ignore_index=True)
+    return {"observations": conform(observations), "schools": schools.astype("string")}
 
 
 def empty_observations() -> pd.DataFrame:

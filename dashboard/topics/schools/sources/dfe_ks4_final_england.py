@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
 # The download service's folder names the year ("2022-2023/england_ks4final.csv"); the mirror's
@@ -21,25 +20,11 @@ SCHOOL_COLUMNS = {
     "PCON_CODE": "pcon2010_code",
     "PCON_NAME": "pcon2010_name",
 }
+# The columns read, mapped as in the other KS4 layouts (the EBacc entry columns are not read).
 MEASURES = {
-    "TPUP": ("ks4_pupils", "count"),
-    "ATT8SCR": ("ks4_attainment8", "score"),
-    "P8PUP": ("ks4_progress8_pupils", "count"),
-    "P8MEA": ("ks4_progress8", "score"),
-    "P8CILOW": ("ks4_progress8_ci_lower", "score"),
-    "P8CIUPP": ("ks4_progress8_ci_upper", "score"),
-    "PTL2BASICS_94": ("ks4_pct_eng_maths_9_4", "percent"),
-    "PTL2BASICS_95": ("ks4_pct_eng_maths_9_5", "percent"),
-    "EBACCAPS": ("ks4_ebacc_aps", "score"),
-    "P8_BANDING": ("ks4_progress8_band", "score"),
-}
-# From 2022/23 the band is words; the snapshot keeps DfE's earlier 1 (best) to 5 coding.
-BANDS = {
-    "Well above average": "1",
-    "Above average": "2",
-    "Average": "3",
-    "Below average": "4",
-    "Well below average": "5",
+    column: dfe.KS4_MEASURES[column]
+    for column in ("TPUP", "ATT8SCR", "P8PUP", "P8MEA", "P8CILOW", "P8CIUPP")
+    + ("PTL2BASICS_94", "PTL2BASICS_95", "EBACCAPS", "P8_BANDING")
 }
 # Rows end early in the published file (the all-schools England row stops at column 503, the
 # state-funded one and special schools before P8_BANDING): a cell past a row's end is this.
@@ -72,7 +57,8 @@ def read_rows(path: Path) -> pd.DataFrame:
 def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.DataFrame]:
     year = end_year(path)
     frame = read_rows(path)
-    frame["P8_BANDING"] = frame["P8_BANDING"].map(lambda v: BANDS.get(v, v))
+    # From 2022/23 the band is words; the snapshot keeps DfE's earlier 1 (best) to 5 coding.
+    frame["P8_BANDING"] = frame["P8_BANDING"].map(lambda v: dfe.P8_BAND_CODES.get(v, v))
     # A cell past the row's end has no value and says so; "" keeps DfE's own empty cell.
     short = frame[list(MEASURES)].isna()
     frame = frame.fillna("")
@@ -91,10 +77,4 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     """Kept LAs' schools and LA rows, and England; one file per year."""
-    parts = [read(path) for path in paths]
-    if not parts:
-        raise ValueError(f"{dataset}: no file")
-    observations = pd.concat([p["observations"] for p in parts], ignore_index=True)
-    observations["dataset"] = dataset
-    schools = pd.concat([p["schools"] for p in parts], ignore_index=True)
-    return {"observations": conform(observations), "schools": schools.astype("string")}
+    return dfe.observations_and_schools([read(path) for path in paths], dataset)

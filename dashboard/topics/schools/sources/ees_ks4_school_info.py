@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
 SCHOOL_COLUMNS = {
@@ -29,14 +28,6 @@ MEASURES = {
     "diffn_att8": ("ks4_disadvantaged_gap_attainment8", "score"),
     "diffn_p8mea": ("ks4_disadvantaged_gap_progress8", "score"),
     "p8_banding": ("ks4_progress8_band", "score"),
-}
-# The band is words; the snapshot keeps DfE's 1 (best) to 5 coding used in earlier files.
-BANDS = {
-    "Well above average": "1",
-    "Above average": "2",
-    "Average": "3",
-    "Below average": "4",
-    "Well below average": "5",
 }
 # Explore Education Statistics' symbols for a figure that is not a number.
 SPECIAL_VALUES = {
@@ -74,7 +65,8 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
     urns = kept["school_urn"]
     if not urns.str.fullmatch(r"\d{6,7}").all() or urns.duplicated().any():
         raise ValueError(f"{path.name}: school rows without a unique URN")
-    kept["p8_banding"] = kept["p8_banding"].map(lambda v: BANDS.get(v, v))
+    # The band is words; the snapshot keeps DfE's 1 (best) to 5 coding used in earlier files.
+    kept["p8_banding"] = kept["p8_banding"].map(lambda v: dfe.P8_BAND_CODES.get(v, v))
     kept["area_type"], kept["area_code"] = "school", kept["school_urn"]
     kept["area_name"] = kept["school_name"]
     kept["period_start"], kept["period_end"] = dfe.academic_year(year)
@@ -92,10 +84,4 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     """Kept LAs' schools only: the file has no LA or England rows."""
-    parts = [read(path) for path in paths]
-    if not parts:
-        raise ValueError(f"{dataset}: no file")
-    observations = pd.concat([p["observations"] for p in parts], ignore_index=True)
-    observations["dataset"] = dataset
-    schools = pd.concat([p["schools"] for p in parts], ignore_index=True)
-    return {"observations": conform(observations), "schools": schools.astype("string")}
+    return dfe.observations_and_schools([read(path) for path in paths], dataset)
