@@ -63,6 +63,7 @@ def test_a_record_with_an_unknown_key_fails_naming_file_and_key(tmp_path):
     [
         ('frequency2 = "x"', "unknown key 'frequency2'"),
         ("official = 1", "key 'official' should be bool"),
+        ("max_bytes = true", "key 'max_bytes' should be int"),
         ('released = "2026-13-01"', "released '2026-13-01' is not a YYYY-MM-DD date"),
         ('release_rule = "first_monday"', "release_rule 'first_monday' is not one of"),
     ],
@@ -147,3 +148,34 @@ def test_the_nuh_field_test_gap_is_a_structured_break():
     assert variant.unit == "score" and variant.breaks == catalogue.measure("ks4_attainment8").breaks
     with pytest.raises(KeyError, match="unknown measure"):
         catalogue.measure("no_such_measure")
+
+
+def test_the_sources_page_shows_each_measure_with_its_definition_and_breaks():
+    from dashboard.site_pages import data_sources
+
+    table = data_sources.measures_table(
+        "nhse_ae_monthly", ["attendances_other", "attendances_type1"]
+    )
+    other = table.set_index("Measure").loc["attendances_other"]
+    assert other["Definition"] == catalogue.measure("attendances_other").definition
+    assert "composition from 2025-10-01, RX1 only" in other["Comparability breaks"]
+    ks4 = data_sources.measures_table("dfe_ks4_final_la", ["ks4_attainment8"])
+    assert "provisional" not in ks4["Comparability breaks"].iloc[0]  # another dataset's break
+
+
+def _sources_page() -> None:
+    from dashboard.site_pages import data_sources
+
+    data_sources.render()
+
+
+def test_the_sources_page_lists_a_publications_measures():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_sources_page, default_timeout=120)
+    at.query_params["sources_tab"] = "Files and caveats"
+    at.query_params["sources_publication"] = "nhse_ae_monthly"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = next(frame.value for frame in at.dataframe if "Definition" in frame.value.columns)
+    assert "pct_within_4h_all" in set(shown["Measure"])

@@ -181,6 +181,8 @@ def _is(value, kind) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == TABLES:
         return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if kind is int and isinstance(value, bool):  # TOML's true is not a size
+        return False
     return isinstance(value, kind)
 
 

@@ -35,6 +35,30 @@ def catalogue_table(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _break_text(found: catalogue.Break) -> str:
+    span = f"from {found.start}" + (f" to {found.end}" if found.end else "")
+    where = f", {found.area} only" if found.area else ""
+    return f"{found.kind.replace('_', ' ')} {span}{where}: {found.note}"
+
+
+def measures_table(dataset_id: str, measure_ids: list[str]) -> pd.DataFrame:
+    """What each measure means, in the publisher's words, and where its series breaks."""
+    rows = []
+    for measure_id in measure_ids:
+        measure = catalogue.measure(measure_id)
+        breaks = [b for b in measure.breaks if b.dataset in (None, dataset_id)]
+        rows.append(
+            {
+                "Measure": measure_id,
+                "Label": measure.label,
+                "Unit": measure.unit,
+                "Definition": measure.definition,
+                "Comparability breaks": "; ".join(_break_text(b) for b in breaks),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def files_table(entry: dict) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -174,6 +198,11 @@ def _files_and_caveats(manifest: dict) -> None:
         st.markdown(f"**Our copy:** {publication.mirror_note}")
     for caveat in publication.caveats:
         st.markdown(f"- {caveat}")
+    measure_ids = (entry or {}).get("measures") or list(publication.measures)
+    if measure_ids:
+        st.dataframe(
+            measures_table(publication.id, measure_ids), hide_index=True, key="sources_measures"
+        )
     if entry is None:
         st.info("Not in the current snapshot: its build has not run or did not pass.")
         return
