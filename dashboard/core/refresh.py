@@ -331,6 +331,8 @@ def report_markdown(run: Run) -> str:
     for o in run.outcomes:
         diff = o.diff
         release = o.release["title"] if o.release else ""
+        if o.release and o.release.get("released"):
+            release += f" (released {o.release['released']})"
         counts = (
             [_periods(diff.new_periods), len(diff.revised), len(diff.new_series)]
             + [len(diff.ended_series)]

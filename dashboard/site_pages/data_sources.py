@@ -23,7 +23,7 @@ def catalogue_table(manifest: dict) -> pd.DataFrame:
                 "Official file": "no: derived by this dashboard"
                 if publication.derived
                 else ("yes" if publication.official else "no: compilation"),
-                "Released": publication.released or "not stated in the file",
+                "Released": provenance.released(publication.id, entry) or "not stated in the file",
                 "Retrieved": provenance.retrieval_text(entry),
                 "Period covered": provenance.period_text(entry) or "-",
                 "Rows": entry.get("rows") if entry else None,

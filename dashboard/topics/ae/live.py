@@ -12,14 +12,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from dashboard.core import catalogue, fetch, http
-from dashboard.core.routes import DOCUMENTED, REAL, Fetched, Progress
+from dashboard.core import fetch, http
+from dashboard.core.routes import DOCUMENTED, REAL, Fetched
 from dashboard.topics.ae.sources.nhse_ae_workbook import MONTHS
 
 HOST = "https://www.england.nhs.uk"
@@ -136,14 +136,7 @@ class MonthlyProviderCsvs:
             "admissions-<YYYY>-<YY>/"
         )
 
-    def fetch(
-        self,
-        publication: catalogue.Publication,
-        destination: Path,
-        *,
-        base_url: str | None,
-        progress: Progress,
-    ) -> Fetched:
+    def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
         session = http.Session()
         links = discover(host=base_url or HOST, session=session)
         files = {}
