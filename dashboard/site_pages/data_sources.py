@@ -218,16 +218,13 @@ def render(selection=None) -> None:  # same signature as every page; unused here
         "is recorded so that anyone can check our copy against the publisher's."
     )
     manifest = data.snapshot().manifest["datasets"]
-    tabs = state.url_tabs(TABS, key=TAB_KEY)
-    if tabs[0].open:
-        with tabs[0]:
-            _publications()
-    if tabs[1].open:
-        with tabs[1]:
-            _files_and_caveats(manifest)
-    if tabs[2].open:
-        with tabs[2]:
-            _release_calendar(manifest)
-    if tabs[3].open:
-        with tabs[3]:
-            _downloads(manifest)
+    state.draw_tabs(
+        TABS,
+        key=TAB_KEY,
+        sections={
+            "Publications": _publications,
+            "Files and caveats": lambda: _files_and_caveats(manifest),
+            "Release calendar": lambda: _release_calendar(manifest),
+            "Download the data": lambda: _downloads(manifest),
+        },
+    )

@@ -153,6 +153,17 @@ def url_tabs(labels: Sequence[str], *, key: str) -> Sequence:
     return st.tabs(labels, key=key, bind="query-params")
 
 
+def draw_tabs(labels: Sequence[str], *, key: str, sections: dict[str, Callable[[], None]]) -> None:
+    """The page's tabs (``url_tabs``), running only the open tab's section: ``sections`` maps
+    each label, in order, to the function that draws that tab."""
+    if list(sections) != list(labels):
+        raise ValueError(f"{key}: sections {list(sections)} do not match the tabs {list(labels)}")
+    for tab, section in zip(url_tabs(labels, key=key), sections.values(), strict=True):
+        if tab.open:
+            with tab:
+                section()
+
+
 def unknown_params(params: Sequence[str]) -> list[str]:
     """Parameters no page understands (stale or mistyped links)."""
     return [

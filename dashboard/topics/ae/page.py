@@ -516,6 +516,15 @@ def _notes() -> None:
     st.markdown("\n".join(f"- {line}" for line in lines if line))
 
 
+def _rank_tab(months, choice: str, base: Base) -> None:
+    if base.trusts is None:
+        components.no_data(
+            "the ranking", "The snapshot has no trust list; rebuild it.", "nhse_ae_monthly"
+        )
+    else:
+        _rank(months, choice)
+
+
 def render(selection: Selection) -> None:
     st.title("QMC A&E: Nottingham University Hospitals")
     st.caption(
@@ -557,31 +566,16 @@ def render(selection: Selection) -> None:
         format_func=month_label,
         key="ae_range",
     )
-    tabs = state.url_tabs(TABS, key=TAB_KEY)
-    trend, waits, seasonal, rank, where, download, notes = tabs
-    with trend:
-        if trend.open:
-            _trend(choice, start, end)
-    with waits:
-        if waits.open:
-            _waits_and_attendances(start, end)
-    with seasonal:
-        if seasonal.open:
-            _seasonal()
-    with rank:
-        if rank.open:
-            if base.trusts is None:
-                components.no_data(
-                    "the ranking", "The snapshot has no trust list; rebuild it.", "nhse_ae_monthly"
-                )
-            else:
-                _rank(months, choice)
-    with where:
-        if where.open:
-            _map(selection)
-    with download:
-        if download.open:
-            _export(choice, start, end)
-    with notes:
-        if notes.open:
-            _notes()
+    state.draw_tabs(
+        TABS,
+        key=TAB_KEY,
+        sections={
+            "4-hour trend": lambda: _trend(choice, start, end),
+            "Waits and attendances": lambda: _waits_and_attendances(start, end),
+            "Seasonal": _seasonal,
+            "Rank": lambda: _rank_tab(months, choice, base),
+            "Map": lambda: _map(selection),
+            "Download": lambda: _export(choice, start, end),
+            "Notes": _notes,
+        },
+    )

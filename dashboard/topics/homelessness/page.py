@@ -495,6 +495,16 @@ def _limits() -> None:
             st.markdown("\n".join(f"- {caveat}" for caveat in publication.caveats))
 
 
+def _compare_tab() -> None:
+    _comparison()
+    _ta_map_section()
+
+
+def _coverage_tab(selection: Selection) -> None:
+    _coverage(selection)
+    _limits()
+
+
 def render(selection: Selection) -> None:
     st.title("Homelessness in Nottingham")
     st.caption(
@@ -515,27 +525,16 @@ def render(selection: Selection) -> None:
         )
         return
     _headlines()
-    trend, ta, compare, shares, rough, download, coverage = state.url_tabs(TABS, key=TAB_KEY)
-    if trend.open:
-        with trend:
-            _trends()
-    if ta.open:
-        with ta:
-            _temporary_accommodation()
-    if compare.open:
-        with compare:
-            _comparison()
-            _ta_map_section()
-    if shares.open:
-        with shares:
-            _shares()
-    if rough.open:
-        with rough:
-            _rough_sleeping()
-    if download.open:
-        with download:
-            _export()
-    if coverage.open:
-        with coverage:
-            _coverage(selection)
-            _limits()
+    state.draw_tabs(
+        TABS,
+        key=TAB_KEY,
+        sections={
+            "Trend": _trends,
+            "Temporary accommodation": _temporary_accommodation,
+            "Compare": _compare_tab,
+            "Reasons and households": _shares,
+            "Rough sleeping": _rough_sleeping,
+            "Download": _export,
+            "Coverage and limits": lambda: _coverage_tab(selection),
+        },
+    )

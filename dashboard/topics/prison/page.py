@@ -571,22 +571,15 @@ def render(selection: Selection) -> None:
         "self-harm among all prisons, staffing against benchmark, and what the published record "
         "does not tell us. Figures compiled by third parties are labelled where they appear."
     )
-    crowding, inspections, safety, staffing, where, gaps = state.url_tabs(TABS, key=TAB_KEY)
-    if crowding.open:
-        with crowding:
-            _crowding_tab(population)
-    if inspections.open:
-        with inspections:
-            _inspections_tab()
-    if safety.open:
-        with safety:
-            _safety_tab()
-    if staffing.open:
-        with staffing:
-            _staffing_tab()
-    if where.open:
-        with where:
-            _map_tab(selection)
-    if gaps.open:
-        with gaps:
-            _gaps_tab()
+    state.draw_tabs(
+        TABS,
+        key=TAB_KEY,
+        sections={
+            "Crowding": lambda: _crowding_tab(population),
+            "Inspections": _inspections_tab,
+            "Assaults and self-harm": _safety_tab,
+            "Staffing": _staffing_tab,
+            "Map": lambda: _map_tab(selection),
+            "Gaps in the record": _gaps_tab,
+        },
+    )

@@ -893,17 +893,16 @@ def render(selection: Selection) -> None:
     _years_statement()
     schools = _seat_schools(selection.seat, selection.boundary_set)
     _tiles(schools, selection)
-    tabs = dict(zip(TABS, state.url_tabs(TABS, key=TAB_KEY), strict=True))
-    sections = {
-        "Map": lambda: _map_tab(selection),
-        "Attention": lambda: _attention_tab(schools.flagged, selection),
-        "GCSE": lambda: _ks4_tab(selection),
-        "Trends": lambda: _trends_tab(selection),
-        "Ofsted and absence": lambda: _ofsted_absence_tab(selection),
-        "All schools": lambda: _research_tab(selection),
-        "Notes": _notes_tab,
-    }
-    for label, tab in tabs.items():
-        if tab.open:
-            with tab:
-                sections[label]()
+    state.draw_tabs(
+        TABS,
+        key=TAB_KEY,
+        sections={
+            "Map": lambda: _map_tab(selection),
+            "Attention": lambda: _attention_tab(schools.flagged, selection),
+            "GCSE": lambda: _ks4_tab(selection),
+            "Trends": lambda: _trends_tab(selection),
+            "Ofsted and absence": lambda: _ofsted_absence_tab(selection),
+            "All schools": lambda: _research_tab(selection),
+            "Notes": _notes_tab,
+        },
+    )
