@@ -77,7 +77,7 @@ def main() -> None:
     )
     notices = st.container()  # above the page: what the link asked for that was ignored
     components.run_guarded(navigation.run)
-    state.show_url_notices(notices)
+    state.show_url_notices(notices, registry.KEY_PREFIXES)
     if LOG_RUN_TIMES:
         elapsed_ms = (time.perf_counter() - started) * 1000
         print(f"dashboard-run {navigation.url_path} {elapsed_ms:.1f}", file=sys.stderr, flush=True)

@@ -1,5 +1,7 @@
 """AppTest smoke tests: every page, every seat and boundary set, no exception tolerated."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,7 +17,7 @@ def render_page(url_path: str, seat: str, boundary_set: str) -> None:
     from dashboard.topics import registry
     from dashboard.ui.state import Selection
 
-    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    spec = registry.page(url_path)
     spec.render(Selection(seat, boundary_set))
 
 
@@ -94,7 +96,7 @@ def render_page_from_state(url_path: str) -> None:
     from dashboard.topics import registry
     from dashboard.ui.state import Selection
 
-    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    spec = registry.page(url_path)
     spec.render(Selection(st.session_state["test_seat"], st.session_state["test_set"]))
 
 
@@ -117,7 +119,7 @@ def test_changing_seat_and_boundary_set_in_one_session(spec):
         assert not at.exception, (spec.url_path, seat, boundary_set, at.exception)
 
 
-TABBED = [(spec, label) for spec in registry.PAGES for label in spec.tabs[1]]
+TABBED = [(spec, label) for spec in registry.PAGES for label in spec.tabs]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +128,7 @@ TABBED = [(spec, label) for spec in registry.PAGES for label in spec.tabs[1]]
 @pytest.mark.parametrize("boundary_set", sorted(geography.BOUNDARY_SETS))
 def test_every_tab_renders_from_a_link(spec, label, boundary_set):
     """Only the open tab's code runs, so each tab is opened by its link and checked on its own."""
-    key, _ = spec.tabs
+    key = spec.tab_key
     at = AppTest.from_function(
         render_page,
         kwargs={"url_path": spec.url_path, "seat": "east", "boundary_set": boundary_set},
@@ -138,9 +140,9 @@ def test_every_tab_renders_from_a_link(spec, label, boundary_set):
     assert not at.warning or all("not one of the choices" not in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("spec", [s for s in registry.PAGES if s.tabs[1]], ids=str)
+@pytest.mark.parametrize("spec", [s for s in registry.PAGES if s.tabs], ids=str)
 def test_a_bad_tab_in_a_link_is_ignored_with_a_notice(spec):
-    key, labels = spec.tabs
+    key = spec.tab_key
     at = AppTest.from_function(
         render_page_with_notices, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
     )
@@ -160,10 +162,10 @@ def render_page_with_notices(url_path: str) -> None:
     from dashboard.ui import state
     from dashboard.ui.state import Selection
 
-    spec = next(p for p in registry.PAGES if p.url_path == url_path)
+    spec = registry.page(url_path)
     slot = st.container()
     spec.render(Selection(geography.DEFAULT_SEAT, geography.DEFAULT_SET))
-    state.show_url_notices(slot)
+    state.show_url_notices(slot, registry.KEY_PREFIXES)
 
 
 def test_unknown_link_parameters_are_dropped_with_a_notice():
@@ -174,3 +176,17 @@ def test_unknown_link_parameters_are_dropped_with_a_notice():
     assert not at.exception
     assert any("mean nothing here" in w.value for w in at.warning)
     assert "utm_source" not in at.query_params
+
+
+def test_every_topic_folder_is_registered_once():
+    folders = {path.parent.name for path in Path(registry.__file__).parent.glob("*/page.py")}
+    keys = [topic.key for topic in registry.TOPICS]
+    assert sorted(keys) == sorted(folders)
+    assert len({page.url_path for page in registry.PAGES}) == len(registry.PAGES)
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
+def test_a_page_tab_parameter_is_one_of_its_own(spec):
+    """A link's parameters are known by their page's prefix, the tab's included."""
+    assert spec.tab_key.startswith(spec.key_prefix) or not spec.tabs
+    assert len(set(registry.KEY_PREFIXES)) == len(registry.PAGES)

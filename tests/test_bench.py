@@ -7,29 +7,29 @@ import json
 import numpy as np
 import pytest
 
-from benchmarks import bench
+from benchmarks import apps, bench, browser, report
 
 
 def test_median_and_ratio():
-    assert bench.median([3.0, 1.0, 2.0]) == 2.0
-    assert bench.median([1.0, 2.0]) == 1.5
+    assert report.median([3.0, 1.0, 2.0]) == 2.0
+    assert report.median([1.0, 2.0]) == 1.5
     with pytest.raises(ValueError):
-        bench.median([])
-    assert bench.ratio(3.0, 2.0) == 1.5
-    assert bench.ratio(3.0, 0) is None
-    assert bench.ratio(None, 2.0) is None
+        report.median([])
+    assert report.ratio(3.0, 2.0) == 1.5
+    assert report.ratio(3.0, 0) is None
+    assert report.ratio(None, 2.0) is None
 
 
 @pytest.mark.parametrize(
     "budget, value, ratio, verdict",
     [
-        (bench.Budget(20.0), 17.8, None, True),
-        (bench.Budget(1.0), 1.2, None, False),
-        (bench.Budget(1.5, on="ratio"), 9.0, 1.49, True),
-        (bench.Budget(1.5, on="ratio"), 0.1, 1.51, False),
-        (bench.Budget(50.0, at_least=True), 49.0, None, False),
-        (bench.Budget(50.0, at_least=True), 50.0, None, True),
-        (bench.Budget(1.5, on="ratio"), 1.0, None, None),
+        (report.Budget(20.0), 17.8, None, True),
+        (report.Budget(1.0), 1.2, None, False),
+        (report.Budget(1.5, on="ratio"), 9.0, 1.49, True),
+        (report.Budget(1.5, on="ratio"), 0.1, 1.51, False),
+        (report.Budget(50.0, at_least=True), 49.0, None, False),
+        (report.Budget(50.0, at_least=True), 50.0, None, True),
+        (report.Budget(1.5, on="ratio"), 1.0, None, None),
     ],
 )
 def test_budget_check(budget, value, ratio, verdict):
@@ -37,31 +37,33 @@ def test_budget_check(budget, value, ratio, verdict):
 
 
 def test_budget_and_value_formatting():
-    assert bench.Budget(0.150).describe("s") == "<= 150 ms"
-    assert bench.Budget(1.3, on="ratio").describe("s") == "<= 1.3x"
-    assert bench.Budget(50.0, at_least=True).describe("x") == ">= 50.0x"
-    assert bench.Budget(bench.PAGE_BYTES).describe("bytes") == "<= 1.50 MB"
-    assert bench.format_value(17.84, "s") == "17.84 s"
-    assert bench.format_value(0.0423, "s") == "42 ms"
-    assert bench.format_value(12_345, "bytes") == "12.3 kB"
-    assert bench.format_value(None, "s") == "n/a"
+    assert report.Budget(0.150).describe("s") == "<= 150 ms"
+    assert report.Budget(1.3, on="ratio").describe("s") == "<= 1.3x"
+    assert report.Budget(50.0, at_least=True).describe("x") == ">= 50.0x"
+    assert report.Budget(report.PAGE_BYTES).describe("bytes") == "<= 1.50 MB"
+    assert report.format_value(17.84, "s") == "17.84 s"
+    assert report.format_value(0.0423, "s") == "42 ms"
+    assert report.format_value(12_345, "bytes") == "12.3 kB"
+    assert report.format_value(None, "s") == "n/a"
 
 
 def test_row_results():
-    passed = bench.Row("build", "full", 10.0, "s", 5, budget=bench.Budget(20.0))
-    missed = bench.Row("render", "/x", 3.0, "s", 5, ratio=2.0, budget=bench.Budget(1.5, on="ratio"))
-    plain = bench.Row("memory", "snapshot", 1e6, "bytes", 1)
-    broken = bench.error_row("coldstart", "(whole section)", RuntimeError("no\nChromium"))
+    passed = report.Row("build", "full", 10.0, "s", 5, budget=report.Budget(20.0))
+    missed = report.Row(
+        "render", "/x", 3.0, "s", 5, ratio=2.0, budget=report.Budget(1.5, on="ratio")
+    )
+    plain = report.Row("memory", "snapshot", 1e6, "bytes", 1)
+    broken = report.error_row("coldstart", "(whole section)", RuntimeError("no\nChromium"))
     assert [r.result for r in (passed, missed, plain, broken)] == ["PASS", "MISS", "-", "ERROR"]
     assert broken.error == "RuntimeError: no Chromium"
-    assert bench.summary_line([passed, missed, plain, broken]) == (
+    assert report.summary_line([passed, missed, plain, broken]) == (
         "1 PASS, 1 MISS, 1 ERROR, 1 without a budget"
     )
 
 
 def test_table_aligns_columns_and_lists_notes():
     rows = [
-        bench.Row(
+        report.Row(
             "render",
             "/overview",
             0.42,
@@ -69,12 +71,12 @@ def test_table_aligns_columns_and_lists_notes():
             5,
             reference="floor 300 ms",
             ratio=1.4,
-            budget=bench.Budget(1.5, on="ratio"),
+            budget=report.Budget(1.5, on="ratio"),
             note="floor: 3 rows",
         ),
-        bench.error_row("bytes", "(whole section)", "no Chromium"),
+        report.error_row("bytes", "(whole section)", "no Chromium"),
     ]
-    text = bench.format_table(rows)
+    text = report.format_table(rows)
     lines = text.splitlines()
     assert lines[0].split() == [
         "section",
@@ -94,10 +96,9 @@ def test_table_aligns_columns_and_lists_notes():
     assert "* bytes / (whole section): no Chromium" in text
 
 
-def test_floor_script_is_valid_python_with_the_sizes_as_defaults():
-    source = bench.floor_script(rows=131, cols=5, points=200)
+def test_floor_app_takes_its_default_sizes_from_its_arguments():
+    source = apps.FLOOR_APP.read_text()
     tree = ast.parse(source)
-    assert 'DEFAULTS = {"rows": 131, "cols": 5, "points": 200}' in source
     assert "st.plotly_chart" in source and "st.dataframe" in source
     imported = {
         alias.name
@@ -105,8 +106,20 @@ def test_floor_script_is_valid_python_with_the_sizes_as_defaults():
         if isinstance(node, ast.Import)
         for alias in node.names
     }
-    assert imported == {"numpy", "pandas", "plotly.graph_objects", "streamlit"}
-    assert bench.floor_query(131, 5, 200) == "?rows=131&cols=5&points=200"
+    assert imported == {"sys", "numpy", "pandas", "plotly.graph_objects", "streamlit"}
+    # The argument parsing alone, without running the app: SIZES and defaults().
+    parsing = [
+        node
+        for node in tree.body
+        if getattr(node, "name", None) == "defaults"
+        or (isinstance(node, ast.Assign) and node.targets[0].id == "SIZES")
+    ]
+    namespace: dict = {}
+    exec(compile(ast.Module(parsing, []), "floor_app", "exec"), namespace)  # noqa: S102
+    args = apps.floor_args(131, 5, 200)
+    assert args == ["rows=131", "cols=5", "points=200"]
+    assert namespace["defaults"]([*args, "--quick"]) == {"rows": 131, "cols": 5, "points": 200}
+    assert apps.floor_query(131, 5, 200) == "?rows=131&cols=5&points=200"
 
 
 def test_figure_values_count_array_numbers_only():
@@ -118,23 +131,23 @@ def test_figure_values_count_array_numbers_only():
         ],
         "layout": {"xaxis": {"range": [0, 100]}},
     }
-    assert bench.figure_values(json.dumps(spec)) == 3 + 3 + 4 + 10
-    assert bench.floor_points(0) == 0
-    assert bench.floor_points(1) == 1
-    assert bench.floor_points(304) == 152
+    assert report.figure_values(json.dumps(spec)) == 3 + 3 + 4 + 10
+    assert report.floor_points(0) == 0
+    assert report.floor_points(1) == 1
+    assert report.floor_points(304) == 152
 
 
 def test_rss_from_proc_status():
     status = "Name:\tpython\nVmHWM:\t  250000 kB\nVmRSS:\t  204800 kB\nThreads:\t9\n"
-    assert bench.rss_from_status(status) == 204800 * 1024
-    assert bench.rss_from_status(status, "VmHWM") == 250000 * 1024
-    with pytest.raises(bench.BenchError):
-        bench.rss_from_status("Name:\tpython\n")
+    assert report.rss_from_status(status) == 204800 * 1024
+    assert report.rss_from_status(status, "VmHWM") == 250000 * 1024
+    with pytest.raises(report.BenchError):
+        report.rss_from_status("Name:\tpython\n")
 
 
 def test_arguments():
     assert bench.parse_args([]).runs == bench.DEFAULT_RUNS
-    assert bench.parse_args([]).only == list(bench.SECTIONS)
+    assert bench.parse_args([]).only == list(report.SECTIONS)
     quick = bench.parse_args(["--quick", "--only", "naive", "--only", "build"])
     assert quick.runs == 1 and quick.only == ["build", "naive"]
     assert quick.max_minutes == bench.DEFAULT_MAX_MINUTES
@@ -143,29 +156,29 @@ def test_arguments():
 
 
 def test_shares_pool_the_browser_tour():
-    shares = bench.shares(["build", "coldstart", "memory"], 600)
-    weights = bench.WEIGHTS
+    shares = report.shares(["build", "coldstart", "memory"], 600)
+    weights = report.WEIGHTS
     total = weights["build"] + weights["coldstart"] + weights["memory"]
     assert shares["build"] == pytest.approx(600 * weights["build"] / total)
     assert shares["coldstart"] == shares["memory"] == pytest.approx(600 - shares["build"])
-    assert bench.shares(["naive"], 60) == {"naive": 60}
+    assert report.shares(["naive"], 60) == {"naive": 60}
 
 
 def test_pacer_stops_when_another_run_would_overrun_the_share():
     now = [0.0]
-    pacer = bench.Pacer(runs=5, share_s=100, clock=lambda: now[0])
+    pacer = report.Pacer(runs=5, share_s=100, clock=lambda: now[0])
     made = []
     for run in pacer.repeat():
         made.append(run)
         now[0] += 30  # each run takes 30 s: 30, 60, 90 fit; a fourth would end at 120
     assert made == [0, 1, 2]
-    slow = bench.Pacer(runs=5, share_s=1, clock=lambda: now[0])
+    slow = report.Pacer(runs=5, share_s=1, clock=lambda: now[0])
     made = []
     for run in slow.repeat():
         made.append(run)
         now[0] += 30
     assert made == [0]  # the first run always happens, however slow
-    assert list(bench.Pacer(runs=2, share_s=1e9).repeat()) == [0, 1]
+    assert list(report.Pacer(runs=2, share_s=1e9).repeat()) == [0, 1]
 
 
 def test_static_bytes_counts_frontend_files_once_per_request(tmp_path):
@@ -180,8 +193,8 @@ def test_static_bytes_counts_frontend_files_once_per_request(tmp_path):
         "http://127.0.0.1:8501/static/js/missing.js",  # not on disk: nothing to count
         "http://127.0.0.1:8501/_stcore/health",
     ]
-    assert bench.static_bytes(urls, root=tmp_path) == 620
-    assert bench.static_bytes([], root=tmp_path) == 0
+    assert browser.static_bytes(urls, root=tmp_path) == 620
+    assert browser.static_bytes([], root=tmp_path) == 0
 
 
 def test_page_time_row_pairs_app_and_floor_medians():
@@ -197,7 +210,7 @@ def test_page_time_row_pairs_app_and_floor_medians():
         "prison",
         "first_chart_s",
         "/prison: first chart",
-        budget=bench.Budget(bench.FIRST_CHART_X_FLOOR, on="ratio"),
+        budget=report.Budget(report.FIRST_CHART_X_FLOOR, on="ratio"),
         note=lambda app, floor: f"gap {app - floor:.1f}",
     )
     assert (row.value, row.runs, row.reference) == (3.3, 3, "floor 2.10 s")

@@ -31,14 +31,14 @@ SCRIPT = textwrap.dedent(
 
         if postcode:
             st.session_state["overview_postcode"] = postcode
-        spec = next(p for p in registry.PAGES if p.url_path == url_path)
+        spec = registry.page(url_path)
         spec.render(Selection("east", boundary_set))
 
     from dashboard.topics import registry
 
     runs, errors = 0, []
     for spec in registry.PAGES:
-        key, tabs = spec.tabs
+        key, tabs = spec.tab_key, spec.tabs
         for boundary_set in ("pcon2024", "pcon2010"):
             for tab in tabs or (None,):
                 at = AppTest.from_function(

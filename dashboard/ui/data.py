@@ -63,6 +63,19 @@ CATEGORY_COLUMNS = frozenset(
 )
 
 
+# Every (dataset, table) this process has read from the snapshot: what a page needs, for the
+# benchmark (benchmarks/naive.py), which clears the caches, runs a page and reads this.
+_READ: set[tuple[str, str]] = set()
+
+
+def tables_read() -> set[tuple[str, str]]:
+    return set(_READ)
+
+
+def forget_tables_read() -> None:
+    _READ.clear()
+
+
 @st.cache_resource(show_spinner=False)
 def table(dataset_id: str, name: str) -> pd.DataFrame | None:
     """A snapshot table, or None when the snapshot lacks it. Shared: never mutate the result."""
@@ -70,6 +83,7 @@ def table(dataset_id: str, name: str) -> pd.DataFrame | None:
         entry = snapshot().manifest["datasets"].get(dataset_id) or {}
         rows = entry.get("tables", {}).get(name, {}).get("rows", 0)
         categories = CATEGORY_COLUMNS if rows >= CATEGORY_MIN_ROWS else frozenset()
+        _READ.add((dataset_id, name))
         return snapshot().table(dataset_id, name, categories)
     except KeyError:  # the manifest does not list this table: the section says "no data"
         return None

@@ -12,9 +12,6 @@ from dashboard import geography
 AREA_PARAM = "area"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 MAX_PARAM_LENGTH = 40
-# Page controls' keys (and so their URL parameters) start with their page's prefix; any other
-# parameter in a link is unknown and reported. Keep in step with the pages' keys.
-PAGE_KEY_PREFIXES = ("overview_", "ae_", "prison_", "uc_", "homeless_", "schools_", "sources_")
 NOTICES = "url_notices"
 
 
@@ -164,17 +161,16 @@ def draw_tabs(labels: Sequence[str], *, key: str, sections: dict[str, Callable[[
                 section()
 
 
-def unknown_params(params: Sequence[str]) -> list[str]:
-    """Parameters no page understands (stale or mistyped links)."""
-    return [
-        name for name in params if name != AREA_PARAM and not name.startswith(PAGE_KEY_PREFIXES)
-    ]
+def unknown_params(params: Sequence[str], key_prefixes: tuple[str, ...]) -> list[str]:
+    """Parameters no page understands (stale or mistyped links): page controls' keys, and so
+    their URL parameters, start with their page's prefix (the registry's ``KEY_PREFIXES``)."""
+    return [name for name in params if name != AREA_PARAM and not name.startswith(key_prefixes)]
 
 
-def show_url_notices(slot) -> None:
+def show_url_notices(slot, key_prefixes: tuple[str, ...]) -> None:
     """After the page ran: say, once, which parts of the link were ignored."""
     notices = st.session_state.pop(NOTICES, [])
-    unknown = unknown_params(list(st.query_params))
+    unknown = unknown_params(list(st.query_params), key_prefixes)
     if unknown:
         names = ", ".join(f"'{shown_param(name)}'" for name in unknown[:5])
         notices.append(f"The link's parameter(s) {names} mean nothing here and were ignored.")

@@ -52,8 +52,8 @@ def render_page(url_path: str) -> None:
 
     selection = sidebar_selection()
     slot = st.container()
-    next(p for p in registry.PAGES if p.url_path == url_path).render(selection)
-    show_url_notices(slot)
+    registry.page(url_path).render(selection)
+    show_url_notices(slot, registry.KEY_PREFIXES)
 
 
 def run_page(url_path: str, area) -> AppTest:
@@ -114,7 +114,7 @@ def test_full_app_with_hostile_area(area):
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
 def test_hostile_page_parameters_are_ignored_with_a_notice(spec, value):
     """A page's own parameters (its tab) and unknown ones: ignored, said so, never markup."""
-    tab_key, _ = spec.tabs
+    tab_key = spec.tab_key
     at = AppTest.from_function(
         render_page, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
     )
@@ -135,7 +135,7 @@ def test_hostile_page_parameters_are_ignored_with_a_notice(spec, value):
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
 def test_a_repeated_single_choice_gets_the_same_visible_notice(spec):
     """Valid values, but two of them for one choice: the page says it used only one."""
-    tab_key, tabs = spec.tabs
+    tab_key, tabs = spec.tab_key, spec.tabs
     at = AppTest.from_function(
         render_page, kwargs={"url_path": spec.url_path}, default_timeout=TIMEOUT_S
     )

@@ -27,7 +27,7 @@ def render(url_path: str) -> None:
     from dashboard.topics import registry
     from dashboard.ui.state import Selection
 
-    next(p for p in registry.PAGES if p.url_path == url_path).render(Selection("east", "pcon2024"))
+    registry.page(url_path).render(Selection("east", "pcon2024"))
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def _csvs(name: str, raw: bytes, folder) -> list:
 
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda spec: spec.url_path)
 def test_every_csv_download_loads_with_plain_read_csv(spec, offered, tmp_path):
-    key, tabs = spec.tabs
+    key, tabs = spec.tab_key, spec.tabs
     for tab in tabs or (None,):
         at = AppTest.from_function(render, kwargs={"url_path": spec.url_path}, default_timeout=120)
         if tab:

@@ -282,6 +282,7 @@ TIMEOUT_S = 120
 def render_uc(seat: str = "east", boundary_set: str = "pcon2024") -> None:
     import streamlit as st
 
+    from dashboard.topics import registry
     from dashboard.topics.uc import page as universal_credit
     from dashboard.ui import state
     from dashboard.ui.state import Selection
@@ -290,7 +291,7 @@ def render_uc(seat: str = "east", boundary_set: str = "pcon2024") -> None:
     seat = st.session_state.get("test_seat", seat)
     boundary_set = st.session_state.get("test_set", boundary_set)
     universal_credit.render(Selection(seat, boundary_set))
-    state.show_url_notices(slot)
+    state.show_url_notices(slot, registry.KEY_PREFIXES)
 
 
 def page(seat: str = "east", boundary_set: str = "pcon2024", **params):
