@@ -26,17 +26,16 @@ def as_of_caption(*dataset_ids: str) -> None:
         st.caption(line)
 
 
-def tiles(row: tuple[Tile, ...], columns: int | None = None) -> None:
-    """Tiles side by side in ``columns`` columns (one each by default), each with its caption
-    and its dataset's release dates under it."""
-    for column, tile in zip(st.columns(columns or len(row)), row, strict=columns is None):
+def tiles(row: tuple[Tile, ...]) -> None:
+    """Tiles side by side, each with its caption and its dataset's release dates under it."""
+    for column, tile in zip(st.columns(len(row)), row, strict=True):
         with column:
             st.metric(
                 tile.label,
                 tile.value,
                 delta=tile.delta,
                 delta_color=tile.delta_color,
-                help=tile.help,
+                help=tile.help or None,
             )
             if tile.caption:
                 st.caption(tile.caption)

@@ -324,35 +324,43 @@ def judgement_grid_chart(grid: pd.DataFrame) -> go.Figure:
     )
 
 
-def standards_chart(series: pd.DataFrame) -> go.Figure:
-    styles = {
-        "pct_prisons_good_safety": (VERMILLION, "solid", "circle"),
-        "pct_prisons_good_respect": (BLUE, "dash", "square"),
-        "pct_prisons_good_purposeful_activity": (GREEN, "dot", "diamond"),
-        "pct_prisons_good_rehabilitation_release": (PURPLE, "dashdot", "triangle-up"),
-    }
+def _yearly_lines(
+    series: pd.DataFrame,
+    styles: dict[str, tuple],
+    names: dict[str, str],
+    value_hover: str,
+    customdata: str | None = None,
+) -> list[dict]:
+    """One line a measure over ``year``, styled (colour, dash, marker, width) by ``styles``;
+    a missing year is a gap."""
     traces = []
     for measure, rows in series.groupby("measure", sort=False):
-        colour, dash, symbol = styles[measure]
-        traces.append(
-            {
-                "type": "scatter",
-                "x": rows["year"],
-                "y": rows["value"],
-                "name": pdata.STANDARDS_MEASURES[measure],
-                "mode": "lines+markers",
-                "line": {
-                    "color": colour,
-                    "dash": dash,
-                    "width": 2.5 if "safety" in measure else 2,
-                },
-                "marker": {"symbol": symbol, "size": 7},
-                "connectgaps": False,
-                "hovertemplate": "%{x}: %{y:.0f}%<extra>"
-                + pdata.STANDARDS_MEASURES[measure]
-                + "</extra>",
-            }
-        )
+        colour, dash, symbol, width = styles[measure]
+        trace = {
+            "type": "scatter",
+            "x": rows["year"],
+            "y": rows["value"],
+            "name": names[measure],
+            "mode": "lines+markers",
+            "line": {"color": colour, "dash": dash, "width": width},
+            "marker": {"symbol": symbol, "size": 7},
+            "connectgaps": False,
+            "hovertemplate": f"%{{x}}: {value_hover}<extra>{names[measure]}</extra>",
+        }
+        if customdata:
+            trace["customdata"] = rows[[customdata]].fillna("").to_numpy()
+        traces.append(trace)
+    return traces
+
+
+def standards_chart(series: pd.DataFrame) -> go.Figure:
+    styles = {
+        "pct_prisons_good_safety": (VERMILLION, "solid", "circle", 2.5),
+        "pct_prisons_good_respect": (BLUE, "dash", "square", 2),
+        "pct_prisons_good_purposeful_activity": (GREEN, "dot", "diamond", 2),
+        "pct_prisons_good_rehabilitation_release": (PURPLE, "dashdot", "triangle-up", 2),
+    }
+    traces = _yearly_lines(series, styles, pdata.STANDARDS_MEASURES, "%{y:.0f}%")
     notes = [
         {
             "x": year,
@@ -482,29 +490,17 @@ def safety_distribution_chart(table: pd.DataFrame, rate: str) -> go.Figure:
 
 def national_safety_chart(series: pd.DataFrame) -> go.Figure:
     styles = {
-        "assault_rate": (BLUE, "solid", "circle"),
-        "serious_assault_rate": (ORANGE, "dash", "diamond"),
-        "self_harm_rate": (VERMILLION, "dot", "square"),
+        "assault_rate": (BLUE, "solid", "circle", 2.5),
+        "serious_assault_rate": (ORANGE, "dash", "diamond", 2.5),
+        "self_harm_rate": (VERMILLION, "dot", "square", 2.5),
     }
-    traces = []
-    for measure, rows in series.groupby("measure", sort=False):
-        colour, dash, symbol = styles[measure]
-        traces.append(
-            {
-                "type": "scatter",
-                "x": rows["year"],
-                "y": rows["value"],
-                "name": pdata.NATIONAL_SAFETY_MEASURES[measure],
-                "mode": "lines+markers",
-                "line": {"color": colour, "dash": dash, "width": 2.5},
-                "marker": {"symbol": symbol, "size": 7},
-                "connectgaps": False,
-                "customdata": rows[["status"]].fillna("").to_numpy(),
-                "hovertemplate": "%{x}: %{y:,.0f}<br>%{customdata[0]}<extra>"
-                + pdata.NATIONAL_SAFETY_MEASURES[measure]
-                + "</extra>",
-            }
-        )
+    traces = _yearly_lines(
+        series,
+        styles,
+        pdata.NATIONAL_SAFETY_MEASURES,
+        "%{y:,.0f}<br>%{customdata[0]}",
+        customdata="status",
+    )
     return style.figure(
         traces,
         style.layout(

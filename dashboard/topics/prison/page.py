@@ -16,6 +16,7 @@ from dashboard.core import catalogue
 from dashboard.topics.prison import figures as charts
 from dashboard.topics.prison import model as pdata
 from dashboard.ui import components, data, maps, state
+from dashboard.ui.model_types import Tile
 from dashboard.ui.state import Selection
 
 SAFETY_ID = "moj_safety_by_prison_2025_26"
@@ -44,7 +45,7 @@ class Population:
     datasets: tuple[str, ...]
     series: pd.DataFrame
     years: tuple[int, ...]
-    tiles: tuple[tuple[str, str, str], ...]  # (label, value, help) for the latest month
+    tiles: tuple[Tile, ...]  # the latest month
     tile_dataset: str
 
 
@@ -105,7 +106,7 @@ def _population() -> Population | None:
         return None
     series = pdata.population_series(frames)
     held = series[series["population"].notna()]
-    tiles: tuple = ()
+    tiles: tuple[Tile, ...] = ()
     tile_dataset = ""
     if not held.empty:
         latest = held.iloc[-1]
@@ -115,23 +116,26 @@ def _population() -> Population | None:
         day = latest["date"].strftime("%-d %b %Y")
         same_day = f"On {day}, the latest month held."
         tiles = (
-            (f"Population, {day}", f"{latest['population']:,.0f}", ""),
-            (
+            Tile(f"Population, {day}", f"{latest['population']:,.0f}", "", dataset=tile_dataset),
+            Tile(
                 "Operational capacity",
                 f"{latest['operational_capacity']:,.0f}",
                 f"The most prisoners the prison may safely hold. {same_day}",
+                dataset=tile_dataset,
             ),
-            (
+            Tile(
                 "In-use CNA",
                 f"{latest['in_use_cna']:,.0f}",
                 "Certified normal accommodation in use: the prison's uncrowded capacity. "
                 + same_day,
+                dataset=tile_dataset,
             ),
-            (
+            Tile(
                 "% of in-use CNA",
                 f"{latest['pct_of_cna']:.0f}%",
                 "Population as % of in-use CNA: over 100% means more prisoners than certified "
                 f"normal accommodation, crowding. {same_day}",
+                dataset=tile_dataset,
             ),
         )
     years = tuple(sorted(int(year) for year in series["date"].dt.year.unique()))
@@ -366,12 +370,7 @@ def _caveats(dataset_id: str, label: str = "Caveats on this source") -> None:
 def _tiles(population: Population | None) -> None:
     if population is None or not population.tiles:
         return
-    for column, (label, value, help_text) in zip(
-        st.columns(len(population.tiles)), population.tiles, strict=True
-    ):
-        with column:
-            st.metric(label, value, help=help_text or None)
-            components.as_of_caption(population.tile_dataset)
+    components.tiles(population.tiles)
     components.source_caption(population.tile_dataset)
 
 
