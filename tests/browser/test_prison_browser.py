@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 from dashboard.ui import data
+from tests import expected
 from tests.browser.conftest import close_sidebar, screenshot, wait_for_app
 
+POPULATION = "moj_population_bulletin_nottingham_2018_2026"
 pytestmark = pytest.mark.browser
 
 
@@ -36,10 +38,11 @@ def _params(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def test_prison_default_tab_shows_tiles_chart_and_sources(page, app_url):
+def test_prison_default_tab_shows_tiles_chart_and_sources(page, app_url, snapshot):
     open_page(page, app_url)
     assert page.get_by_role("heading", name="HMP Nottingham").first.is_visible()
-    assert page.get_by_text("Population, 27 Jul 2026").is_visible()
+    newest = expected.latest(snapshot, POPULATION, "population", "NMI")
+    assert page.get_by_text(f"Population, {expected.day(newest['period_start'])}").is_visible()
     as_of = data.as_of_text("moj_population_bulletin_nottingham_2018_2026")
     assert page.get_by_text(as_of, exact=True).count() == 4
     assert _clipped_tile_labels(page) == []

@@ -5,6 +5,7 @@ import urllib.parse
 
 import pytest
 
+from tests import expected
 from tests.browser.conftest import no_errors, open_app_page, screenshot, selected_tab, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -16,12 +17,25 @@ def open_page(page, app_url, *, chart: bool = True, **params) -> None:
     open_app_page(page, f"{app_url}/universal-credit?{query}", charts=int(chart))
 
 
-def test_default_tab_shows_tiles_the_labelled_estimate_and_the_trend(page, app_url):
+def test_default_tab_shows_tiles_the_labelled_estimate_and_the_trend(page, app_url, snapshot):
     page.set_viewport_size({"width": 1400, "height": 2400})
     open_page(page, app_url, area="E14001410")
     assert page.get_by_text("Nottingham East: Universal Credit").is_visible()
     assert selected_tab(page) == "Trend"
-    for value in ("18,520", "14,176", "47,824"):
+    # the newest official seat figure, our estimate and the newest city figure in the snapshot
+    uc = "households_on_uc"
+    rows = [
+        expected.latest(snapshot, "dwp_uc_households_pcon2024", uc, "E14001410"),
+        expected.latest(snapshot, "uc_households_pcon_estimate", uc, "E14001410"),
+        max(
+            (
+                expected.latest(snapshot, d, uc, "E06000018")
+                for d in ("dwp_uc_households_lad", "dwp_uc_households_lad_may2025")
+            ),
+            key=lambda row: row["period_start"],
+        ),
+    ]
+    for value in (expected.count(row["value"]) for row in rows):
         assert page.get_by_test_id("stMetricValue").get_by_text(value).is_visible()
     assert page.get_by_text("Data as of").count() == 3  # one under each tile
     assert page.get_by_text("Derived by this dashboard from DWP's neighbourhood").is_visible()

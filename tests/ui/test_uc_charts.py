@@ -20,8 +20,12 @@ from dashboard import headlines
 from dashboard.core import catalogue
 from dashboard.topics.uc import figures as charts
 from dashboard.ui import data
+from tests import expected
 
 M = pd.Timestamp
+UC = "households_on_uc"
+CITY = "E06000018"
+LAD_MAY = "dwp_uc_households_lad_may2025"
 EAST_2024, EAST_2010, NK_2024, SOUTH_2024 = "E14001410", "E14000865", "E14001411", "E14001412"
 
 
@@ -312,31 +316,55 @@ def shown(at) -> str:
     return " ".join(str(p.value) for p in parts)
 
 
-def test_default_view_runs_only_the_trend_tab():
+@pytest.fixture(scope="module")
+def monthly_end(snapshot):
+    """The newest month of DWP's monthly council series in the snapshot, from the query."""
+    return expected.latest(snapshot, "dwp_uc_households_lad", UC, CITY)["period_start"]
+
+
+def test_default_view_runs_only_the_trend_tab(snapshot, monthly_end):
     from dashboard.topics.uc import page as view
 
     at = page()
     assert at.title[0].value == "Nottingham East: Universal Credit"
     assert [tab.label for tab in at.tabs] == list(view.TABS)
-    # Three tiles, each keeping its own period and with the data's as-of line under it.
-    assert [m.label for m in at.metric] == [
-        "DWP, May 2025 (p)",
-        "Our estimate, Nov 2023",
-        "Nottingham city, May 2025 (p)",
-    ]
-    assert [m.value for m in at.metric] == ["18,520", "14,176", "47,824"]
+    # Three tiles, each keeping its own period and with the data's as-of line under it: the
+    # newest official seat figure, our estimate, and the newest city figure in any dataset.
+    dwp = expected.latest(snapshot, "dwp_uc_households_pcon2024", UC, EAST_2024)
+    estimate = expected.latest(snapshot, "uc_households_pcon_estimate", UC, EAST_2024)
+    city = max(
+        (expected.latest(snapshot, d, UC, CITY) for d in ("dwp_uc_households_lad", LAD_MAY)),
+        key=lambda row: row["period_start"],
+    )
+    labels = [m.label for m in at.metric]
+    assert labels[0].startswith(f"DWP, {expected.short_month(dwp['period_start'])}")
+    assert labels[1] == f"Our estimate, {expected.short_month(estimate['period_start'])}"
+    assert labels[2].startswith(f"Nottingham city, {expected.short_month(city['period_start'])}")
+    values = [expected.count(row["value"]) for row in (dwp, estimate, city)]
+    assert [m.value for m in at.metric] == values
     assert sum(c.value.startswith("Data as of") for c in at.caption) == 3
     text = shown(at)
     assert "Derived by this dashboard from DWP's neighbourhood (MSOA) counts" in text
     assert "Estimate, not a DWP figure." in text
-    assert "The monthly series runs to November 2023" in text
+    assert f"The monthly series runs to {expected.month(monthly_end)}" in text
     city = headlines.BY_KEY["uc_city"]
     assert headlines.figure(city, data.observations, city.area).lead in text
     assert at.radio(key="uc_trend_mode").value == charts.COUNT
     # Hidden tabs cost nothing: their controls and charts are not drawn.
     assert len(at.get("plotly_chart")) == 1
     assert not at.select_slider and "How good is the monthly estimate?" not in text
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 91
+    # one table row per month with a figure in any of the trend's series
+    series = [
+        expected.rows(snapshot, d, UC, code)
+        for d, code in (
+            ("dwp_uc_households_lad", CITY),
+            (LAD_MAY, CITY),
+            ("uc_households_pcon_estimate", EAST_2024),
+            ("dwp_uc_households_pcon2024", EAST_2024),
+        )
+    ]
+    months = pd.concat(series).dropna(subset=["value"])["period_start"].nunique()
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == months
 
 
 def test_a_link_opens_the_map_at_a_month():
@@ -352,11 +380,11 @@ def test_a_link_opens_the_map_at_a_month():
     assert at.query_params["uc_map_month"] == "January 2019"
 
 
-def test_a_link_sets_growth_base_and_per_1000_residents():
+def test_a_link_sets_growth_base_and_per_1000_residents(monthly_end):
     at = page(uc_tab="Growth", uc_index_base="June 2020")
     assert at.select_slider(key="uc_index_base").value == M("2020-06-01")
     text = shown(at)
-    assert "From June 2020 to November 2023" in text
+    assert f"From June 2020 to {expected.month(monthly_end)}" in text
     assert "line is an estimate derived by this dashboard" in text
     at = page(uc_trend_mode="Per 1,000 residents")
     assert at.radio(key="uc_trend_mode").value == charts.PER_1000
@@ -365,14 +393,16 @@ def test_a_link_sets_growth_base_and_per_1000_residents():
     assert at.radio(key="uc_compare_mode").value == charts.PER_1000
 
 
-def test_a_bad_control_value_is_ignored_with_a_notice():
+def test_a_bad_control_value_is_ignored_with_a_notice(snapshot):
     at = page(uc_tab="Map", uc_map_month="<b>Smarch 2019</b>")
-    assert at.select_slider(key="uc_map_month").value == M("2023-11-01")
+    # the map falls back to its newest month
+    newest = snapshot.table("dwp_uc_households_msoa", "observations")["period_start"].max()
+    assert at.select_slider(key="uc_map_month").value == newest
     notices = [w.value for w in at.warning if "not one of the choices" in w.value]
     assert notices and "<b>" not in notices[0] and "Month" in notices[0]
 
 
-def test_chosen_base_month_survives_seat_and_boundary_changes():
+def test_chosen_base_month_survives_seat_and_boundary_changes(monthly_end):
     at = page(uc_tab="Growth", uc_index_base="March 2016")
     for seat, boundary_set in [("north", "pcon2024"), ("south", "pcon2010"), ("east", "pcon2024")]:
         at.session_state["test_seat"] = seat
@@ -380,7 +410,7 @@ def test_chosen_base_month_survives_seat_and_boundary_changes():
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.select_slider(key="uc_index_base").value == M("2016-03-01")
-        assert "From March 2016 to November 2023" in shown(at)
+        assert f"From March 2016 to {expected.month(monthly_end)}" in shown(at)
 
 
 def test_seats_without_an_estimate_or_an_official_figure_say_why():
