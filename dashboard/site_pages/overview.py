@@ -216,24 +216,23 @@ def _population_tiles(selection: Selection) -> None:
             f"{tiles.total:,.0f}",
             help=f"England's median constituency on these boundaries: {tiles.median:,.0f}.",
         )
-        components.as_of_caption("ons_pcon_population")
     for column, (label, value) in zip(columns[1:], tiles.bands, strict=True):
         with column:
             if value is None:
                 st.metric(label, "n/a", help="Not in the source for this boundary set and year.")
             else:
                 st.metric(f"{label} ({value / tiles.total:.0%} of residents)", f"{value:,.0f}")
-            components.as_of_caption("ons_pcon_population")
     st.markdown(
         f"{selection.name} had **{tiles.total:,.0f}** residents at {tiles.day}, against a "
         f"median of {tiles.median:,.0f} for English constituencies on the same boundaries."
     )
+    components.as_of_line("ons_pcon_population")
     components.source_caption("ons_pcon_population")
 
 
 def _postcode_finder() -> None:
     """Which seat a postcode is in: the first question of much casework."""
-    st.subheader("Which constituency is a postcode in?")
+    st.header("Which constituency is a postcode in?")
     # Deliberately not in the URL: a postcode in a shared link can point at a constituent.
     text = st.text_input(
         "Postcode (NG area)", key="overview_postcode", max_chars=10, placeholder="e.g. NG3 1AA"
@@ -279,7 +278,7 @@ def _postcode_finder() -> None:
 def _whats_new(selection: Selection) -> None:
     """The latest figure of each issue, what it moved from, and whether it is a record: the
     briefing's lines (``headlines.line``)."""
-    st.subheader("What's new")
+    st.header("What's new")
     st.caption(
         "The latest period held for each issue, against the period before and the same period "
         "a year earlier where they are like-for-like (a change in what is counted is said). "
@@ -289,7 +288,8 @@ def _whats_new(selection: Selection) -> None:
         if not row.get("Sentence"):
             continue
         st.markdown(f"- {row['Sentence']}")
-        st.caption(f"{row['Source']} {row['Next'].capitalize()}.")
+        due = row["Next"]  # kept as written: capitalize() would lower-case the month
+        st.caption(row["Source"] + (f" {due[0].upper()}{due[1:]}." if due else ""))
 
 
 def _whats_new_rows(seat: str) -> list[dict]:
@@ -375,7 +375,7 @@ def render(selection: Selection) -> None:
             st.markdown(sentence)
             components.source_caption("pcon_overlap_2010_2024")
     _postcode_finder()
-    st.subheader("What this dashboard covers")
+    st.header("What this dashboard covers")
     for title, text in COVERAGE:
         st.markdown(f"- **{title}**: {text}")
     st.caption(

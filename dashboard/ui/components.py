@@ -1,5 +1,6 @@
 """Small Streamlit building blocks shared by pages: source captions, chart beside its table."""
 
+import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -19,15 +20,18 @@ def source_caption(*dataset_ids: str) -> None:
         st.caption(data.source_line(dataset_id))
 
 
-def as_of_caption(*dataset_ids: str) -> None:
-    """Under a tile: the data's release date and when the next release is due."""
-    # Several datasets behind one tile often read the same: say it once.
-    for line in dict.fromkeys(data.as_of_text(dataset_id) for dataset_id in dataset_ids):
-        st.caption(line)
+def as_of_line(*dataset_ids: str) -> None:
+    """Once per section, as body text (it carries dates staff act on): when its data was
+    released and when the next release is due, or that newer data exists. Nothing when
+    neither is known: the source line already says where the copy came from."""
+    line = data.as_of_text(*dataset_ids)
+    if line:
+        st.markdown(line)
 
 
 def tiles(row: tuple[Tile, ...]) -> None:
-    """Tiles side by side, each with its caption and its dataset's release dates under it."""
+    """Tiles side by side, each with its caption, and one line under the row on how current
+    their data is (not one per tile)."""
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         with column:
             st.metric(
@@ -39,14 +43,74 @@ def tiles(row: tuple[Tile, ...]) -> None:
             )
             if tile.caption:
                 st.caption(tile.caption)
-            if tile.dataset:
-                as_of_caption(tile.dataset)
+    as_of_line(*(tile.dataset for tile in row if tile.dataset))
 
 
 # Material icons, not emoji: an emoji icon makes Streamlit load and compile its emoji catalogue
 # (~0.25 s of the process's first run), and they render the same in every browser font.
 INFO_ICON = ":material/info:"
 WARNING_ICON = ":material/warning:"
+
+
+# Page CSS. A clear focus ring (WCAG 2.4.7) on what the project styles or adds: the sidebar's
+# page links, radio buttons (their input is hidden, so the ring goes on the label), tabs,
+# buttons, links and expanders. Streamlit's own is faint or missing on several of these.
+PAGE_CSS = """
+<style>
+[data-testid="stSidebarNavLink"]:focus-visible, [role="tab"]:focus-visible,
+button:focus-visible, a:focus-visible, summary:focus-visible,
+[data-testid="stRadio"] label:has(input:focus-visible),
+[data-testid="stCheckbox"] label:has(input:focus-visible) {
+  outline: 3px solid #005eb8 !important; outline-offset: 2px; border-radius: 4px;
+}
+/* Code in a caption: Streamlit draws it in the caption's faded grey on a grey chip (4.4:1). */
+[data-testid="stCaptionContainer"] code { color: #3b3b3b; }
+/* A tab bar scrolled into view stays clear of Streamlit's header bar. */
+[role="tablist"] { scroll-margin-top: 4rem; }
+</style>
+"""
+
+# Two things Streamlit does not do: a shared link that names a tab (?ae_tab=Rank) opens with that
+# tab in view, not at the top of the page; and on a phone the sidebar closes once a page is
+# chosen from it (it otherwise stays over the page). Installed once per browser tab.
+BROWSER_AIDS_JS = """
+<script>
+(() => {
+  if (window.__dashboardAids) return;
+  window.__dashboardAids = true;
+  const tabKeys = %s;
+  const params = new URLSearchParams(window.location.search);
+  if (tabKeys.some((key) => params.has(key))) {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const tab = document.querySelector('[role="tab"][aria-selected="true"]');
+      const running = document.querySelector('[data-testid="stStatusWidget"]');
+      if (tab && !running) {
+        clearInterval(timer);
+        (tab.closest('[role="tablist"]') || tab).scrollIntoView({block: "start"});
+      } else if (Date.now() - started > 60000) {
+        clearInterval(timer);
+      }
+    }, 250);
+  }
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stSidebarNavLink"]')) return;
+    if (window.innerWidth > 768) return;  // Streamlit's phone layout overlays the sidebar
+    setTimeout(() => {
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) close.click();
+    }, 300);
+  }, true);
+})();
+</script>
+"""
+
+
+def browser_aids(tab_keys: list[str]) -> None:
+    """The focus ring and the two browser behaviours above; call once per run from the app."""
+    st.html(PAGE_CSS)  # style only: Streamlit puts it out of the layout
+    # In the sidebar's foot, so the main column gets no empty element.
+    st.sidebar.html(BROWSER_AIDS_JS % json.dumps(tab_keys), unsafe_allow_javascript=True)
 
 
 def no_data(what: str, why: str, *dataset_ids: str) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import geography
-from dashboard.core import memory, provenance, releases, settings, store
+from dashboard.core import catalogue, memory, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,35 +97,46 @@ def observations(dataset_id: str) -> pd.DataFrame | None:
 
 
 def release_text(dataset_id: str) -> str:
-    """When the figures were published, or how our copy was obtained when the file states no
-    release date."""
+    """When the figures were published, or "" when the file states no release date (the
+    source line already says how our copy was obtained)."""
     release_date = provenance.released(dataset_id, manifest_entry(dataset_id))
     if release_date:
         return f"released {pd.Timestamp(release_date):%-d %b %Y}"
-    obtained = provenance.retrieval_text(manifest_entry(dataset_id))
-    if obtained.startswith("copy from"):  # short for tiles: the source line says the rest
-        obtained = "mirror copy"
-    return f"release date not stated ({obtained})"
+    return ""
 
 
 def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
-    """When the next release is due (releases.expected), or that it is unknown or overdue, or
-    that the last refresh found a newer release it could not load."""
+    """When the next release is due, that a newer one is out (known to the last refresh, or
+    due by the calendar), or "" when unknown."""
     entry = manifest_entry(dataset_id) or {}
     if entry.get("newer_release"):
-        return f"a newer release is known ({entry['newer_release']['title']}), not yet loaded"
+        return f"newer data exists ({entry['newer_release']['title']}): refresh the snapshot"
     found = releases.expected(dataset_id, entry, today or dt.date.today())
     if found is None or found.expected_release is None:
-        return "next release date unknown"
+        return ""
     if found.behind:
-        return f"a newer release was due {found.expected_release:%-d %b %Y}"
-    return f"next due {found.expected_release:%-d %b %Y}"
+        return (
+            f"newer data exists (a release was due {found.expected_release:%-d %b %Y}): "
+            "refresh the snapshot"
+        )
+    return f"next release due {found.expected_release:%-d %b %Y}"
 
 
-def as_of_text(dataset_id: str, today: dt.date | None = None) -> str:
-    """For a tile, whose own label names its period: how current the data is, e.g.
-    'Data as of: released 30 Apr 2026 · next due 29 Jul 2026'."""
-    return f"Data as of: {release_text(dataset_id)} · {next_release_text(dataset_id, today)}"
+def as_of_text(*dataset_ids: str, today: dt.date | None = None) -> str:
+    """One line for a section: what staff can act on about how current its data is, e.g.
+    'Data as of: released 30 Apr 2026 · next release due 29 Jul 2026', or "" when nothing is
+    known beyond the source line (no "not stated · unknown" noise). With several sources that
+    each say something, each is named."""
+    said = {}
+    for dataset_id in dict.fromkeys(dataset_ids):
+        parts = [release_text(dataset_id), next_release_text(dataset_id, today)]
+        if any(parts):
+            said[dataset_id] = " · ".join(filter(None, parts))
+    if len(said) > 1:
+        return "Data as of: " + "; ".join(
+            f"{catalogue.get(dataset_id).title}: {text}" for dataset_id, text in said.items()
+        )
+    return "Data as of: " + next(iter(said.values())) if said else ""
 
 
 def source_line(dataset_id: str) -> str:

@@ -30,7 +30,7 @@ def page(**params) -> AppTest:
 
 
 def text(at: AppTest) -> str:
-    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader])
+    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.header])
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +44,10 @@ def test_default_view_runs_only_the_trend_tab(snapshot, latest):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "QMC A&E: Nottingham University Hospitals"
     assert [tab.label for tab in at.tabs] == list(ae.TABS)
-    # Five tiles, each with its period text and the data's as-of line.
+    # Five tiles, each with its period text; one as-of line under them all.
     assert len(at.metric) == 5
     as_of = data.as_of_text(ad.DATASET)
-    assert [c.value for c in at.caption].count(as_of) == 5
+    assert as_of and [m.value for m in at.markdown].count(as_of) == 1
     shown = text(at)
     assert f"Latest month: {expected.month(latest)}" in shown
     tiles = {m.label: m.value for m in at.metric}

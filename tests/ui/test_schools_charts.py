@@ -286,7 +286,9 @@ def page(seat: str = "east", boundary_set: str = "pcon2024", **params) -> AppTes
 
 
 def shown_text(at: AppTest) -> str:
-    return " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.info])
+    return " ".join(
+        m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.header, *at.info]
+    )
 
 
 def test_default_view_runs_only_the_map_tab():
@@ -296,10 +298,12 @@ def test_default_view_runs_only_the_map_tab():
     assert [tab.label for tab in at.tabs] == list(schools.TABS)
     assert [m.label for m in at.metric][-1] == "Listed for attention"
     assert at.metric[-1].value == "12"
-    # Under the tiles: each tile's data-as-of line (one per dataset behind it).
-    captions = [c.value for c in at.caption]
-    for dataset in (schools.SPINE, schools.CENSUS, schools.OFSTED, schools.KS4, schools.ABSENCE):
-        assert data.as_of_text(dataset) in captions
+    # Under the tiles, one data-as-of line for them all, only when it says something.
+    as_of = data.as_of_text(
+        schools.SPINE, schools.CENSUS, schools.OFSTED, schools.KS4, schools.ABSENCE
+    )
+    lines = [m.value for m in at.markdown if m.value.startswith("Data as of")]
+    assert lines == ([as_of] if as_of else [])
     text = shown_text(at)
     assert "Which year these figures are for" in text
     assert "uncertain (ringed)" in text and "A dotted ring marks a school" in text

@@ -334,18 +334,20 @@ def _history_model() -> components.Chart | None:
 
 def _tiles() -> None:
     model = _tiles_model()
-    st.subheader(model.heading)
+    st.header(model.heading)
     st.caption(model.note)
     components.tiles(model.row.tiles)
-    st.markdown("\n".join(f"- {sentence}" for sentence in model.sentences))
-    if model.release:
-        st.caption(model.release)
     components.source_caption(*model.row.sources)
-    st.caption(model.targets)
+    # Folded, so that the tabs are in view on a 900 px screen; one click opens the sentences.
+    with st.expander("These figures in sentences to quote, the release and the targets"):
+        st.markdown("\n".join(f"- {sentence}" for sentence in model.sentences))
+        if model.release:
+            st.caption(model.release)
+        st.caption(model.targets)
 
 
 def _trend(choice: str, start, end) -> None:
-    st.subheader("4-hour performance over time")
+    st.header("4-hour performance over time")
     measure = state.url_choice(
         st.radio,
         "Measure",
@@ -372,7 +374,7 @@ def _trend(choice: str, start, end) -> None:
 
 
 def _waits_and_attendances(start, end) -> None:
-    st.subheader("12-hour waits and attendances")
+    st.header("12-hour waits and attendances")
     view = state.url_choice(
         st.radio,
         "Show 12-hour waits as",
@@ -396,7 +398,7 @@ def _waits_and_attendances(start, end) -> None:
 
 
 def _seasonal() -> None:
-    st.subheader("Seasonal pattern")
+    st.header("Seasonal pattern")
     measure = state.url_choice(
         st.selectbox,
         "Measure",
@@ -412,7 +414,7 @@ def _seasonal() -> None:
 
 
 def _rank(months, choice: str) -> None:
-    st.subheader(f"{ad.SHORT_NAME}'s rank among trusts")
+    st.header(f"{ad.SHORT_NAME}'s rank among trusts")
     controls = st.columns([3, 2])
     month = state.url_choice(
         controls[0].select_slider,
@@ -442,7 +444,7 @@ def _rank(months, choice: str) -> None:
 
 
 def _map(selection: Selection) -> None:
-    st.subheader("Where the hospitals are")
+    st.header("Where the hospitals are")
     model = _map_model(selection.seat, selection.boundary_set)
     if model is None:
         components.no_data(
@@ -466,7 +468,7 @@ def _map(selection: Selection) -> None:
 
 
 def _export(choice: str, start, end) -> None:
-    st.subheader("Download the figures")
+    st.header("Download the figures")
     measures = state.url_choice(
         st.multiselect,
         "Measures",
@@ -499,13 +501,13 @@ def _export(choice: str, start, end) -> None:
 def _notes() -> None:
     model = _history_model()
     if model is not None:
-        st.subheader("England's longer record, since 2010")
+        st.header("England's longer record, since 2010")
         components.draw(model, key="ae_history", sources=(ad.HISTORY_DATASET, ad.DATASET))
         st.caption(
             "November 2010 to May 2015 are estimated from weekly data; from May 2019 to May 2023 "
             "England's figure leaves out the field-test trusts."
         )
-    st.subheader("What these figures do and do not show")
+    st.header("What these figures do and do not show")
     # The 'other A&E' jumps are measure breaks, not caveats: the sentence says what the data shows.
     lines = list(catalogue.get(ad.DATASET).caveats)
     lines += [

@@ -312,7 +312,7 @@ def _headlines() -> None:
 
 
 def _trends() -> None:
-    st.subheader("Since the Homelessness Reduction Act (April 2018)")
+    st.header("Since the Homelessness Reduction Act (April 2018)")
     left, right = st.columns([2, 3])
     measure = state.url_choice(
         left.selectbox,
@@ -341,7 +341,7 @@ def _trends() -> None:
 
 
 def _temporary_accommodation() -> None:
-    st.subheader("Temporary accommodation")
+    st.header("Temporary accommodation")
     for chart, key in zip(_ta_charts(), ("homeless_ta_counts", "homeless_ta_types"), strict=True):
         components.draw(chart, key=key, sources=(HCLIC,))
     st.caption(
@@ -352,7 +352,7 @@ def _temporary_accommodation() -> None:
 
 
 def _comparison() -> None:
-    st.subheader("How Nottingham compares on temporary accommodation")
+    st.header("How Nottingham compares on temporary accommodation")
     group = state.url_choice(
         st.radio,
         "Compare with",
@@ -374,7 +374,7 @@ def _comparison() -> None:
 
 
 def _ta_map_section() -> None:
-    st.subheader("Temporary accommodation on the map")
+    st.header("Temporary accommodation on the map")
     group = state.url_choice(
         st.radio,
         "Councils",
@@ -402,7 +402,7 @@ def _ta_map_section() -> None:
 
 
 def _shares() -> None:
-    st.subheader("Why households lose a settled home, and who they are")
+    st.header("Why households lose a settled home, and who they are")
     for prefix, what, title, key in SHARES:
         parts = _share_chart(prefix, what, title)
         if parts is None:
@@ -421,7 +421,7 @@ def _shares() -> None:
 
 
 def _rough_sleeping() -> None:
-    st.subheader("Rough sleeping: Nottingham and the core cities")
+    st.header("Rough sleeping: Nottingham and the core cities")
     parts = _rough_chart()
     if parts is None:
         components.no_data("rough sleeping", "The snapshot has no rough sleeping tables.")
@@ -445,7 +445,7 @@ def _rough_sleeping() -> None:
 
 
 def _export() -> None:
-    st.subheader("Download the figures")
+    st.header("Download the figures")
     choice = state.url_choice(
         st.radio, "Areas", EXPORT_AREAS, key="homeless_export_areas", format_func=EXPORT_AREAS.get
     )
@@ -464,7 +464,7 @@ def _export() -> None:
 
 
 def _coverage(selection: Selection) -> None:
-    st.subheader("What the figures cover")
+    st.header("What the figures cover")
     chart = _coverage_chart(selection.seat, selection.boundary_set)
     if chart is None:
         components.no_data("the coverage map", "The snapshot has no city or seat boundary.")
@@ -475,7 +475,7 @@ def _coverage(selection: Selection) -> None:
 
 
 def _limits() -> None:
-    st.subheader("What these figures do not show")
+    st.header("What these figures do not show")
     st.markdown(
         "- **No constituency figures.** MHCLG publishes homelessness statistics for local "
         "authorities only: nothing here is for Nottingham East, North or South alone.\n"

@@ -540,7 +540,7 @@ def _staffing_tab() -> None:
 
 def _gaps_tab() -> None:
     with st.container(border=True):
-        st.subheader("What the published record does not tell us")
+        st.header("What the published record does not tell us")
         st.markdown("\n".join(f"- {gap}" for gap in _gaps()))
         st.caption(
             "MoJ: 'When interpreting figures for particular establishments there is no "

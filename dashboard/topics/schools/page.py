@@ -475,17 +475,14 @@ def _tiles(schools: SeatSchools, selection: Selection) -> None:
     columns = st.columns(4)
     with columns[0]:
         st.metric("Schools placed in the seat", f"{len(seat)}")
-        components.as_of_caption(SPINE)
     with columns[1]:
         st.metric("Pupils on roll, Jan 2019", f"{seat['pupils_on_roll'].sum():,.0f}")
-        components.as_of_caption(CENSUS)
     with columns[2]:
         st.metric(
             "Good or better (Ofsted)",
             f"{seat['ofsted_grade'].isin([1, 2]).sum()} of {seat['ofsted_grade'].notna().sum()}",
             help="Among schools inspected under their current URN (compilation to January 2020).",
         )
-        components.as_of_caption(OFSTED)
     with columns[3]:
         st.metric(
             "Listed for attention",
@@ -493,16 +490,16 @@ def _tiles(schools: SeatSchools, selection: Selection) -> None:
             help="Schools meeting any of three stated rules (Progress 8, Ofsted, persistent "
             "absence): see the Attention tab.",
         )
-        components.as_of_caption(KS4, OFSTED, ABSENCE)
     st.caption(
         f"Open schools in the DfE 2017-18 school list placed in {selection.name} "
         f"({selection.boundary_label}) by postcode."
     )
+    components.as_of_line(SPINE, CENSUS, OFSTED, KS4, ABSENCE)
     components.source_caption(SPINE, CENSUS, OFSTED)
 
 
 def _map_tab(selection: Selection) -> None:
-    st.subheader("Where the schools are")
+    st.header("Where the schools are")
     controls = st.columns([2, 3, 2])
     colour_by = state.url_choice(
         controls[0].selectbox,
@@ -588,7 +585,7 @@ def _placement_note(selection: Selection) -> None:
 
 
 def _attention_tab(flagged: pd.DataFrame, selection: Selection) -> None:
-    st.subheader("Which schools may need attention")
+    st.header("Which schools may need attention")
     st.markdown(
         "A school is listed if **any** of these holds: "
         f"(1) {charts.ATTENTION_P8}; (2) {charts.ATTENTION_OFSTED} in the compilation to "
@@ -605,7 +602,7 @@ def _attention_tab(flagged: pd.DataFrame, selection: Selection) -> None:
 
 
 def _newer_ks4_section(selection: Selection, measure: str) -> None:
-    st.subheader("GCSE results (key stage 4), 2022/23 and 2023/24")
+    st.header("GCSE results (key stage 4), 2022/23 and 2023/24")
     view = _newer_ks4_view(selection.seat, selection.boundary_set, measure)
     if view is None:
         components.no_data(
@@ -638,7 +635,7 @@ def _ks4_tab(selection: Selection) -> None:
         horizontal=True,
     )
     _newer_ks4_section(selection, measure)
-    st.subheader("GCSE results (key stage 4), 2018/19")
+    st.header("GCSE results (key stage 4), 2018/19")
     view = _ks4_view(selection.seat, selection.boundary_set, measure)
     if view is None:
         components.no_data(
@@ -655,7 +652,7 @@ def _ks4_tab(selection: Selection) -> None:
 
 
 def _trends_tab(selection: Selection) -> None:
-    st.subheader("Each school's own trend")
+    st.header("Each school's own trend")
     schools = _trend_schools(selection.seat, selection.boundary_set)
     controls = st.columns([3, 2])
     focus = state.url_choice(
@@ -707,7 +704,7 @@ def _trends_tab(selection: Selection) -> None:
 
 
 def _constituency_section(selection: Selection) -> None:
-    st.subheader("The constituency, the city and England over time")
+    st.header("The constituency, the city and England over time")
     seat = geography.SEATS[selection.seat]
     code_2010 = seat.codes["pcon2010"]
     if selection.boundary_set == "pcon2024":
@@ -747,7 +744,7 @@ def _constituency_section(selection: Selection) -> None:
 
 
 def _ofsted_absence_tab(selection: Selection) -> None:
-    st.subheader("Ofsted inspections")
+    st.header("Ofsted inspections")
     view = _ofsted_view(selection.seat, selection.boundary_set)
     components.chart_with_table(
         view.figure, view.table, summary=view.summary, key="schools_ofsted", sources=(OFSTED,)
@@ -761,7 +758,7 @@ def _ofsted_absence_tab(selection: Selection) -> None:
         st.caption(note)
         components.source_caption(OFSTED_CHECK)
 
-    st.subheader("Absence, 2018/19")
+    st.header("Absence, 2018/19")
     measure = state.url_choice(
         st.radio,
         "Absence measure",
@@ -786,7 +783,7 @@ def _ofsted_absence_tab(selection: Selection) -> None:
 
 
 def _research_tab(selection: Selection) -> None:
-    st.subheader("All schools: filter and export")
+    st.header("All schools: filter and export")
     boundary_set = selection.boundary_set
     names = {s.codes[boundary_set]: s.names[boundary_set] for s in geography.SEATS.values()}
     others = [code for code in names if code != selection.code]
@@ -856,7 +853,7 @@ def _research_tab(selection: Selection) -> None:
 
 
 def _notes_tab() -> None:
-    st.subheader("What this page does not show")
+    st.header("What this page does not show")
     st.markdown(
         "- **No Nottingham-wide KS2 result or absence rate**: DfE's per-LA files for "
         "Nottingham (LA 892) were not available; they come with the live refresh. The "

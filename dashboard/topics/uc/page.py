@@ -535,15 +535,14 @@ def _headline(selection: Selection) -> None:
     for column, tile in zip(st.columns(3), headline.tiles, strict=False):
         with column:
             st.metric(tile.label, tile.value, help=tile.help)
-            components.as_of_caption(tile.dataset)
-            # The estimate's note sits under its release dates here, unlike other pages' tiles.
             if tile.caption:
                 st.caption(tile.caption)
+    components.as_of_line(*(tile.dataset for tile in headline.tiles))
     components.source_caption(*headline.sources)
 
 
 def _trend_tab(selection: Selection) -> None:
-    st.subheader("Households on Universal Credit over time")
+    st.header("Households on Universal Credit over time")
     mode = _mode("uc_trend_mode")
     trend = _trend_view(selection.seat, selection.boundary_set, mode)
     if trend.panel is None:
@@ -575,7 +574,7 @@ def _trend_tab(selection: Selection) -> None:
 
 
 def _growth_tab(selection: Selection) -> None:
-    st.subheader("Growth against Great Britain, indexed to a common month")
+    st.header("Growth against Great Britain, indexed to a common month")
     bases = _index_base_options()
     if not bases:
         components.no_data("the index", "No month has a positive count for every series.")
@@ -601,7 +600,7 @@ def _growth_tab(selection: Selection) -> None:
 
 
 def _map_tab(selection: Selection) -> None:
-    st.subheader("Households on UC by neighbourhood")
+    st.header("Households on UC by neighbourhood")
     months, _ = _msoa_months()
     if not months:
         components.no_data(
@@ -635,7 +634,7 @@ def _map_tab(selection: Selection) -> None:
 
 
 def _compare_tab(selection: Selection) -> None:
-    st.subheader("Nottingham's seats against similar places, latest month")
+    st.header("Nottingham's seats against similar places, latest month")
     seat = geography.SEATS[selection.seat]
     if selection.boundary_set == "pcon2010":
         st.info(
@@ -660,7 +659,7 @@ def _compare_tab(selection: Selection) -> None:
 
 
 def _check_tab(selection: Selection) -> None:
-    st.subheader("How good is the monthly estimate?")
+    st.header("How good is the monthly estimate?")
     text, with_sources = _check_view(selection.seat, selection.boundary_set)
     if with_sources:
         st.warning(ESTIMATE_LABEL, icon=ESTIMATE_ICON)
@@ -670,7 +669,7 @@ def _check_tab(selection: Selection) -> None:
 
 
 def _notes_tab(selection: Selection) -> None:
-    st.subheader("What this page does not show yet")
+    st.header("What this page does not show yet")
     st.markdown(
         "- **People rather than households.** DWP's headline figures count people on UC (the "
         "'People on Universal Credit' dataset); every figure here counts households, a smaller "
@@ -688,7 +687,7 @@ def _notes_tab(selection: Selection) -> None:
         "running in this snapshot: every figure on this page comes from the stored exports "
         "listed under each chart."
     )
-    st.subheader("Notes on these figures (from the data catalogue)")
+    st.header("Notes on these figures (from the data catalogue)")
     for dataset_id in (LAD, MSOA, PCON, ESTIMATE):
         publication = catalogue.get(dataset_id)
         st.markdown(f"**{publication.title}**")
