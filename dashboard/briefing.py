@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import comparability, geography, headlines
+from dashboard import briefing_charts, geography, headlines
 from dashboard.core import catalogue, provenance
 
 TOPICS = {
@@ -33,6 +33,7 @@ class Section:
     figures: list[headlines.Figure] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     series: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (measure, its values)
+    chart: briefing_charts.ChartData | None = None  # the first figure with a series to draw
     footnotes: list[str] = field(default_factory=list)
 
 
@@ -69,6 +70,8 @@ def build(
             frame = observations(figure.dataset)
             series = frame[(frame["measure"] == figure.measure) & (frame["area_code"] == area)]
             section.series.append((figure.measure, series[["period_start", "value"]]))
+            if section.chart is None:
+                section.chart = briefing_charts.chart_for(figure, observations)
             if headline.note and headline.note not in notes:
                 notes.append(headline.note)
             footnote = footnote_for(figure, manifest)
@@ -150,43 +153,22 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines)
 
 
-def _sparkline_png(label: str, series: pd.DataFrame) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ordered = series.sort_values("period_start")
-    figure, axes = plt.subplots(figsize=(4.2, 1.4), dpi=150)
-    axes.plot(ordered["period_start"], ordered["value"], color="#0072B2", linewidth=1.4)
-    axes.set_title(label, fontsize=8, loc="left")
-    axes.tick_params(labelsize=7)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+def _chart_png(chart: briefing_charts.ChartData) -> bytes:
+    # Charts are the slow part of a brief (about 0.1 s each): one per section and chart.
+    return briefing_charts.png(chart)
 
 
-def _chart_alt(label: str, series: pd.DataFrame) -> str:
-    """The small chart in words, for screen readers and for anyone who cannot see it."""
-    ordered = series.dropna(subset=["value"]).sort_values("period_start")
-    first, last = ordered.iloc[0], ordered.iloc[-1]
-    return (
-        f"Line chart of {label} from {first['period_start']:%B %Y} ({first['value']:,.4g}) to "
-        f"{last['period_start']:%B %Y} ({last['value']:,.4g})."
-    )
-
-
+# On screen a narrow column; printed, A4 with each issue on its own page (one page at most).
 HTML_STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; max-width: 46rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1f1f1f; line-height: 1.45; }
+       padding: 0 1rem; color: #0b0c0c; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-top: 1px solid #ccc;
-       padding-top: 0.8rem; } .compare { color: #444; }
-.notes { font-size: 0.8rem; color: #333; } img { max-width: 100%; height: auto; }
-@media print { body { margin: 0; } h2 { break-after: avoid; } section { break-inside: avoid; } }
+       padding-top: 0.8rem; } .compare { color: #3b3b3b; }
+.notes { font-size: 0.8rem; color: #3b3b3b; } img { width: 100%; max-width: 36rem; height: auto; }
+@page { size: A4; margin: 18mm; }
+@media print { body { margin: 0; max-width: none; font-size: 10.5pt; } img { max-width: 100%; }
+  section + section { break-before: page; } section { break-inside: avoid; }
+  h2 { break-after: avoid; } }
 """
 
 
@@ -215,12 +197,10 @@ def to_html(brief: Brief) -> str:
             parts.append(f"<li>{e(figure.sentence)}{extra if comparison else ''}{definition}</li>")
         parts += [f"<li>{e(missing)}</li>" for missing in section.missing]
         parts.append("</ul>")
-        for key, series in section.series[:1]:
-            if series["value"].notna().sum() >= 3:
-                label = comparability.measure(key).label
-                encoded = base64.b64encode(_sparkline_png(label, series)).decode("ascii")
-                alt = e(_chart_alt(label, series), quote=True)
-                parts.append(f'<img src="data:image/png;base64,{encoded}" alt="{alt}">')
+        if section.chart is not None:
+            encoded = base64.b64encode(_chart_png(section.chart)).decode("ascii")
+            alt = e(briefing_charts.alt_text(section.chart), quote=True)
+            parts.append(f'<img src="data:image/png;base64,{encoded}" alt="{alt}">')
         parts.append(f'<ol class="notes" start="{number + 1}">')
         for footnote in section.footnotes:
             number += 1
@@ -230,12 +210,23 @@ def to_html(brief: Brief) -> str:
     return "\n".join(parts)
 
 
+def _describe(picture, chart: briefing_charts.ChartData) -> None:
+    """Alt text on a Word picture (its description, as Word's "Alt Text" pane writes it)."""
+    properties = picture._inline.docPr
+    properties.set("descr", briefing_charts.alt_text(chart))
+    properties.set("title", f"{chart.label}, {chart.area_name}")
+
+
 def to_docx(brief: Brief) -> bytes:
     """A Word document: heading, then per issue the sentences, a small chart, footnotes."""
     from docx import Document
-    from docx.shared import Inches, Pt
+    from docx.shared import Cm, Pt
 
     document = Document()
+    page = document.sections[0]  # A4, not python-docx's default US Letter
+    page.page_width, page.page_height = Cm(21), Cm(29.7)
+    page.left_margin = page.right_margin = Cm(2)
+    page.top_margin = page.bottom_margin = Cm(1.8)
     document.styles["Normal"].font.size = Pt(10.5)
     document.add_heading(f"{brief.area_name}: briefing on five local issues", level=0)
     document.add_paragraph(
@@ -243,8 +234,10 @@ def to_docx(brief: Brief) -> bytes:
         "Nottingham East issue dashboard's data snapshot. Official statistics; sources under "
         "each section."
     )
-    for section in brief.sections:
-        document.add_heading(section.title, level=1)
+    for index, section in enumerate(brief.sections):
+        heading = document.add_heading(section.title, level=1)
+        # Each issue on its own page, so a page can be handed over alone (one page at most).
+        heading.paragraph_format.page_break_before = index > 0
         for figure in section.figures:
             document.add_paragraph(figure.sentence, style="List Bullet")
             comparison = _comparison(figure)
@@ -253,10 +246,9 @@ def to_docx(brief: Brief) -> bytes:
             document.add_paragraph(_definition(figure), style="List Bullet 2")
         for missing in section.missing:
             document.add_paragraph(missing, style="List Bullet")
-        for key, series in section.series[:1]:
-            if series["value"].notna().sum() >= 3:
-                label = comparability.measure(key).label
-                document.add_picture(io.BytesIO(_sparkline_png(label, series)), width=Inches(4.2))
+        if section.chart is not None:
+            picture = document.add_picture(io.BytesIO(_chart_png(section.chart)), width=Cm(16))
+            _describe(picture, section.chart)
         for footnote in section.footnotes:
             paragraph = document.add_paragraph(footnote)
             paragraph.runs[0].font.size = Pt(8)
