@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import secrets
 from collections.abc import Callable
 
@@ -63,8 +64,9 @@ button:focus-visible, a:focus-visible, summary:focus-visible,
 [data-testid="stCheckbox"] label:has(input:focus-visible) {
   outline: 3px solid #005eb8 !important; outline-offset: 2px; border-radius: 4px;
 }
-/* Code in a caption: Streamlit draws it in the caption's faded grey on a grey chip (4.4:1). */
-[data-testid="stCaptionContainer"] code { color: #3b3b3b; }
+/* Code in a caption: Streamlit gives it a grey of its own, which the caption's 60% opacity
+   fades to 3.4:1; the caption's own colour reaches 5:1 like the rest of the caption. */
+[data-testid="stCaptionContainer"] code { color: inherit; }
 /* A tab bar scrolled into view stays clear of Streamlit's header bar. */
 [role="tablist"] { scroll-margin-top: 4rem; }
 </style>
@@ -220,6 +222,23 @@ def download_csv(
         help="The same rows as a plain CSV; its sources: "
         + "; ".join(data.source_line(d) for d in dataset_ids),
     )
+
+
+def file_name(*parts: str, suffix: str = ".csv") -> str:
+    """A download's name that says what it holds (area, measure, period), e.g.
+    'nottingham-and-england_homelessness_2018-04-to-2025-12.csv', so a saved file is found
+    again by its name."""
+    slugs = (re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in parts if part)
+    return "_".join(slug for slug in slugs if slug) + suffix
+
+
+def period_span(frame: pd.DataFrame) -> str:
+    """The months a long table covers ('2018-04-to-2025-12'), or "" without period columns."""
+    if frame is None or "period_start" not in frame.columns or frame.empty:
+        return ""
+    start = pd.to_datetime(frame["period_start"]).min()
+    end = pd.to_datetime(frame.get("period_end", frame["period_start"])).max()
+    return f"{start:%Y-%m}-to-{end:%Y-%m}"
 
 
 def current_view_url() -> str:

@@ -130,6 +130,45 @@ def url_choice(
     return widget(label, options, format_func=format_func, key=key, bind="query-params", **kwargs)
 
 
+def url_month(
+    slot,
+    label: str,
+    options: Sequence,
+    *,
+    key: str,
+    value,
+    format_func: Callable = str,
+    help: str | None = None,
+):
+    """A month slid to on a slider kept in the URL (as url_choice), with a list beside it in
+    which the month can be typed or picked: reaching a month five years back on a slider takes
+    sixty key presses. The list follows the slider; choosing in it moves the slider."""
+    typed_key = f"{key}_typed"
+
+    def typed() -> None:
+        st.session_state[key] = st.session_state[typed_key]
+
+    slider, typed_slot = slot.columns([3, 1], vertical_alignment="bottom")
+    chosen = url_choice(
+        slider.select_slider,
+        label,
+        options,
+        key=key,
+        value=value,
+        format_func=format_func,
+        help=help,
+    )
+    st.session_state[typed_key] = chosen  # the list shows the slider's month
+    typed_slot.selectbox(
+        f"{label}: type or pick",
+        list(options),
+        key=typed_key,
+        format_func=format_func,
+        on_change=typed,
+    )
+    return chosen
+
+
 def url_flag(widget: Callable, label: str, *, key: str, **kwargs) -> bool:
     """A checkbox or toggle kept in the URL as ``?key=true|false``."""
     note_repeated(key, label)

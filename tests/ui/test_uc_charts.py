@@ -381,6 +381,21 @@ def test_a_link_opens_the_map_at_a_month():
     assert at.query_params["uc_map_month"] == "January 2019"
 
 
+def test_a_month_typed_in_the_list_moves_the_slider_and_the_link():
+    at = page(uc_tab="Map")
+    assert (
+        at.selectbox(key="uc_map_month_typed").value == at.select_slider(key="uc_map_month").value
+    )
+    at.selectbox(key="uc_map_month_typed").set_value(M("2019-01-01")).run()
+    assert not at.exception
+    assert at.select_slider(key="uc_map_month").value == M("2019-01-01")
+    assert at.query_params["uc_map_month"] == "January 2019"
+    assert "In January 2019, 38 of Nottingham's 38 neighbourhoods" in shown(at)
+    # Sliding moves the list with it.
+    at.select_slider(key="uc_map_month").set_value(M("2020-01-01")).run()
+    assert at.selectbox(key="uc_map_month_typed").value == M("2020-01-01")
+
+
 def test_a_link_sets_growth_base_and_per_1000_residents(monthly_end):
     at = page(uc_tab="Growth", uc_index_base="June 2020")
     assert at.select_slider(key="uc_index_base").value == M("2020-06-01")

@@ -416,8 +416,8 @@ def _seasonal() -> None:
 def _rank(months, choice: str) -> None:
     st.header(f"{ad.SHORT_NAME}'s rank among trusts")
     controls = st.columns([3, 2])
-    month = state.url_choice(
-        controls[0].select_slider,
+    month = state.url_month(
+        controls[0],
         "Month",
         months,
         value=months[-1],

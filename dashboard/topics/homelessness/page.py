@@ -449,10 +449,13 @@ def _export() -> None:
     choice = state.url_choice(
         st.radio, "Areas", EXPORT_AREAS, key="homeless_export_areas", format_func=EXPORT_AREAS.get
     )
+    frame = _export_frame(choice)
     components.download_csv(
-        _export_frame(choice),
+        frame,
         dataset_ids=[HCLIC, ROUGH],
-        file_name=f"homelessness_{choice}.csv",
+        file_name=components.file_name(
+            EXPORT_AREAS[choice], "homelessness", components.period_span(frame)
+        ),
         key="homeless_download",
     )
     st.caption(

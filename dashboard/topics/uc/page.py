@@ -567,7 +567,11 @@ def _trend_tab(selection: Selection) -> None:
     components.download_csv(
         trend.export,
         dataset_ids=list(trend.export_sources),
-        file_name=f"uc_monthly_{selection.code}.csv",
+        file_name=components.file_name(
+            selection.name,
+            "households on universal credit",
+            components.period_span(trend.export),
+        ),
         key="uc_trend_download",
         label=f"Download the monthly series ({len(trend.export):,} rows, CSV with sources)",
     )
@@ -579,8 +583,8 @@ def _growth_tab(selection: Selection) -> None:
     if not bases:
         components.no_data("the index", "No month has a positive count for every series.")
         return
-    base = state.url_choice(
-        st.select_slider,
+    base = state.url_month(
+        st,
         "Index month (= 100)",
         bases,
         key="uc_index_base",
@@ -607,8 +611,8 @@ def _map_tab(selection: Selection) -> None:
             "the neighbourhood map", "The snapshot lacks the MSOA counts or the LSOA outlines."
         )
         return
-    month = state.url_choice(
-        st.select_slider,
+    month = state.url_month(
+        st,
         "Month",
         months,
         key="uc_map_month",
@@ -627,7 +631,9 @@ def _map_tab(selection: Selection) -> None:
     components.download_csv(
         view.rows,
         dataset_ids=[MSOA],
-        file_name=f"uc_msoa_{month:%Y-%m}.csv",
+        file_name=components.file_name(
+            selection.name, "households on universal credit by msoa", f"{month:%Y-%m}"
+        ),
         key="uc_map_download",
         label=f"Download {charts.month_label(month)} by MSOA ({len(view.rows)} rows, CSV)",
     )
@@ -652,7 +658,9 @@ def _compare_tab(selection: Selection) -> None:
     components.download_csv(
         view.export,
         dataset_ids=[PCON, POPULATION],
-        file_name="uc_constituencies_may2025.csv",
+        file_name=components.file_name(
+            "comparable constituencies", "households on universal credit", "2025-05"
+        ),
         key="uc_compare_download",
         label=f"Download this comparison ({len(view.export)} rows, CSV with sources)",
     )
