@@ -1,6 +1,7 @@
 """Cached access to the snapshot: loaded once per process and shared by every session."""
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -110,33 +111,40 @@ def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
     due by the calendar), or "" when unknown."""
     entry = manifest_entry(dataset_id) or {}
     if entry.get("newer_release"):
-        return f"newer data exists ({entry['newer_release']['title']}): refresh the snapshot"
+        return f"newer data exists ({entry['newer_release']['title']})"
     found = releases.expected(dataset_id, entry, today or dt.date.today())
     if found is None or found.expected_release is None:
         return ""
     if found.behind:
-        return (
-            f"newer data exists (a release was due {found.expected_release:%-d %b %Y}): "
-            "refresh the snapshot"
-        )
+        return f"newer data exists (a release was due {found.expected_release:%-d %b %Y})"
     return f"next release due {found.expected_release:%-d %b %Y}"
+
+
+NEWER = "newer data exists"
+
+
+def short_title(dataset_id: str) -> str:
+    """A publication's title up to its first qualifier: 'Statutory homelessness'."""
+    return re.split(r"[:(,]", catalogue.get(dataset_id).title)[0].strip()
 
 
 def as_of_text(*dataset_ids: str, today: dt.date | None = None) -> str:
     """One line for a section: what staff can act on about how current its data is, e.g.
     'Data as of: released 30 Apr 2026 · next release due 29 Jul 2026', or "" when nothing is
     known beyond the source line (no "not stated · unknown" noise). With several sources that
-    each say something, each is named."""
+    each say something, each is named; a stale one asks for a refresh, once."""
     said = {}
     for dataset_id in dict.fromkeys(dataset_ids):
         parts = [release_text(dataset_id), next_release_text(dataset_id, today)]
         if any(parts):
             said[dataset_id] = " · ".join(filter(None, parts))
-    if len(said) > 1:
-        return "Data as of: " + "; ".join(
-            f"{catalogue.get(dataset_id).title}: {text}" for dataset_id, text in said.items()
-        )
-    return "Data as of: " + next(iter(said.values())) if said else ""
+    if not said:
+        return ""
+    stale = any(NEWER in text for text in said.values())
+    if len(said) == 1:
+        return "Data as of: " + next(iter(said.values())) + (": refresh the snapshot" * stale)
+    named = "; ".join(f"{short_title(dataset_id)} {text}" for dataset_id, text in said.items())
+    return f"Data as of: {named}." + (" Refresh the snapshot." * stale)
 
 
 def source_line(dataset_id: str) -> str:

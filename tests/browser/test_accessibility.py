@@ -7,6 +7,7 @@ against the project. Every other serious or critical finding fails the test.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -243,3 +244,79 @@ def test_axe_is_not_committed():
         ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False
     ).stdout.splitlines()
     assert not [path for path in tracked if Path(path).name.startswith("axe")]
+
+
+TOPIC_PAGES = [spec.url_path for spec in registry.PAGES if spec.tabs[1]]
+
+
+def _selected_tab_box(page) -> dict:
+    return page.locator("[role='tab'][aria-selected='true']").first.bounding_box()
+
+
+@pytest.mark.parametrize("path", TOPIC_PAGES)
+def test_tabs_are_in_view_on_a_1366x900_screen(page, app_url, path):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_app_page(page, f"{app_url}/{path}", charts=0)
+    box = page.locator("[role='tablist']").first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, (path, box)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{path}-1366x900.png"))
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{path}-375x812.png"))
+
+
+def test_a_link_that_names_a_tab_opens_with_the_tab_in_view(page, app_url):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_app_page(page, f"{app_url}/homelessness?homeless_tab=Download", charts=0)
+    page.wait_for_function(
+        "() => { const t = document.querySelector(\"[role='tab'][aria-selected='true']\");"
+        " const r = t && t.getBoundingClientRect(); return r && r.top >= 0 && r.top < 300; }",
+        timeout=30000,
+    )
+    assert page.locator("[role='tab'][aria-selected='true']").inner_text() == "Download"
+    page.screenshot(path=str(ARTIFACTS / "a11y-tab-link-1366x900.png"))
+
+
+def test_the_phone_sidebar_closes_after_choosing_a_page(page, app_url):
+    page.set_viewport_size({"width": 375, "height": 812})
+    open_app_page(page, f"{app_url}/overview", charts=0)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if sidebar.get_attribute("aria-expanded") != "true":
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stSidebar']\")"
+            ".getAttribute('aria-expanded') === 'true'"
+        )
+    sidebar.locator("[data-testid='stSidebarNavLink']", has_text="Schools").click()
+    page.wait_for_url(re.compile(r"/schools"), timeout=60000)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stSidebar']\")"
+        ".getAttribute('aria-expanded') === 'false'",
+        timeout=10000,
+    )
+    page.screenshot(path=str(ARTIFACTS / "a11y-phone-after-choosing-a-page.png"))
+
+
+def test_keyboard_focus_is_visible_on_page_links_and_radios(page, app_url):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_app_page(page, f"{app_url}/overview", charts=0)
+    seen = {}
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                const kind = e.closest("[data-testid='stSidebarNavLink']") ? 'page link'
+                    : e.matches("input[type='radio']") ? 'radio' : '';
+                if (!kind) return null;
+                const ringed = e.matches("input") ? e.closest('label') : e;
+                const style = getComputedStyle(ringed);
+                return [kind, style.outlineStyle, parseFloat(style.outlineWidth)];
+            }"""
+        )
+        if found:
+            seen.setdefault(found[0], found[1:])
+        if len(seen) == 2:
+            break
+    assert seen.get("page link") == ["solid", 3], seen
+    assert seen.get("radio") == ["solid", 3], seen

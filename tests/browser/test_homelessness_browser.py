@@ -56,9 +56,8 @@ def test_default_tab_shows_tiles_and_the_trend(page, app_url, snapshot):
     assert page.get_by_text("Sleeping rough", exact=True).is_visible()
     autumn = f"Autumn {rough['period_start'].year}"
     assert page.get_by_text(autumn, exact=True).is_visible()
-    # one data-as-of line under each of the five tiles
-    assert page.get_by_text(data.as_of_text(t.HCLIC), exact=True).count() == 4
-    assert page.get_by_text(data.as_of_text(t.ROUGH), exact=True).count() == 1
+    # one data-as-of line under the five tiles, naming both publications
+    assert page.get_by_text(data.as_of_text(t.HCLIC, t.ROUGH), exact=True).count() == 1
     assert selected_tab(page) == view.TABS[0]
     # only the open tab is drawn: the trend, its table and its gaps
     assert page.locator(".js-plotly-plot").count() == 1
