@@ -134,7 +134,7 @@ def test_gcse_tab_shows_2022_23_scores_and_says_what_is_missing(snapshot):
     at.query_params["schools_tab"] = "GCSE"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    text = " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader])
+    text = " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.header])
     assert "2022/23 and 2023/24" in text
     assert "2019/20 and 2020/21: not comparable" in text
     assert "2021/22: no school results" in text
