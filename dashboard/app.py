@@ -75,7 +75,7 @@ def main() -> None:
         "Official statistics under the Open Government Licence v3.0. Public data only: never "
         "enter casework or personal data here."
     )
-    components.browser_aids([spec.tabs[0] for spec in registry.PAGES if spec.tabs[0]])
+    components.browser_aids([page.tab_key for page in registry.PAGES if page.tab_key])
     notices = st.container()  # above the page: what the link asked for that was ignored
     components.run_guarded(navigation.run)
     state.show_url_notices(notices, registry.KEY_PREFIXES)

@@ -83,13 +83,25 @@ BROWSER_AIDS_JS = """
   const tabKeys = %s;
   const params = new URLSearchParams(window.location.search);
   if (tabKeys.some((key) => params.has(key))) {
+    // Scroll once the run has settled (charts above the tabs change the layout while they
+    // draw), again a moment later, and never after the reader has scrolled themselves.
+    let moved = false, settled = 0;
+    for (const kind of ["wheel", "touchmove", "keydown", "mousedown"]) {
+      window.addEventListener(kind, () => { moved = true; }, {once: true, capture: true});
+    }
+    const show = () => {
+      const tab = document.querySelector('[role="tab"][aria-selected="true"]');
+      if (tab && !moved) (tab.closest('[role="tablist"]') || tab).scrollIntoView({block: "start"});
+    };
     const started = Date.now();
     const timer = setInterval(() => {
       const tab = document.querySelector('[role="tab"][aria-selected="true"]');
       const running = document.querySelector('[data-testid="stStatusWidget"]');
-      if (tab && !running) {
+      settled = tab && !running ? settled + 1 : 0;
+      if (settled >= 4) {
         clearInterval(timer);
-        (tab.closest('[role="tablist"]') || tab).scrollIntoView({block: "start"});
+        show();
+        setTimeout(show, 1500);
       } else if (Date.now() - started > 60000) {
         clearInterval(timer);
       }

@@ -120,7 +120,7 @@ def views() -> list[tuple[str, str]]:
     """(name, path and query) of every page and every tab of it."""
     found = []
     for spec in registry.PAGES:
-        key, tabs = spec.tabs
+        key, tabs = spec.tab_key, spec.tabs
         if not tabs:
             found.append((spec.url_path, spec.url_path))
         for label in tabs:
@@ -246,7 +246,7 @@ def test_axe_is_not_committed():
     assert not [path for path in tracked if Path(path).name.startswith("axe")]
 
 
-TOPIC_PAGES = [spec.url_path for spec in registry.PAGES if spec.tabs[1]]
+TOPIC_PAGES = [p.url_path for p in registry.PAGES if isinstance(p, registry.Topic) and p.tabs]
 
 
 def _selected_tab_box(page) -> dict:
