@@ -5,7 +5,10 @@ margins, legend place, gridlines) is a ``look`` dict in its figures module: data
 ``layout()``, which merges it over the shared base and the chart's own settings over both.
 """
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # plotly is imported when a figure is made: the briefing needs only colours
+    import plotly.graph_objects as go
 
 # Okabe and Ito's colour-blind-safe palette: every line also differs by dash or marker.
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -51,7 +54,9 @@ def layout(
     return merged(merged(merged(BASE, look), chart), settings)
 
 
-def figure(traces: list, layout: dict) -> go.Figure:
+def figure(traces: list, layout: dict) -> "go.Figure":
     """One validated constructor call: every ``add_*``/``update_*`` call reruns plotly's
     validators, which made figures several times slower to build than to draw."""
+    import plotly.graph_objects as go
+
     return go.Figure(data=traces, layout=layout)
