@@ -10,9 +10,12 @@ The server runs ``streamlit run dashboard/app.py`` inside cgroup v1 ``cpu`` (quo
 every script run (``DASHBOARD_LOG_RUN_TIMES``), so the figures are the server's own, not the
 clients'. The clients speak Streamlit's websocket protocol (protobuf BackMsg/ForwardMsg), which
 costs far less than a browser per session: each asks for a page, waits for the run to finish,
-and moves to the next page, until the time is up. First one quiet session visits every page
-three times (after a warm-up), giving each page's quiet time; the budget is p95 under load
-within 3x that.
+pauses as a reader would (``--think`` seconds, 1 to 3 by default, drawn at random so the
+sessions do not march in step; 0 makes it a saturation test), and moves to the next page, until
+the time is up. First one quiet session at a time visits every page, three times over in three
+new sessions (after a warm-up), giving each page's quiet time; the budget is p95 under load
+within 3x that. Run it on an otherwise idle machine: the box caps the server at one CPU, but
+other work on the host still takes that CPU away.
 
 Errors: a run that did not finish, an exception element, the page guard's "could not be shown"
 message, a closed socket, a Traceback in the server log, an OOM kill. Exit 0 when the budget is
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import socket
 import statistics
@@ -187,6 +191,7 @@ async def session(
     start: int = 0,
     until: float | None = None,
     visits: int | None = None,
+    think: tuple[float, float] = (0.0, 0.0),
 ):
     """One browser tab's worth of traffic: pages in rotation from ``start``, until a time or
     for a number of visits."""
@@ -211,6 +216,7 @@ async def session(
             if failure:
                 errors.append(failure)
             index += 1
+            await asyncio.sleep(random.uniform(*think))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -222,6 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.reliability.box", description=__doc__)
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each session pauses between views (0 0: back to back, a saturation test)",
+    )
     args = parser.parse_args(argv)
     pages = [spec.url_path for spec in registry.PAGES]
     box = Box()
@@ -237,14 +251,15 @@ def main(argv: list[str] | None = None) -> int:
         # Warm-up (first runs fill the process caches), then the quiet single-session times.
         asyncio.run(session(server.url, pages, errors, visits=len(pages)))
         quiet_from = time.monotonic()
-        asyncio.run(session(server.url, pages, errors, visits=QUIET_VISITS * len(pages)))
+        for _ in range(QUIET_VISITS):  # a new session each time, as under load
+            asyncio.run(session(server.url, pages, errors, visits=len(pages)))
         load_from = time.monotonic()
         until = load_from + args.seconds
 
         async def load() -> None:
             await asyncio.gather(
                 *(
-                    session(server.url, pages, errors, start=n, until=until)
+                    session(server.url, pages, errors, start=n, until=until, think=args.think)
                     for n in range(args.sessions)
                 )
             )
@@ -258,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         peak_mb = box.peak_bytes() / 10**6
         print(
             f"box: 1 CPU, {MEMORY_LIMIT / 10**6:.0f} MB; "
-            f"{args.sessions} sessions for {args.seconds:.0f} s"
+            f"{args.sessions} sessions for {args.seconds:.0f} s, "
+            f"{args.think[0]:g}-{args.think[1]:g} s between views"
         )
         print(f"{'page':<18}{'quiet ms':>10}{'runs':>7}{'p50 ms':>9}{'p95 ms':>9}{'p95/quiet':>11}")
         within = True
