@@ -25,3 +25,18 @@ def snapshot() -> store.Snapshot:
         return store.Snapshot(settings.data_dir())
     except store.SnapshotMissing:
         pytest.skip("no snapshot in data/: run the build first")
+
+
+@pytest.fixture(scope="session")
+def observations(snapshot):
+    """``observations(dataset_id)`` over the snapshot, each dataset read once: what the
+    briefing and the headlines take."""
+    cache = {}
+
+    def read(dataset: str):
+        if dataset not in cache:
+            cache[dataset] = snapshot.observations([dataset])
+        return cache[dataset]
+
+    read.cache = cache
+    return read

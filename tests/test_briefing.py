@@ -13,15 +13,9 @@ from dashboard.core import catalogue, query, settings
 
 
 @pytest.fixture(scope="module")
-def brief(snapshot):
-    cache = {}
-
-    def observations(dataset):
-        if dataset not in cache:
-            cache[dataset] = snapshot.observations([dataset])
-        return cache[dataset]
-
-    return briefing.build("E14000865", observations, snapshot.manifest["datasets"]), cache
+def brief(snapshot, observations):
+    built = briefing.build("E14000865", observations, snapshot.manifest["datasets"])
+    return built, observations.cache
 
 
 def test_every_sentence_number_equals_query(brief):

@@ -17,14 +17,7 @@ A4_POINTS = (595, 842)  # 210 x 297 mm
 
 
 @pytest.fixture(scope="module")
-def brief(snapshot):
-    cache = {}
-
-    def observations(dataset):
-        if dataset not in cache:
-            cache[dataset] = snapshot.observations([dataset])
-        return cache[dataset]
-
+def brief(snapshot, observations):
     return briefing.build(AREA, observations, snapshot.manifest["datasets"])
 
 
