@@ -17,14 +17,10 @@ import pandas as pd
 
 from dashboard import briefing_charts, geography, headlines
 from dashboard.core import catalogue, provenance
+from dashboard.topics import registry
 
-TOPICS = {
-    "ae": "QMC Emergency Department",
-    "prison": "Safety at HMP Nottingham",
-    "universal-credit": "Universal Credit",
-    "homelessness": "Homelessness",
-    "schools": "School standards",
-}
+# Headline topic (the page's URL path) -> section title, in the menu's order.
+TOPICS = {topic.url_path: topic.briefing_title for topic in registry.TOPICS}
 
 
 @dataclass

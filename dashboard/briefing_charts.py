@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from dashboard import comparability, headlines
 from dashboard.core import catalogue
 from dashboard.topics.ae import model as ae_model
+from dashboard.ui import style
 
 # Axis titles in words for the catalogue's units.
 UNIT_AXIS = {
@@ -26,9 +27,11 @@ UNIT_AXIS = {
     "rate_per_1000": "Rate per 1,000",
 }
 ENGLAND = "E92000001"
-AREA_COLOUR = "#005eb8"  # the dashboard's blue
-REFERENCE_COLOUR = "#505a5f"
-TARGET_COLOUR = "#d4351c"
+# The pages' colours: the area in blue, England dashed in black, targets and standards in
+# vermillion (dashboard.ui.style, which loads no plotly for its colours).
+AREA_COLOUR = style.BLUE
+REFERENCE_COLOUR = style.BLACK
+TARGET_COLOUR = style.VERMILLION
 # Standards that hold for every period of a measure (the 4-hour standard is in NHS England's
 # constitution); interim targets come from the A&E model with the years they govern.
 STANDARDS = {"pct_within_4h_all": (95.0, "95% standard")}
@@ -243,7 +246,7 @@ def png(chart: ChartData, *, width_in: float = 6.3, height_in: float = 2.7) -> b
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
     axes.tick_params(labelsize=8)
-    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.grid(axis="y", color=style.GRID, linewidth=0.6)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.legend(fontsize=7, frameon=False, loc="best")

@@ -127,3 +127,27 @@ def test_the_lock_gives_the_app_what_it_imports_and_not_the_build_packages():
         assert build_only not in closure, f"uv.lock installs {build_only} for the app"
     for needed in ("streamlit", "python-docx", "matplotlib", "pyarrow", "shapely", "orjson"):
         assert needed in closure, needed
+
+
+BRIEF_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, REPO_ROOT)
+    from dashboard import cli, geography
+
+    code = geography.SEATS[geography.DEFAULT_SEAT].codes[geography.DEFAULT_SET]
+    status = cli.main(["brief", "--area", code, "--format", "html", "--out", OUT])
+    print(status, "streamlit" in sys.modules)
+    """
+)
+
+
+def test_the_briefing_command_never_imports_streamlit(tmp_path):
+    """`python -m dashboard brief` reads the page registry for its sections, not the pages."""
+    script = BRIEF_SCRIPT.replace("REPO_ROOT", repr(str(settings.REPO_ROOT))).replace(
+        "OUT", repr(str(tmp_path / "brief.html"))
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stdout
+    assert "QMC Emergency Department" in (tmp_path / "brief.html").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import catalogue, provenance
+from dashboard.topics import registry
 from dashboard.ui import components, data, state
 
 
@@ -149,8 +150,7 @@ def _downloads(manifest: dict) -> None:
     )
 
 
-TAB_KEY = "sources_tab"
-TABS = ("Publications", "Files and caveats", "Release calendar", "Download the data")
+TAB_KEY, TABS = registry.tabs("data-and-sources")
 
 
 @data.memo

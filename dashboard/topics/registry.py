@@ -1,21 +1,16 @@
 """The pages, in menu order: one record each, so adding a topic is its folder and one line here.
 
 Everything else that lists pages is derived from these records: the app's navigation, the URL
-parameters a link may carry (``KEY_PREFIXES``), the tabs the tests open, and the benchmark's
-pages and headline datasets.
+parameters a link may carry (``KEY_PREFIXES``), each page's tabs, the tabs the tests open, the
+briefing's sections, and the benchmark's pages and headline datasets.
+
+The records name each page's module rather than import it: pages import Streamlit, and the
+command line (``python -m dashboard brief``) reads this registry without loading Streamlit.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from dashboard.site_pages import data_sources, overview
-from dashboard.topics.ae import model as ae_model
-from dashboard.topics.ae import page as ae
-from dashboard.topics.homelessness import page as homelessness
-from dashboard.topics.prison import model as prison_model
-from dashboard.topics.prison import page as prison
-from dashboard.topics.schools import page as schools
-from dashboard.topics.uc import page as uc
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,11 +20,19 @@ class Page:
     url_path: str
     title: str
     icon: str
-    render: Callable  # render(selection) draws the page
+    module: str  # the module whose render(selection) draws the page, imported when first drawn
     key_prefix: str  # its controls' keys, and so the URL parameters it reads, start with this
-    tab_key: str = ""  # the URL parameter of its lazy tabs, if it has any
-    tabs: tuple[str, ...] = ()  # their labels; the first is open by default
+    tabs: tuple[str, ...] = ()  # its lazy tabs' labels; the first is open by default
     headline_datasets: tuple[str, ...] = ()  # the datasets behind what it shows first
+
+    @property
+    def tab_key(self) -> str:
+        """The URL parameter of its lazy tabs, if it has any."""
+        return f"{self.key_prefix}tab" if self.tabs else ""
+
+    @property
+    def render(self) -> Callable:
+        return importlib.import_module(self.module).render
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,13 +40,14 @@ class Topic(Page):
     """A topic page: ``key`` is its folder under ``dashboard/topics/``."""
 
     key: str
+    briefing_title: str  # its section's heading in the briefing pack
 
 
 OVERVIEW = Page(
     url_path="overview",
     title="Overview",
     icon=":material/map:",
-    render=overview.render,
+    module="dashboard.site_pages.overview",
     key_prefix="overview_",
     headline_datasets=("ons_pcon_population", "ons_pcon_boundaries", "named_sites"),
 )
@@ -51,68 +55,97 @@ OVERVIEW = Page(
 TOPICS: tuple[Topic, ...] = (
     Topic(
         key="ae",
+        briefing_title="QMC Emergency Department",
         url_path="ae",
         title="QMC A&E",
         icon=":material/emergency:",
-        render=ae.render,
+        module="dashboard.topics.ae.page",
         key_prefix="ae_",
-        tab_key=ae.TAB_KEY,
-        tabs=ae.TABS,
-        headline_datasets=(ae_model.DATASET,),
+        tabs=(
+            "4-hour trend",
+            "Waits and attendances",
+            "Seasonal",
+            "Rank",
+            "Map",
+            "Download",
+            "Notes",
+        ),
+        headline_datasets=("nhse_ae_monthly",),
     ),
     Topic(
         key="prison",
+        briefing_title="Safety at HMP Nottingham",
         url_path="prison",
         title="HMP Nottingham",
         icon=":material/gavel:",
-        render=prison.render,
+        module="dashboard.topics.prison.page",
         key_prefix="prison_",
-        tab_key=prison.TAB_KEY,
-        tabs=prison.TABS,
-        headline_datasets=prison_model.POPULATION_DATASETS,
+        tabs=(
+            "Crowding",
+            "Inspections",
+            "Assaults and self-harm",
+            "Staffing",
+            "Map",
+            "Gaps in the record",
+        ),
+        headline_datasets=(
+            "moj_population_bulletin_2011_2016",
+            "moj_population_bulletin_nottingham_2018_2026",
+        ),
     ),
     Topic(
         key="uc",
+        briefing_title="Universal Credit",
         url_path="universal-credit",
         title="Universal Credit",
         icon=":material/wallet:",
-        render=uc.render,
+        module="dashboard.topics.uc.page",
         key_prefix="uc_",
-        tab_key=uc.TAB_KEY,
-        tabs=uc.TABS,
-        headline_datasets=(uc.PCON, uc.ESTIMATE, uc.LAD_MAY),
+        tabs=("Trend", "Growth", "Map", "Compare", "Estimate check", "Notes"),
+        headline_datasets=(
+            "dwp_uc_households_pcon2024",
+            "uc_households_pcon_estimate",
+            "dwp_uc_households_lad_may2025",
+        ),
     ),
     Topic(
         key="homelessness",
+        briefing_title="Homelessness",
         url_path="homelessness",
         title="Homelessness",
         icon=":material/night_shelter:",
-        render=homelessness.render,
+        module="dashboard.topics.homelessness.page",
         key_prefix="homeless_",
-        tab_key=homelessness.TAB_KEY,
-        tabs=homelessness.TABS,
-        headline_datasets=(homelessness.HCLIC, homelessness.ROUGH),
+        tabs=(
+            "Trend",
+            "Temporary accommodation",
+            "Compare",
+            "Reasons and households",
+            "Rough sleeping",
+            "Download",
+            "Coverage and limits",
+        ),
+        headline_datasets=("mhclg_hclic_detailed_la", "mhclg_rough_sleeping_snapshot"),
     ),
     Topic(
         key="schools",
+        briefing_title="School standards",
         url_path="schools",
         title="Schools",
         icon=":material/school:",
-        render=schools.render,
+        module="dashboard.topics.schools.page",
         key_prefix="schools_",
-        tab_key=schools.TAB_KEY,
-        tabs=schools.TABS,
-        headline_datasets=(schools.SPINE, schools.CENSUS),
+        tabs=("Map", "Attention", "GCSE", "Trends", "Ofsted and absence", "All schools", "Notes"),
+        headline_datasets=("dfe_school_spine_2017_18", "dfe_census_2018_19"),
     ),
 )
 DATA_SOURCES = Page(
     url_path="data-and-sources",
     title="Data & sources",
     icon=":material/dataset:",
-    render=data_sources.render,
+    module="dashboard.site_pages.data_sources",
     key_prefix="sources_",
-    tab_key=data_sources.TAB_KEY,
-    tabs=data_sources.TABS,
+    tabs=("Publications", "Files and caveats", "Release calendar", "Download the data"),
 )
 
 PAGES: tuple[Page, ...] = (OVERVIEW, *TOPICS, DATA_SOURCES)
@@ -125,3 +158,9 @@ def page(url_path: str) -> Page:
         if entry.url_path == url_path:
             return entry
     raise KeyError(f"no page /{url_path} in the registry")
+
+
+def tabs(url_path: str) -> tuple[str, tuple[str, ...]]:
+    """A page's tab URL parameter and tab labels, for the page module itself to draw."""
+    entry = page(url_path)
+    return entry.tab_key, entry.tabs

@@ -16,6 +16,7 @@ PURPLE, SKY, BLACK = "#CC79A7", "#56B4E9", "#000000"
 # Greys for context (England, other areas, past years), from darkest to palest.
 DARK_GREY, GREY, PALE_GREY = "#8a8a8a", "#9a9a9a", "#B8B8B8"
 WHITE = "#ffffff"
+GRID = "#e5e5e5"  # gridlines, behind everything
 FONT = {"size": 14}
 BASE = {"font": FONT, "plot_bgcolor": WHITE}
 

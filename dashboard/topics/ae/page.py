@@ -13,14 +13,14 @@ import streamlit as st
 
 from dashboard import geography, headlines
 from dashboard.core import catalogue
+from dashboard.topics import registry
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
 from dashboard.ui import components, data, state
 from dashboard.ui.model_types import Tile, TileRow
 from dashboard.ui.state import Selection
 
-TAB_KEY = "ae_tab"
-TABS = ("4-hour trend", "Waits and attendances", "Seasonal", "Rank", "Map", "Download", "Notes")
+TAB_KEY, TABS = registry.tabs("ae")
 SEASONAL_MEASURES = (
     "pct_within_4h_type1",
     "pct_within_4h_all",

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import geography
 from dashboard.core import catalogue
+from dashboard.topics import registry
 from dashboard.topics.homelessness import figures as charts
 from dashboard.topics.homelessness import model as t
 from dashboard.ui import components, data, state
@@ -13,16 +14,7 @@ from dashboard.ui.state import Selection
 
 HCLIC, ROUGH = t.HCLIC, t.ROUGH
 LAD_BOUNDARIES = "ons_lad_boundaries_2013"
-TAB_KEY = "homeless_tab"
-TABS = (
-    "Trend",
-    "Temporary accommodation",
-    "Compare",
-    "Reasons and households",
-    "Rough sleeping",
-    "Download",
-    "Coverage and limits",
-)
+TAB_KEY, TABS = registry.tabs("homelessness")
 MAP_GROUPS = {"em": "East Midlands councils", "core": "Nottingham and the core cities"}
 MODES = {
     "rate": "Per 1,000 households: Nottingham and England",

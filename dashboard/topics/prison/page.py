@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.core import catalogue
+from dashboard.topics import registry
 from dashboard.topics.prison import figures as charts
 from dashboard.topics.prison import model as pdata
 from dashboard.ui import components, data, maps, state
@@ -27,15 +28,7 @@ STANDARDS_ID = "hmip_prison_standards_national"
 HMIP_ID = "hmip_nottingham"
 SITE_ID = "hmp_nottingham"
 
-TAB_KEY = "prison_tab"
-TABS = (
-    "Crowding",
-    "Inspections",
-    "Assaults and self-harm",
-    "Staffing",
-    "Map",
-    "Gaps in the record",
-)
+TAB_KEY, TABS = registry.tabs("prison")
 EVENT_COLUMNS = ["key", "kind", "start", "end", "label", "year_only", "judgements_held"]
 LINK_TEXT = r"https?://(?:www\.)?([^/]+)/.*"
 

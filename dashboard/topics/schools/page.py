@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import geography
 from dashboard.core import catalogue
+from dashboard.topics import registry
 from dashboard.topics.schools import figures as charts
 from dashboard.topics.schools import model as sd
 from dashboard.ui import components, data, maps, state
@@ -39,8 +40,7 @@ THIRD_PARTY = (
     "copied by a third party; check important figures against the official service."
 )
 
-TAB_KEY = "schools_tab"
-TABS = ("Map", "Attention", "GCSE", "Trends", "Ofsted and absence", "All schools", "Notes")
+TAB_KEY, TABS = registry.tabs("schools")
 EVERY_SCHOOL = ""  # the trend picker's "follow no school" option
 HOCL_CHOICES = {"pass": "English & maths pass rate", "a8": "Attainment 8"}
 TABLE_AREA_SEAT, TABLE_AREA_CITY = "seat", "city"

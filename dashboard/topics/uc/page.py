@@ -16,13 +16,13 @@ import streamlit as st
 
 from dashboard import geography, headlines
 from dashboard.core import catalogue
+from dashboard.topics import registry
 from dashboard.topics.uc import figures as charts
 from dashboard.ui import components, data, state
 from dashboard.ui.model_types import Tile, TileRow
 from dashboard.ui.state import Selection
 
-TAB_KEY = "uc_tab"
-TABS = ("Trend", "Growth", "Map", "Compare", "Estimate check", "Notes")
+TAB_KEY, TABS = registry.tabs("universal-credit")
 DEFAULT_BASE = pd.Timestamp("2019-01-01")
 # Material icons, not emoji: they render in every browser font, and an emoji icon makes
 # Streamlit compile its emoji pattern (~0.2 s) on a process's first alert.

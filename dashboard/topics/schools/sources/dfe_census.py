@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
 END_YEAR = 2019
@@ -30,23 +29,17 @@ def read(
     keep_las: Iterable[str] = dfe.KEEP_LAS,
     la_map: dict[str, tuple[str, str]] = dfe.LA_GSS,
 ) -> pd.DataFrame:
-    frame = dfe.read_csv(path, COLUMNS)
-    if list(frame.columns) != COLUMNS:
-        raise ValueError(f"{path.name}: layout changed: {list(frame.columns)}")
-    national = frame["URN"].eq("NAT")
-    out = dfe.schools_and_england_by_phase(
-        frame,
-        national,
+    return dfe.read_by_phase(
         path,
-        keep_las=keep_las,
-        la_map=la_map,
+        COLUMNS,
+        national_column="URN",
         measures=MEASURES,
         end_year=END_YEAR,
+        keep_las=keep_las,
+        la_map=la_map,
+        exact_layout=True,
     )
-    return out
 
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
-    if len(paths) != 1:
-        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}
+    return dfe.parse_one_file(paths, dataset, read)

@@ -1,6 +1,6 @@
 """Shared reading rules for DfE performance-tables files: special values, LA codes, periods."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -145,17 +145,26 @@ def la_areas(lea: pd.Series, path: Path, la_map: dict[str, tuple[str, str]]) -> 
 NATIONAL_PHASES = {"PRI": "_primary", "SEC": "_secondary", "SPE": "_special"}
 
 
-def schools_and_england_by_phase(
-    frame: pd.DataFrame,
-    national: pd.Series,
+def read_by_phase(
     path: Path,
+    columns: list[str],
     *,
-    keep_las: Iterable[str],
-    la_map: dict[str, tuple[str, str]],
+    national_column: str,
     measures: dict[str, tuple[str, str]],
     end_year: int,
+    keep_las: Iterable[str],
+    la_map: dict[str, tuple[str, str]],
+    exact_layout: bool = False,
 ) -> pd.DataFrame:
-    """Long observations for the kept LAs' schools (by URN) and England's rows by phase."""
+    """Long observations for the kept LAs' schools (by URN) and England's rows by phase.
+
+    England's rows are those whose ``national_column`` reads NAT; ``exact_layout`` also
+    refuses a file whose header is not exactly ``columns``.
+    """
+    frame = read_csv(path, columns)
+    if exact_layout and list(frame.columns) != list(columns):
+        raise ValueError(f"{path.name}: layout changed: {list(frame.columns)}")
+    national = frame[national_column].eq("NAT")
     if sorted(frame.loc[national, "ESTAB"]) != sorted(NATIONAL_PHASES):
         raise ValueError(f"{path.name}: expected national rows for {sorted(NATIONAL_PHASES)}")
     schools = frame[~national & frame["LA"].isin(set(keep_las))].copy()
@@ -174,6 +183,15 @@ def schools_and_england_by_phase(
     kept = pd.concat([schools, england])
     kept["period_start"], kept["period_end"] = academic_year(end_year)
     return melt_measures(kept, measures, path)
+
+
+def parse_one_file(
+    paths: Sequence[Path], dataset: str, read: Callable[[Path], pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """The observations table of a dataset published as a single file."""
+    if len(paths) != 1:
+        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
+    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}
 
 
 def observations_and_schools(parts: list[dict], dataset: str) -> dict[str, pd.DataFrame]:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
 # In the 2018/19 tables the headline cohort finished KS4 in 2016/17 and its destinations were
@@ -52,6 +51,4 @@ def read(
 
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
-    if len(paths) != 1:
-        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}
+    return dfe.parse_one_file(paths, dataset, read)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.observations import conform
 from dashboard.topics.schools.sources import dfe_common as dfe
 
 # The file does not name its year: national P8 -0.03 / A8 46.5 and 2019 academies date it.
@@ -27,6 +26,4 @@ def read(
 
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
-    if len(paths) != 1:
-        raise ValueError(f"{dataset}: expected one file, got {[p.name for p in paths]}")
-    return {"observations": conform(read(paths[0]).assign(dataset=dataset))}
+    return dfe.parse_one_file(paths, dataset, read)
