@@ -12,21 +12,22 @@ from dashboard.topics.ae.sources import nhse_ae_csv, nhse_ae_workbook
 
 ENGLAND = (observations.ENGLAND, "England")
 READERS = {".xls": nhse_ae_workbook.read, ".xlsx": nhse_ae_workbook.read, ".csv": nhse_ae_csv.read}
-# Field in the readers' frames -> (measure id, unit).
+# Field in the readers' frames -> measure id. Percentages are the fields in
+# PERCENT_DENOMINATORS; every other field is a count.
 MEASURES = {
-    "att_t1": ("attendances_type1", "count"),
-    "att_t2": ("attendances_type2", "count"),
-    "att_other": ("attendances_other", "count"),
-    "att_all": ("attendances_all", "count"),
-    "br_t1": ("over_4h_type1", "count"),
-    "br_all": ("over_4h_all", "count"),
-    "pct_t1": ("pct_within_4h_type1", "percent"),
-    "pct_all": ("pct_within_4h_all", "percent"),
-    "adm_via_ae": ("emergency_admissions_via_ae", "count"),
-    "adm_other": ("emergency_admissions_other", "count"),
-    "adm_all": ("emergency_admissions_all", "count"),
-    "dta_4h": ("waits_over_4h_dta", "count"),
-    "dta_12h": ("waits_over_12h_dta", "count"),
+    "att_t1": "attendances_type1",
+    "att_t2": "attendances_type2",
+    "att_other": "attendances_other",
+    "att_all": "attendances_all",
+    "br_t1": "over_4h_type1",
+    "br_all": "over_4h_all",
+    "pct_t1": "pct_within_4h_type1",
+    "pct_all": "pct_within_4h_all",
+    "adm_via_ae": "emergency_admissions_via_ae",
+    "adm_other": "emergency_admissions_other",
+    "adm_all": "emergency_admissions_all",
+    "dta_4h": "waits_over_4h_dta",
+    "dta_12h": "waits_over_12h_dta",
 }
 FOUR_HOUR_FIELDS = ("br_t1", "br_all", "pct_t1", "pct_all")
 PERCENT_DENOMINATORS = {"pct_t1": "att_t1", "pct_all": "att_all"}
@@ -132,10 +133,10 @@ def _observations(wide: pd.DataFrame, field_test: pd.Series, dataset: str) -> pd
         }
     )
     parts = []
-    for field, (measure, unit) in MEASURES.items():
+    for field, measure in MEASURES.items():
         part = base.copy()
         part["measure"] = measure
-        part["unit"] = unit
+        part["unit"] = "percent" if field in PERCENT_DENOMINATORS else "count"
         part["value"] = wide[field].to_numpy()
         part["status"] = statuses[field].to_numpy()
         parts.append(part)

@@ -15,15 +15,13 @@ MEASURES = {
     "TELIG": ("ks2_pupils", "count"),
     "PTRWM_EXP": ("ks2_pct_rwm_expected", "percent"),
     "PTRWM_HIGH": ("ks2_pct_rwm_higher", "percent"),
-    "READPROG": ("ks2_progress_reading", "score"),
-    "READPROG_LOWER": ("ks2_progress_reading_ci_lower", "score"),
-    "READPROG_UPPER": ("ks2_progress_reading_ci_upper", "score"),
-    "WRITPROG": ("ks2_progress_writing", "score"),
-    "WRITPROG_LOWER": ("ks2_progress_writing_ci_lower", "score"),
-    "WRITPROG_UPPER": ("ks2_progress_writing_ci_upper", "score"),
-    "MATPROG": ("ks2_progress_maths", "score"),
-    "MATPROG_LOWER": ("ks2_progress_maths_ci_lower", "score"),
-    "MATPROG_UPPER": ("ks2_progress_maths_ci_upper", "score"),
+    # Each subject's progress score and its 95% confidence interval: READPROG, READPROG_LOWER,
+    # READPROG_UPPER -> ks2_progress_reading, ..._ci_lower, ..._ci_upper; then writing, maths.
+    **{
+        f"{prefix}PROG{bound}": (f"ks2_progress_{subject}{suffix}", "score")
+        for prefix, subject in (("READ", "reading"), ("WRIT", "writing"), ("MAT", "maths"))
+        for bound, suffix in (("", ""), ("_LOWER", "_ci_lower"), ("_UPPER", "_ci_upper"))
+    },
     "READ_AVERAGE": ("ks2_scaled_score_reading", "score"),
     "MAT_AVERAGE": ("ks2_scaled_score_maths", "score"),
 }

@@ -23,11 +23,8 @@ MEASURES = {
     "UNKNOWNPER": ("ks4_dest_pct_unknown", "percent"),
     "OVERALL_DESTPER_DIS": ("ks4_dest_pct_sustained_disadvantaged", "percent"),
 }
-EARLIER_MEASURES = {
-    "COHORT": ("ks4_dest_cohort", "count"),
-    "OVERALL_DESTPER": ("ks4_dest_pct_sustained", "percent"),
-    "OVERALL_DESTPER_DIS": ("ks4_dest_pct_sustained_disadvantaged", "percent"),
-}
+# The earlier tables' columns repeat only these three.
+EARLIER_MEASURES = {c: MEASURES[c] for c in ("COHORT", "OVERALL_DESTPER", "OVERALL_DESTPER_DIS")}
 
 
 def read(
