@@ -162,12 +162,23 @@ HEADLINES: tuple[Headline, ...] = (
         ("mhclg_hclic_detailed_la",),
         "households_in_temporary_accommodation_per_1000",
         "E06000018",
-        "there were {value} households in temporary accommodation per 1,000 households in "
-        "Nottingham",
+        "there were {value} {phrase} in Nottingham",
         "{:.1f}",
         observations.ENGLAND,
         "across England",
         "City-wide (Nottingham City Council) figure; there are no constituency figures.",
+        phrase="households in temporary accommodation per 1,000 households",
+    ),
+    Headline(
+        "homeless_owed",
+        "homelessness",
+        ("mhclg_hclic_detailed_la",),
+        "households_owed_duty",
+        "E06000018",
+        "{value} households in Nottingham were {phrase}",
+        "{:,.0f}",
+        note="City-wide (Nottingham City Council) figure; there are no constituency figures.",
+        phrase="owed a prevention or relief duty",
     ),
     Headline(
         "schools_ks4",
@@ -253,7 +264,7 @@ def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     if days <= 62 and start.month == 10:  # rough sleeping: one night in October-November
         return f"autumn {start.year}"
     if days <= 92 and start.month in (1, 4, 7, 10):
-        return f"{start:%B}-{end:%B %Y}"
+        return f"{start:%B} to {end:%B %Y}"  # as H-CLIC heads its tables
     if days >= 365:
         if start.month == 9:
             return f"the {start.year}/{str(end.year)[2:]} school year"

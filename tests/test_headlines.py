@@ -237,7 +237,7 @@ def test_cli_check_lists_each_sentence_with_its_facts(capsys, briefs):
     [
         ("2026-02-01", "2026-02-28", "February 2026"),
         ("2025-12-31", "2025-12-31", "31 December 2025"),
-        ("2025-10-01", "2025-12-31", "October-December 2025"),
+        ("2025-10-01", "2025-12-31", "October to December 2025"),
         ("2021-09-01", "2022-08-31", "the 2021/22 school year"),
         ("2025-04-01", "2026-03-31", "the 2025-26 financial year"),
         ("2024-01-01", "2024-12-31", "2024"),

@@ -482,6 +482,14 @@ def test_default_view_runs_only_the_trend_tab(snapshot, cell, newest):
     autumn = f"**Autumn {rough['period_start'].year}**: England {expected.count(rough_england)}"
     assert autumn in shown
     assert "not Nottingham East" in " ".join(i.value for i in at.info)
+    # the lines to quote are the briefing engine's: the newest quarter held, in H-CLIC's words
+    owed = cell("households_owed_duty", end)
+    assert f"In {end - pd.DateOffset(months=2):%B} to {end:%B %Y}, {owed:,.0f} households" in shown
+    ta_day, ta_rate = newest[1], cell(TA_RATE, newest[1])
+    assert (
+        f"On {ta_day.day} {ta_day:%B %Y}, there were {ta_rate:.1f} households in temporary "
+        "accommodation per 1,000 households in Nottingham"
+    ) in shown
     # the trend and its controls; hidden tabs cost nothing: their sections are not drawn
     assert at.selectbox(key="homeless_trend_measure").value == "households_owed_duty"
     assert at.radio(key="homeless_trend_mode").value == "rate"

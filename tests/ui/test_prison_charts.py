@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import comparability
+from dashboard import comparability, headlines
 from dashboard.topics.prison import figures as charts
 from dashboard.topics.prison import model as pdata
 
@@ -215,7 +215,19 @@ def test_safety_summary_and_group(safety):
     text = pdata.safety_summary(table, "assault_rate")
     assert "**457 assault incidents**" in text and "**516 per 1,000 prisoners**" in text
     assert "**31 of 108**" in text and "10 of 21 in its comparator group" in text
-    assert f"a third party's rate: {comparability.measure('assault_rate').definition}" in text
+    definition = comparability.measure("assault_rate").definition.rstrip(".")
+    assert f"a third party's rate: {definition}" in text
+    # the periods are the rows': the incidents' span and the population's month
+    for measure, words in (
+        ("assault_incidents", "From {} HMP"),
+        ("population", "population in {}"),
+    ):
+        rows = safety[safety["measure"] == measure]
+        span = headlines.period_span(rows["period_start"].min(), rows["period_end"].max())
+        assert words.format(span) in text
+        assert any(
+            column.endswith(span) for column in pdata.safety_table(table, "assault_rate", False)
+        )
     assert set(table[table["group"] != pdata.GROUP_OTHER]["area_code"]) == set(
         pdata.LOCAL_CAT_B_MEN
     )

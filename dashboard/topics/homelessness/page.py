@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import geography
+from dashboard import geography, headlines
 from dashboard.core import catalogue
 from dashboard.topics import registry
 from dashboard.topics.homelessness import figures as charts
@@ -292,8 +292,20 @@ def _coverage_chart(seat: str, boundary_set: str) -> components.Chart | None:
     return components.Chart(figure, table, summary)
 
 
+@data.memo
+def _sentences() -> tuple[str, ...]:
+    """The briefing's homelessness lines (one engine: newest quarter in the snapshot, the
+    measure records' definitions, comparisons only like-for-like). The page says above them that
+    every figure is the whole council's."""
+    found = headlines.topic_figures("homelessness", data.observations, {})
+    return tuple(headlines.line(figure) for figure in found)
+
+
 def _headlines() -> None:
     components.tiles(_tiles())
+    # Folded, so that the tabs stay in view on a 900 px screen.
+    with st.expander("These figures in sentences to quote"):
+        st.markdown("\n".join(f"- {sentence}" for sentence in _sentences()))
     st.caption(
         "Households owed a prevention or relief duty during the quarter; temporary accommodation "
         "(TA) and bed and breakfast are households placed on the quarter's last day. Changes are "

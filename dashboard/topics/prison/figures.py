@@ -472,7 +472,8 @@ def safety_distribution_chart(table: pd.DataFrame, rate: str) -> go.Figure:
         style.layout(
             LOOK,
             f"{pdata.SAFETY_SHORT[rate]}, by prison<br>"
-            f"<sup>Apr 2025-Mar 2026; {len(table)} prisons; compiled by a third party</sup>",
+            f"<sup>{pdata.safety_period(table, pdata.SAFETY_MEASURES[rate][0])}; "
+            f"{len(table)} prisons; compiled by a third party</sup>",
             height=500,
             xaxis=_axis(
                 f"Prisons ranked from highest rate (1) to lowest ({len(table)})",

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard import comparability
+from dashboard import comparability, headlines
 from dashboard.core import catalogue, observations
 
 PRISON = "NMI"
@@ -522,19 +522,34 @@ def group_of(code: str) -> str:
 
 
 def safety_by_prison(observations: pd.DataFrame) -> pd.DataFrame:
-    """One row per prison: 2025-26 counts, rates, April 2026 population, ranks and group."""
+    """One row per prison: counts, rates, the population they divide by, ranks and group, with
+    the period each count and the population cover in words (``<measure>_period``), read from
+    the rows so that no sentence or heading types a year in."""
     wide = observations.pivot_table(
         index=["area_code", "area_name"], columns="measure", values="value", aggfunc="first"
     ).reset_index()
     wide.columns.name = None
+    for measure in (*(count for count, _ in SAFETY_MEASURES.values()), "population"):
+        rows = observations[observations["measure"] == measure].groupby("area_code")
+        words = rows.apply(
+            lambda r: headlines.period_span(r["period_start"].min(), r["period_end"].max()),
+            include_groups=False,
+        )
+        wide[f"{measure}_period"] = wide["area_code"].map(words)
     for rate in SAFETY_MEASURES:
         wide[f"{rate}_rank"] = wide[rate].rank(ascending=False, method="min").astype("Int64")
     wide["group"] = wide["area_code"].map(group_of)
     return wide
 
 
+def safety_period(table: pd.DataFrame, measure: str) -> str:
+    """The period a count (or the population) covers, as the table's rows give it."""
+    return str(table[f"{measure}_period"].dropna().iloc[0])
+
+
 def pooled_rate(table: pd.DataFrame, rate: str) -> float:
-    """All the listed prisons together, by the same method (incidents / April 2026 population)."""
+    """All the listed prisons together, by the same method (incidents / one month's
+    population)."""
     count = SAFETY_MEASURES[rate][0]
     return 1000 * table[count].sum() / table["population"].sum()
 
@@ -551,8 +566,8 @@ def safety_table(table: pd.DataFrame, rate: str, only_comparators: bool) -> pd.D
             "NOMIS code": rows["area_code"],
             "Group": rows["group"],
             label: rows[rate].round(1),
-            "Incidents, Apr 2025-Mar 2026": rows[count].astype("Int64"),
-            "Population, Apr 2026": rows["population"].astype("Int64"),
+            f"Incidents, {safety_period(table, count)}": rows[count].astype("Int64"),
+            f"Population, {safety_period(table, 'population')}": rows["population"].astype("Int64"),
         }
     )
 
@@ -561,16 +576,17 @@ def safety_summary(table: pd.DataFrame, rate: str) -> str:
     count, label = SAFETY_MEASURES[rate]
     home = table[table["area_code"] == PRISON]
     if home.empty:
-        return "HMP Nottingham is not in the 2025-26 compilation."
+        return "HMP Nottingham is not in this compilation."
     home = home.iloc[0]
     comparators = table[table["group"] != GROUP_OTHER].sort_values(rate, ascending=False)
     position = list(comparators["area_code"]).index(PRISON) + 1
     top = table.sort_values(rate, ascending=False).head(3)["area_name"]
     noun = "assault" if rate == "assault_rate" else "self-harm"
     return (
-        f"From April 2025 to March 2026 HMP Nottingham recorded **{home[count]:,.0f} {noun} "
+        f"From {home[f'{count}_period']} HMP Nottingham recorded **{home[count]:,.0f} {noun} "
         f"incidents**, **{home[rate]:,.0f} per 1,000 prisoners** (a third party's rate: "
-        f"{comparability.measure(rate).definition}; here its April 2026 population of "
+        f"{comparability.measure(rate).definition.rstrip('.')}; here its population in "
+        f"{home['population_period']} of "
         f"{home['population']:,.0f}). That ranks **{home[f'{rate}_rank']} of {len(table)}** "
         f"prisons (1 = highest rate) and {position} of {len(comparators)} in its comparator "
         f"group; the median prison had {table[rate].median():,.0f} and all {len(table)} together "
@@ -635,7 +651,7 @@ def national_safety_summary(series: pd.DataFrame) -> str:
         "Nationally, "
         + "; ".join(parts)
         + ". These are MoJ's rates on its average population, so they are not on the same basis "
-        "as the 2025-26 prison figures above."
+        "as the by-prison figures above."
     )
 
 
@@ -730,8 +746,8 @@ def record_gaps(series: pd.DataFrame, events: pd.DataFrame) -> list[str]:
     gaps = [
         "**No official safety series by prison.** MoJ publishes assaults, serious assaults, "
         "assaults on staff and self-harm by establishment in its Safety in Custody tables, but "
-        "those files are not yet loaded. The only by-prison figures here are one year (April 2025 "
-        "to March 2026) compiled by a third party, with rates on one month's population. There "
+        "those files are not yet loaded. The only by-prison figures here are one year's, "
+        "compiled by a third party, with rates on one month's population. There "
         "is no yearly trend for HMP Nottingham.",
         "**No deaths in custody for HMP Nottingham** (MoJ's deaths tables and the Prisons and "
         "Probation Ombudsman's reports are not loaded). Absent here means not loaded, not zero.",

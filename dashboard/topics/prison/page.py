@@ -459,14 +459,18 @@ def _inspections_tab() -> None:
 
 
 def _safety_tab() -> None:
-    st.header("Violence and self-harm, April 2025 to March 2026")
-    if _safety_by_prison() is None:
-        components.no_data("violence and self-harm", "The 2025-26 compilation is not loaded.")
+    table = _safety_by_prison()
+    if table is None:
+        st.header("Violence and self-harm")
+        components.no_data("violence and self-harm", "The by-prison compilation is not loaded.")
         return
+    incidents = pdata.safety_period(table, pdata.SAFETY_MEASURES["assault_rate"][0])
+    st.header(f"Violence and self-harm, {incidents}")
     st.warning(
         "**Compiled by a third party from MoJ tables, pending the official file.** Walk Forward "
         "Research summed MoJ's monthly incident counts by prison (Safety in Custody Tables 8a "
-        "and 9a) and divided by one month's population (April 2026), not MoJ's average, so these "
+        "and 9a) and divided by one month's population "
+        f"({pdata.safety_period(table, 'population')}), not MoJ's average, so these "
         "are not the official rates; months MoJ suppresses (2 or fewer incidents) count as none.",
         icon=components.WARNING_ICON,
     )
