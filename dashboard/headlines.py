@@ -743,6 +743,11 @@ def topic_figures(topic: str, load: Loader, seat_codes: dict[str, str]) -> list[
     return [f for f in found if f is not None]
 
 
+def topic_lines(topic: str, load: Loader, seat_codes: dict[str, str]) -> tuple[str, ...]:
+    """A topic's headlines as the lines its page prints under the tiles (``line`` of each)."""
+    return tuple(line(found) for found in topic_figures(topic, load, seat_codes))
+
+
 def not_like_for_like(figures: list[Figure]) -> set[str]:
     """Measures whose change on the compared periods is not like-for-like because the mix of
     their components shifted (the engine led with the stable component instead)."""

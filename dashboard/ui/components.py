@@ -120,6 +120,15 @@ BROWSER_AIDS_JS = """
 """
 
 
+def lines_to_quote(lines: tuple[str, ...]) -> None:
+    """The headline engine's sentences for a page (those the briefing prints), folded so that
+    the tabs stay in view on a 900 px screen."""
+    if not lines:
+        return
+    with st.expander("These figures in sentences to quote"):
+        st.markdown("\n".join(f"- {line}" for line in lines))
+
+
 def browser_aids(tab_keys: list[str]) -> None:
     """The focus ring and the two browser behaviours above; call once per run from the app."""
     st.html(PAGE_CSS)  # style only: Streamlit puts it out of the layout

@@ -64,6 +64,8 @@ def ta_day(snapshot, newest):
 
 
 def test_quarter_labels():
+    assert t.quarter_words(D("2025-12-31"), stock=False) == "October to December 2025"
+    assert t.quarter_words(D("2024-03-31"), stock=True) == "31 March 2024"
     assert t.quarter_label(D("2025-12-31"), stock=False) == "Oct-Dec 2025"
     assert t.quarter_label(D("2018-06-30"), stock=False) == "Apr-Jun 2018"
     assert t.quarter_label(D("2024-03-31"), stock=True) == "31 Mar 2024"
@@ -139,7 +141,7 @@ def test_trend_frame_table_summary_and_figure(hclic, cell, newest):
     assert pd.isna(row["Nottingham"]) and "derived" in row["Note (Nottingham)"]
     summary = t.trend_summary(frame, "households_owed_duty", "rate")
     rate = cell("households_owed_duty_per_1000", newest[0])
-    assert f"{rate:.2f} per 1,000 households" in summary and "Apr-Jun 2018" in summary
+    assert f"{rate:.2f} per 1,000 households" in summary and "April to June 2018" in summary
     assert "7 quarters without a figure" in summary
     figure = charts.trend_figure(frame, "households_owed_duty", "rate")
     assert isinstance(figure, go.Figure)
@@ -514,7 +516,8 @@ def test_a_link_sets_the_trend_measure_and_mode(snapshot, cell, newest):
     )
     assert at.radio(key="homeless_trend_mode").value == "count"
     day = newest[1]
-    assert f"**{expected.count(cell(TA, day))} households** on {expected.day(day)}" in text(at)
+    on_day = f"on {day.day} {day:%B %Y}"
+    assert f"**{expected.count(cell(TA, day))} households** {on_day}" in text(at)
     table = at.dataframe[0].value
     assert list(table.columns) == ["Quarter", "Nottingham", "Note (Nottingham)"]
 

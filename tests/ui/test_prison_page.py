@@ -64,7 +64,13 @@ def test_tiles_and_intro_sit_above_the_tabs_with_the_data_date(snapshot, newest)
     # The default tab is the crowding chart; hidden tabs' code does not run.
     assert [h.value for h in at.header] == ["Population and crowding"]
     assert _markdown(at, f"HMP Nottingham held **{held}** men")
-    assert not _markdown(at, "assault incidents")
+    assert not _markdown(at, "HMP Nottingham recorded")  # the safety tab's summary
+    # Above the tabs, the briefing engine's lines: the newest crowding figure held, on its day.
+    assert _markdown(
+        at,
+        f"On {day.day} {day:%B %Y}, HMP Nottingham's population as a percentage of in use "
+        f"Certified Normal Accommodation was {pct:.0f}%",
+    )
 
 
 def test_every_tab_has_its_content_and_labels():

@@ -5,6 +5,7 @@ Pure functions of the snapshot's observation frames (no streamlit), so they can 
 
 import pandas as pd
 
+from dashboard import headlines
 from dashboard.core import catalogue, observations
 
 HCLIC = "mhclg_hclic_detailed_la"
@@ -149,6 +150,13 @@ def quarter_label(period_end: pd.Timestamp, stock: bool) -> str:
     return f"{start.strftime('%b')}-{period_end.strftime('%b %Y')}"
 
 
+def quarter_words(period_end: pd.Timestamp, stock: bool) -> str:
+    """The quarter as H-CLIC's tables say it in a sentence: '31 December 2025' for a stock,
+    'October to December 2025' for a quarter's flow."""
+    start = period_end if stock else period_end - pd.offsets.QuarterBegin(startingMonth=1)
+    return headlines.period_label(start, period_end)
+
+
 def quarter_ends(observations: pd.DataFrame) -> pd.DatetimeIndex:
     """Every quarter end from the first to the last in the data, so absent quarters show as gaps."""
     ends = observations["period_end"]
@@ -269,10 +277,12 @@ def trend_summary(frame: pd.DataFrame, measure: str, mode: str) -> str:
         return f"No figures for {label.lower()} in Nottingham."
     first, last = notts.iloc[0], notts.iloc[-1]
     when = "on" if TREND_MEASURES[measure][2] else "in"
+    stock = TREND_MEASURES[measure][2]
     text = (
-        f"{label} in Nottingham: **{_fmt(last['value'], mode)}** {when} {last['quarter']}, "
-        f"against {_fmt(first['value'], mode)} {when} {first['quarter']}, the first quarter "
-        "under the Homelessness Reduction Act"
+        f"{label} in Nottingham: **{_fmt(last['value'], mode)}** {when} "
+        f"{quarter_words(last['period_end'], stock)}, against {_fmt(first['value'], mode)} "
+        f"{when} {quarter_words(first['period_end'], stock)}, the first quarter under the "
+        "Homelessness Reduction Act"
     )
     if mode == "rate":
         eng = frame[(frame["area_code"] == ENGLAND)].set_index("period_end")["value"]
@@ -305,6 +315,7 @@ def headline(observations: pd.DataFrame, measure: str) -> dict | None:
         "label": label,
         "period_end": latest["period_end"],
         "quarter": quarter_label(latest["period_end"], stock),
+        "quarter_words": quarter_words(latest["period_end"], stock),
         "count": latest["count"],
         "rate": latest["value"],
         "england_rate": england["value"].get(latest["period_end"]),

@@ -85,7 +85,7 @@ def _count_tile(item: dict | None, name: str) -> Tile:
     return Tile(
         name,
         f"{item['count']:,.0f}",
-        f"{item['label']}, Nottingham City Council, {item['quarter']}. "
+        f"{item['label']}, Nottingham City Council, {item['quarter_words']}. "
         "An increase is shown in red.",
         delta=delta,
         delta_color="inverse",
@@ -297,15 +297,12 @@ def _sentences() -> tuple[str, ...]:
     """The briefing's homelessness lines (one engine: newest quarter in the snapshot, the
     measure records' definitions, comparisons only like-for-like). The page says above them that
     every figure is the whole council's."""
-    found = headlines.topic_figures("homelessness", data.observations, {})
-    return tuple(headlines.line(figure) for figure in found)
+    return headlines.topic_lines("homelessness", data.observations, {})
 
 
 def _headlines() -> None:
     components.tiles(_tiles())
-    # Folded, so that the tabs stay in view on a 900 px screen.
-    with st.expander("These figures in sentences to quote"):
-        st.markdown("\n".join(f"- {sentence}" for sentence in _sentences()))
+    components.lines_to_quote(_sentences())
     st.caption(
         "Households owed a prevention or relief duty during the quarter; temporary accommodation "
         "(TA) and bed and breakfast are households placed on the quarter's last day. Changes are "
@@ -443,8 +440,7 @@ def _rough_sleeping() -> None:
     st.caption(
         t.CORE_CITIES_REASON + " A snapshot is one night chosen by each council between 1 October "
         "and 30 November, a count or an estimate; 2020 onwards is affected by COVID-19 and "
-        "'Everyone In'. MHCLG has published later snapshots (autumn 2023 onwards); they are not "
-        "in this data yet."
+        "'Everyone In'. MHCLG has published later snapshots; they are not in this data yet."
     )
 
 
@@ -483,6 +479,7 @@ def _coverage(selection: Selection) -> None:
 
 def _limits() -> None:
     st.header("What these figures do not show")
+    years = _rough_years()
     st.markdown(
         "- **No constituency figures.** MHCLG publishes homelessness statistics for local "
         "authorities only: nothing here is for Nottingham East, North or South alone.\n"
@@ -493,7 +490,7 @@ def _limits() -> None:
         "rough over a year.\n"
         "- **Outcomes.** Whether prevention or relief succeeded, and how long households stay "
         "in temporary accommodation, are published by MHCLG but not yet in this data.\n"
-        "- **Rough sleeping after autumn 2022** is not in this data."
+        + (f"- **Rough sleeping after autumn {years[1]}** is not in this data." if years else "")
     )
     with st.expander("Caveats from the publishers and from how this data was built"):
         for dataset_id in (HCLIC, ROUGH):
@@ -512,12 +509,31 @@ def _coverage_tab(selection: Selection) -> None:
     _limits()
 
 
+def _rough_years() -> tuple[int, int] | None:
+    """The first and last autumn of the rough sleeping snapshot held (None if none)."""
+    rough = data.observations(ROUGH)
+    if rough is None or rough.empty:
+        return None
+    return rough["period_start"].min().year, rough["period_start"].max().year
+
+
+@data.memo
+def _coverage_line() -> str:
+    """What the page covers, its periods read from the snapshot."""
+    parts = ["Nottingham City Council (E06000018)"]
+    hclic = _hclic()
+    if hclic is not None:
+        first = hclic["period_start"].min()
+        parts.append(f"statutory homelessness (H-CLIC), quarterly from {first:%B %Y}")
+    years = _rough_years()
+    if years is not None:
+        parts.append(f"rough sleeping snapshot, autumn {years[0]}-{years[1]}")
+    return " · ".join(parts)
+
+
 def render(selection: Selection) -> None:
     st.title("Homelessness in Nottingham")
-    st.caption(
-        "Nottingham City Council (E06000018) · statutory homelessness (H-CLIC), quarterly from "
-        "April 2018 · rough sleeping snapshot, autumn 2010-2022"
-    )
+    st.caption(_coverage_line())
     st.info(
         f"**These figures are for the whole of Nottingham City Council (E06000018), not "
         f"{selection.name}.** MHCLG publishes homelessness statistics for local authorities only, "

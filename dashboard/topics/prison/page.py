@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import headlines
 from dashboard.core import catalogue
 from dashboard.topics import registry
 from dashboard.topics.prison import figures as charts
@@ -360,10 +361,18 @@ def _caveats(dataset_id: str, label: str = "Caveats on this source") -> None:
         st.markdown("\n".join(f"- {caveat}" for caveat in catalogue.get(dataset_id).caveats))
 
 
+@data.memo
+def _sentences() -> tuple[str, ...]:
+    """The briefing's HMP Nottingham lines (one engine: the newest period held, the measure
+    records' definitions, a third party's rate labelled with its method)."""
+    return headlines.topic_lines("prison", data.observations, {})
+
+
 def _tiles(population: Population | None) -> None:
     if population is None or not population.tiles:
         return
     components.tiles(population.tiles)
+    components.lines_to_quote(_sentences())
     components.source_caption(population.tile_dataset)
 
 
@@ -562,10 +571,11 @@ def render(selection: Selection) -> None:
     )
     population = _population()
     _tiles(population)
+    since = f" since {population.years[0]}" if population and population.years else ""
     st.markdown(
-        "Crowding against capacity since 2011, what inspectors found, 2025-26 assaults and "
-        "self-harm among all prisons, staffing against benchmark, and what the published record "
-        "does not tell us. Figures compiled by third parties are labelled where they appear."
+        f"Crowding against capacity{since}, what inspectors found, assaults and self-harm "
+        "among all prisons, staffing against benchmark, and what the published record does "
+        "not tell us. Figures compiled by third parties are labelled where they appear."
     )
     state.draw_tabs(
         TABS,

@@ -185,8 +185,7 @@ def _latest_lines(selection: Selection) -> tuple[str, ...]:
     """The briefing's Universal Credit lines for the seat (one engine: newest month held in any
     dataset, official before our estimate, comparisons only like-for-like)."""
     seat_codes = geography.SEATS[selection.seat].codes
-    found = headlines.topic_figures("universal-credit", data.observations, seat_codes)
-    return tuple(headlines.line(figure) for figure in found)
+    return headlines.topic_lines("universal-credit", data.observations, seat_codes)
 
 
 @data.memo
