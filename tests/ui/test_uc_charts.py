@@ -438,3 +438,17 @@ def test_seats_without_an_estimate_or_an_official_figure_say_why():
     assert "cannot be checked directly" in text and "derived by this dashboard" in text
     at = page("south", "pcon2010", uc_tab="Compare")
     assert "has no official figure" in shown(at)
+
+
+def test_months_not_held_are_read_from_the_series(t):
+    lad = t["lad"]
+    city = lad[(lad["area_code"] == charts.CITY) & (lad["measure"] == "households_on_uc")]
+    text = charts.months_not_held(city, t["lad_may"])
+    held = city.loc[city["value"].notna(), "period_start"]
+    assert text.startswith(f"**Months after {held.max():%B %Y}**")
+    for day in t["lad_may"]["period_start"].unique():
+        assert f"except {pd.Timestamp(day):%B %Y}" in text
+    # the months missing inside the series are named: the first and last of them
+    missing = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
+    if len(missing):
+        assert f"{missing.min():%B}" in text and f"{missing.max():%B %Y}" in text

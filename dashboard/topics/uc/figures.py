@@ -1084,3 +1084,24 @@ def _month_ranges(months: list[pd.Timestamp]) -> str:
         month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}"
         for r in runs
     )
+
+
+def months_not_held(monthly: pd.DataFrame, later: pd.DataFrame | None) -> str:
+    """What the monthly series lacks, in words, from its rows: the months after its last,
+    except those a one-off table holds (``later``), and any run of months missing inside it."""
+    held = pd.DatetimeIndex(sorted(monthly.loc[monthly["value"].notna(), "period_start"].unique()))
+    if held.empty:
+        return ""
+    missing = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
+    index = pd.Series(missing.year * 12 + missing.month)
+    runs = []
+    for _, run in pd.Series(missing).groupby((index.diff() != 1).cumsum()):
+        first, last = run.iloc[0], run.iloc[-1]
+        runs.append(f"{first:%B %Y}" if first == last else f"{first:%B} to {last:%B %Y}")
+    text = f"**Months after {held.max():%B %Y}**"
+    if later is not None and not later.empty:
+        single = sorted({f"{day:%B %Y}" for day in later["period_start"]})
+        text += f", except {' and '.join(single)}"
+    if runs:
+        text += f", and {', '.join(runs)}"
+    return text + "."

@@ -28,12 +28,6 @@ DEFAULT_BASE = pd.Timestamp("2019-01-01")
 # Streamlit compile its emoji pattern (~0.2 s) on a process's first alert.
 ESTIMATE_ICON = ":material/straighten:"
 INFO_ICON = ":material/info:"
-ESTIMATE_LABEL = (
-    "**Estimate, not a DWP figure.** DWP publishes households on UC by constituency only as "
-    "one-off tables (here May 2025, July 2024 seats). The monthly constituency line is this "
-    "dashboard's estimate: each neighbourhood's (MSOA's) count shared among the city's seats by "
-    "the share of its area inside each."
-)
 LAD = "dwp_uc_households_lad"
 MSOA = "dwp_uc_households_msoa"
 PCON = "dwp_uc_households_pcon2024"
@@ -81,13 +75,41 @@ def _styled(table: pd.DataFrame, decimals: int = 0, **column_formats: str) -> pd
     return out
 
 
+@data.memo
+def _official_month() -> str:
+    """The month of DWP's one-off constituency table, read from the snapshot."""
+    rows = data.observations(PCON)
+    if rows is None or rows.empty:
+        return "one month"
+    return f"{rows['period_start'].max():%B %Y}"
+
+
+@data.memo
+def _months_not_held() -> str:
+    """The months the city's monthly DWP series lacks, read from the snapshot."""
+    monthly, later = data.observations(LAD), data.observations(LAD_MAY)
+    if monthly is None:
+        return "**No monthly series** is in the snapshot."
+    city = (monthly["area_code"] == charts.CITY) & (monthly["measure"] == "households_on_uc")
+    return charts.months_not_held(monthly[city], later)
+
+
+def _estimate_label() -> str:
+    return (
+        "**Estimate, not a DWP figure.** DWP publishes households on UC by constituency only as "
+        f"one-off tables (here {_official_month()}, July 2024 seats). The monthly constituency "
+        "line is this dashboard's estimate: each neighbourhood's (MSOA's) count shared among the "
+        "city's seats by the share of its area inside each."
+    )
+
+
 def _no_estimate_reason(selection: Selection) -> str:
     if selection.code == NK_2024:
         return (
             "Nottingham North and Kimberley (July 2024 boundaries) has no monthly estimate: it "
             "takes in Kimberley from Broxtowe, and the neighbourhood counts in our sources cover "
-            "Nottingham city only, so part of the seat would be missing. DWP's own May 2025 "
-            "figure for it is in the tiles above and on the Trend chart."
+            "Nottingham city only, so part of the seat would be missing. DWP's own "
+            f"{_official_month()} figure for it is in the tiles above and on the Trend chart."
         )
     return f"No monthly estimate for {selection.name} is in the snapshot."
 
@@ -548,7 +570,7 @@ def _trend_tab(selection: Selection) -> None:
         components.no_data("the monthly series", "The snapshot has no DWP local authority series.")
         return
     if trend.has_estimate:
-        st.warning(ESTIMATE_LABEL, icon=ESTIMATE_ICON)
+        st.warning(_estimate_label(), icon=ESTIMATE_ICON)
     else:
         st.info(_no_estimate_reason(selection), icon=INFO_ICON)
     components.chart_with_table(
@@ -669,7 +691,7 @@ def _check_tab(selection: Selection) -> None:
     st.header("How good is the monthly estimate?")
     text, with_sources = _check_view(selection.seat, selection.boundary_set)
     if with_sources:
-        st.warning(ESTIMATE_LABEL, icon=ESTIMATE_ICON)
+        st.warning(_estimate_label(), icon=ESTIMATE_ICON)
     st.markdown(text)
     if with_sources:
         components.source_caption(ESTIMATE, MSOA, LAD_MAY, PCON)
@@ -685,8 +707,7 @@ def _notes_tab(selection: Selection) -> None:
         "the July 2024 seats, not for wards.\n"
         "- **Move to UC by constituency.** DWP's managed-migration ('Move to UC') release figures "
         "are not in our sources.\n"
-        "- **Months after November 2023**, except the single month of May 2025, and January to "
-        "October 2023.\n\n"
+        f"- {_months_not_held()}\n\n"
         "The planned live refresh asks DWP's Stat-Xplore Open Data API for people and households "
         "on UC by 2010 and 2024 constituency, by ward and by local authority, every month, with "
         "an API key kept in the app's secrets. When it is built, the official constituency "
