@@ -84,7 +84,7 @@ def test_a_link_opens_a_tab_with_its_controls(page, app_url):
 def test_choosing_a_tab_and_a_control_writes_the_link(page, app_url):
     open_page(page, app_url)
     _tab(page, "Staffing").click()
-    page.get_by_text("Staffing against benchmark, 30 June 2016").wait_for(timeout=60000)
+    page.get_by_role("heading", name="Staffing against benchmark").wait_for(timeout=60000)
     page.get_by_text("Prison officers (bands 3-5)", exact=True).click()
     page.get_by_text("210.1 FTE prison officers (bands 3-5)").wait_for(timeout=60000)
     wait_for_app(page)

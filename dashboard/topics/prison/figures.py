@@ -559,7 +559,7 @@ def staffing_chart(prisons: pd.DataFrame, national: pd.DataFrame, group: str) ->
         traces,
         style.layout(
             LOOK,
-            f"{label}: staff in post<br>against benchmark, 30 June 2016<br>"
+            f"{label}: staff in post<br>against benchmark, {prisons['day'].iloc[0]}<br>"
             f"<sup>{len(prisons)} public sector prisons; below zero = short of benchmark</sup>",
             height=500,
             xaxis=_axis(

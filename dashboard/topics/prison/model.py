@@ -679,6 +679,8 @@ def staffing_by_prison(
     wide = wide.reset_index()
     wide.columns.name = None
     wide["pct_of_benchmark"] = 100 * wide["ratio"]
+    days = clean.groupby("area_code")["period_end"].max()
+    wide["day"] = wide["area_code"].map(days).map(lambda day: headlines.period_span(day, day))
     wide["pct_vs_benchmark"] = wide["pct_of_benchmark"] - 100
     prisons = wide[wide["area_type"] == "prison"].copy()
     prisons["rank"] = prisons["ratio"].rank(method="min").astype("Int64")
@@ -686,6 +688,12 @@ def staffing_by_prison(
     national = wide[wide["area_type"] == "country"]
     excluded = flagged[flagged["area_type"] == "prison"][["area_code", "area_name", "status"]]
     return prisons.sort_values("ratio", ignore_index=True), national, excluded
+
+
+def staffing_day(observations: pd.DataFrame) -> str:
+    """The day the workforce table counts staff on, in words, from its rows."""
+    day = observations["period_end"].max()
+    return headlines.period_span(day, day)
 
 
 def staffing_table(prisons: pd.DataFrame) -> pd.DataFrame:
@@ -715,7 +723,7 @@ def staffing_summary(prisons: pd.DataFrame, national: pd.DataFrame, group: str) 
         return "HMP Nottingham has no benchmark in this table."
     home = home.iloc[0]
     text = (
-        f"At 30 June 2016 HMP Nottingham had **{home['staff_in_post']:,.1f} FTE "
+        f"On {home['day']} HMP Nottingham had **{home['staff_in_post']:,.1f} FTE "
         f"{STAFF_MEASURES[group].lower()}** against a benchmark of {home['benchmark']:,.1f}: "
         f"**{home['pct_of_benchmark']:.1f}% of benchmark** "
         f"({100 - home['pct_of_benchmark']:.1f}% short), {_ordinal(int(home['rank']))} furthest "

@@ -519,10 +519,12 @@ def _safety_tab() -> None:
 
 
 def _staffing_tab() -> None:
-    st.header("Staffing against benchmark, 30 June 2016")
-    if data.observations(STAFF_ID) is None:
+    staff = data.observations(STAFF_ID)
+    if staff is None:
+        st.header("Staffing against benchmark")
         components.no_data("staffing", "The NOMS workforce table is not loaded.")
         return
+    st.header(f"Staffing against benchmark, {pdata.staffing_day(staff)}")
     group = state.url_choice(
         st.radio,
         "Staff group",
