@@ -424,7 +424,7 @@ def ta_types_summary(frame: pd.DataFrame) -> str:
     top = latest.iloc[0]
     bb = latest[latest["measure"] == "households_in_bed_and_breakfast"]["value"]
     text = (
-        f"On {quarter_label(last_day, True)}, the largest type of temporary accommodation used by "
+        f"On {quarter_words(last_day, True)}, the largest type of temporary accommodation used by "
         f"Nottingham was **{top['type'].lower()}** ({top['value']:,.0f} of {total:,.0f} households "
         f"placed, {top['value'] / total:.0%})"
     )
@@ -494,7 +494,7 @@ def rank_sentence(ranking: pd.DataFrame, day: pd.Timestamp, group_frame: pd.Data
     position = list(areas["area_code"]).index(NOTTINGHAM) + 1
     missing = ranking.attrs.get("missing", [])
     text = (
-        f"On {quarter_label(day, True)}, Nottingham had **{row['value']:.2f} households in "
+        f"On {quarter_words(day, True)}, Nottingham had **{row['value']:.2f} households in "
         f"temporary accommodation per 1,000**: {_ordinal(int(row['rank']))} highest of "
         f"{int(row['of'])} English local authorities with a figure, and {_ordinal(position)} "
         f"highest of the {len(areas)} authorities with a figure shown here."
