@@ -50,6 +50,8 @@ def test_default_view_runs_only_the_trend_tab(snapshot, latest):
     assert as_of and [m.value for m in at.markdown].count(as_of) == 1
     shown = text(at)
     assert f"Latest month: {expected.month(latest)}" in shown
+    first = expected.rows(snapshot, ad.DATASET, "attendances_all", ad.TRUST)["period_start"].min()
+    assert f"monthly A&E statistics from {expected.month(first)}" in shown
     tiles = {m.label: m.value for m in at.metric}
     four_hours = expected.value(snapshot, ad.DATASET, "pct_within_4h_all", ad.TRUST, latest)
     assert expected.pct(four_hours) in tiles.values()

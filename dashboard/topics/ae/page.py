@@ -529,11 +529,12 @@ def _rank_tab(months, choice: str, base: Base) -> None:
 
 def render(selection: Selection) -> None:
     st.title("QMC A&E: Nottingham University Hospitals")
+    base = _base()
+    since = f" from {ad.month_text(min(base.months))}" if base is not None and base.months else ""
     st.caption(
-        f"{ad.TRUST_NAME} (ODS code RX1) · NHS England monthly A&E statistics from July 2015 · "
+        f"{ad.TRUST_NAME} (ODS code RX1) · NHS England monthly A&E statistics{since} · "
         f"seen from {selection.name} ({selection.code})"
     )
-    base = _base()
     if base is None:
         components.no_data(
             "A&E",
