@@ -284,6 +284,8 @@ def period_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
         return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{start:%B %Y}"
+    if start.year == end.year:  # as H-CLIC heads a quarter: "October to December 2025"
+        return f"{start:%B} to {end:%B %Y}"
     return f"{start:%B %Y} to {end:%B %Y}"
 
 

@@ -252,6 +252,7 @@ def test_period_words(start, end, words):
     "start, end, words",
     [
         ("2025-04-01", "2026-03-31", "April 2025 to March 2026"),
+        ("2025-10-01", "2025-12-31", "October to December 2025"),
         ("2026-02-01", "2026-02-28", "February 2026"),
         ("2025-12-31", "2025-12-31", "31 December 2025"),
         ("2018-03-23", "2018-04-10", "23 March 2018 to 10 April 2018"),
