@@ -178,6 +178,8 @@ def test_inspection_summary(inspections, events):
     assert "**8 inspections**" in text
     assert "poor** at 3 inspections in a row (2014, 2016, 2018)" in text
     assert "Jan 2020, May-Jun 2022, May 2024" in text
+    urgent = events.loc[events["kind"] == "urgent_notification", "start"].min()
+    assert f"the first ever Urgent Notification in {urgent:%B %Y}." in text
 
 
 def test_national_standards_summary(snapshot, inspections):

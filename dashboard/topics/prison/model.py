@@ -449,10 +449,12 @@ def inspection_summary(inspections: pd.DataFrame, events: pd.DataFrame) -> str:
     text = f"Our sources record **{len(visits)} inspections** of HMP Nottingham. "
     if not poor.empty:
         years = [str(d)[:4] for d in poor["inspection_date"]]
+        urgent = events.loc[events["kind"] == "urgent_notification", "start"]
         text += (
             f"Inspectors judged safety **poor** at {len(poor)} inspections in a row "
-            f"({', '.join(years)}), which led to the first ever Urgent Notification in "
-            "January 2018. "
+            f"({', '.join(years)}), which led to the first ever Urgent Notification"
+            + (f" in {urgent.min():%B %Y}" if not urgent.empty else "")
+            + ". "
         )
     if no_safety:
         text += (
