@@ -59,11 +59,14 @@ def read(path: Path, *, keep_las: Iterable[str] = dfe.KEEP_LAS) -> dict[str, pd.
     if set(frame["time_identifier"]) != {ACADEMIC_YEAR} or frame["time_period"].nunique() != 1:
         raise ValueError(f"{path.name}: expected one academic year")
     year = end_year(frame["time_period"].iloc[0], path)
+    # Checked over the whole national file: a repeated row anywhere means a damaged copy, even
+    # where it is a school this dashboard does not keep.
+    if frame["school_urn"].duplicated().any():
+        raise ValueError(f"{path.name}: school rows without a unique URN")
     kept = frame[frame["old_la_code"].isin(set(keep_las))].copy()
     if kept.empty:
         raise ValueError(f"{path.name}: no schools for LA {sorted(keep_las)}")
-    urns = kept["school_urn"]
-    if not urns.str.fullmatch(r"\d{6,7}").all() or urns.duplicated().any():
+    if not kept["school_urn"].str.fullmatch(r"\d{6,7}").all():
         raise ValueError(f"{path.name}: school rows without a unique URN")
     # The band is words; the snapshot keeps DfE's 1 (best) to 5 coding used in earlier files.
     kept["p8_banding"] = kept["p8_banding"].map(lambda v: dfe.P8_BAND_CODES.get(v, v))
