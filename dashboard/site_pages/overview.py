@@ -329,14 +329,20 @@ def _brief(code: str):
     return briefing.build(code, data.observations, data.snapshot().manifest["datasets"])
 
 
-def _briefing_buttons(selection: Selection) -> None:
-    """Word for the office; HTML opens in any browser and prints to PDF. Made when clicked."""
+def _briefing_file(code: str, kind: str) -> bytes | str:
+    # Imported when a button is clicked, not when the page is drawn: the briefing's charts
+    # bring matplotlib, tens of MB that most sessions never need.
     from dashboard import briefing
 
+    return briefing.to_docx(_brief(code)) if kind == "docx" else briefing.to_html(_brief(code))
+
+
+def _briefing_buttons(selection: Selection) -> None:
+    """Word for the office; HTML opens in any browser and prints to PDF. Made when clicked."""
     word, page = st.columns(2)
     word.download_button(
         f"Briefing pack for {selection.name} (Word)",
-        data=lambda: briefing.to_docx(_brief(selection.code)),
+        data=lambda: _briefing_file(selection.code, "docx"),
         file_name=f"briefing-{selection.code}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="overview_briefing",
@@ -346,7 +352,7 @@ def _briefing_buttons(selection: Selection) -> None:
     )
     page.download_button(
         "Same briefing as a web page (print it to PDF)",
-        data=lambda: briefing.to_html(_brief(selection.code)),
+        data=lambda: _briefing_file(selection.code, "html"),
         file_name=f"briefing-{selection.code}.html",
         mime="text/html",
         key="overview_briefing_html",
