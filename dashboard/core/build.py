@@ -4,6 +4,7 @@ import ast
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import importlib
 import json
@@ -81,13 +82,24 @@ def parser_fingerprint(parser: str) -> str:
         if name in seen or not name:
             continue
         seen.add(name)
-        path = _module_file(name)
-        if path is None:  # an imported function or constant, not a module
+        read = _read_module(name)
+        if read is None:  # an imported function or constant, not a module
             continue
-        source = path.read_text(encoding="utf-8")
+        source, imports = read
         digest.update(name.encode() + b"\0" + source.encode())
-        pending.extend(_project_imports(source))
+        pending.extend(imports)
     return digest.hexdigest()
+
+
+@functools.cache
+def _read_module(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """A module's source and the project modules it imports, read and parsed once per process:
+    most parsers share their topic's common module and the contract's modules."""
+    path = _module_file(name)
+    if path is None:
+        return None
+    source = path.read_text(encoding="utf-8")
+    return source, tuple(_project_imports(source))
 
 
 def parser_module(publication: Publication):
