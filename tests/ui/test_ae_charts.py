@@ -268,7 +268,7 @@ def test_trust_names_read_well():
     )
 
 
-def test_reference_lines_span_the_chart(cut, trusts, latest):
+def test_reference_lines_span_the_chart(snapshot, cut, trusts, latest):
     """The 95% standard and England's rank line are full-width layout shapes with a label."""
     start, end = M("2015-07-01"), latest
     frame = ad.trend_frame(cut.ranked, "pct_within_4h_all", [], start, end)
@@ -280,8 +280,9 @@ def test_reference_lines_span_the_chart(cut, trusts, latest):
     assert (standard[0].xref, standard[0].x0, standard[0].x1) == ("paper", 0, 1)
     ranked = ad.rank_frame(cut.ranked, trusts, latest, "pct_within_4h_type1")
     assert not ranked.empty
+    england = expected.value(snapshot, ad.DATASET, "pct_within_4h_type1", ad.ENGLAND, latest)
     figure = charts.rank_figure(
-        ranked, month=latest, measure="pct_within_4h_type1", peer_codes=[], england=59.4
+        ranked, month=latest, measure="pct_within_4h_type1", peer_codes=[], england=england
     )
-    assert [s.y0 for s in figure.layout.shapes if s.type == "line"] == [59.4]
-    assert any(a.text == "England 59.4%" for a in figure.layout.annotations)
+    assert [s.y0 for s in figure.layout.shapes if s.type == "line"] == [england]
+    assert any(a.text == f"England {expected.pct(england)}" for a in figure.layout.annotations)
