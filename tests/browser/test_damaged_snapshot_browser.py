@@ -1,7 +1,6 @@
 """A damaged snapshot, seen in Chromium with the error setting Community Cloud forces: plain
 messages on the affected sections, and no traceback, path or exception name anywhere."""
 
-import json
 import shutil
 
 import pytest
@@ -51,8 +50,10 @@ def test_a_damaged_table_is_one_plain_message_on_its_section(tmp_path, page):
         _assert_nothing_leaks(page)
 
 
-@pytest.mark.parametrize("manifest_text", ["{ not json", "{}"], ids=["invalid-json", "empty"])
-def test_a_damaged_manifest_is_one_plain_message_on_every_page(tmp_path, page, manifest_text):
+@pytest.mark.parametrize("damage, manifest_text", [("invalid-json", "{ not json"), ("empty", "{}")])
+def test_a_damaged_manifest_is_one_plain_message_on_every_page(
+    tmp_path, page, damage, manifest_text
+):
     data = _copy_snapshot(tmp_path)
     (data / store.MANIFEST).write_text(manifest_text, encoding="utf-8")
     with running_app(
@@ -64,4 +65,4 @@ def test_a_damaged_manifest_is_one_plain_message_on_every_page(tmp_path, page, m
             page.get_by_text("The data snapshot cannot be read").wait_for(timeout=120000)
             assert "The data snapshot cannot be read" in page.locator("body").inner_text()
             _assert_nothing_leaks(page)
-        screenshot(page, f"damaged-manifest-{json.dumps(manifest_text)[1:4].strip()}")
+        screenshot(page, f"damaged-manifest-{damage}")
