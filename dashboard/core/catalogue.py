@@ -37,6 +37,8 @@ ROUTE_KINDS = (
     "statxplore",
     "ees",
     "gias",
+    "nomis",
+    "os_opendata",
 )
 BREAK_KINDS = (
     "methodology",

@@ -15,6 +15,7 @@ Every failure is an ``FetchError`` whose message is one line naming the URL.
 
 import hashlib
 import io
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,3 +376,40 @@ def call(
     )
     body = buffers[-1].content if buffers and 200 <= done.status < 300 else done.error_body
     return done, body
+
+
+MAX_JSON_BYTES = 5 * MB  # an API's listing is kB; anything near this is not the documented answer
+
+
+def call_json(session: Session, url: str, *, max_bytes: int = MAX_JSON_BYTES, progress=_quiet):
+    """GET a JSON API answer; any failure (status, HTML, not JSON) is one line naming ``url``.
+
+    Returns the decoded value, whatever its type: the caller checks the documented shape.
+    """
+    done, body = call(
+        session,
+        "GET",
+        url,
+        max_bytes=max_bytes,
+        progress=progress,
+        headers={"Accept": "application/json"},
+    )
+    if done.status != 200:
+        raise FetchError(f"{url}: HTTP {done.status}")
+    if looks_like_html(body[:HEAD_BYTES]):
+        raise FetchError(f"{url}: the server sent an HTML page, not JSON")
+    try:
+        return json.loads(body.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as error:
+        raise FetchError(f"{url}: not JSON ({error.msg} at character {error.pos})") from None
+
+
+def field(item, path: str, where: str):
+    """``item``'s value at a dotted ``path`` of a documented answer; absent or null fails in one
+    line naming the field, so a changed shape says what changed."""
+    value = item
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            raise FetchError(f"{where}: no '{path}' in the answer (the documented shape changed?)")
+    return value

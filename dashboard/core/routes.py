@@ -185,6 +185,8 @@ KINDS = {
     "statxplore": "topics.uc.live:StatXploreHouseholds",
     "ees": "topics.schools.live:EesDataSet",
     "gias": "topics.schools.live:GiasEstablishments",
+    "nomis": "geography.live:NomisTable",
+    "os_opendata": "geography.live:OsOpenDataCsv",
 }
 
 
