@@ -36,6 +36,17 @@ def route(dataset_id: str):
     return routes.route_of(catalogue.get(dataset_id))
 
 
+def mirror_copy(mirror, *, published: str, period_end: str) -> schools_live.Found:
+    """What the EES route's ``find`` returns, pointing at the mirror's copy of DfE's file."""
+    return schools_live.Found(
+        csv_url=f"{mirror.url}/{KS4_INFO_FILE}",
+        title="school information (the mirror's copy)",
+        version="1.0",
+        published=published,
+        period_end=period_end,
+    )
+
+
 def one_line(error: pytest.ExceptionInfo) -> str:
     message = str(error.value)
     assert "\n" not in message
@@ -61,14 +72,7 @@ def test_ees_csv_download_is_named_for_its_year_and_parsed_in_place_of_the_mirro
     the parser reads it."""
     publication = catalogue.get(KS4_INFO)
     ees = route(KS4_INFO)
-    # What ``find`` would return: here it points at the mirror's copy of DfE's file.
-    found = schools_live.Found(
-        csv_url=f"{mirror.url}/{KS4_INFO_FILE}",
-        title="school information (the mirror's copy)",
-        version="1.0",
-        published="2025-03-20",
-        period_end="2023/24",
-    )
+    found = mirror_copy(mirror, published="2025-03-20", period_end="2023/24")
     downloads = tmp_path / "downloads"
     fetched = ees.download(found, publication, downloads)
 
@@ -91,13 +95,7 @@ def test_ees_csv_download_is_named_for_its_year_and_parsed_in_place_of_the_mirro
 
 def test_ees_data_set_of_a_new_year_is_added_beside_the_mirror_copy(sources, mirror, tmp_path):
     publication = catalogue.get(KS4_INFO)
-    found = schools_live.Found(
-        csv_url=f"{mirror.url}/{KS4_INFO_FILE}",
-        title="school information (the mirror's copy)",
-        version="2.0",
-        published="2026-03-19",
-        period_end="2024/25",
-    )
+    found = mirror_copy(mirror, published="2026-03-19", period_end="2024/25")
     fetched = route(KS4_INFO).download(found, publication, tmp_path / "downloads")
     assert list(fetched.files) == ["schools/ees_ks4_school_info/ks4_school_info_2025.csv"]
     assert not any(fnmatch.fnmatchcase(KS4_INFO_FILE, g) for g in fetched.replaces)
@@ -109,13 +107,7 @@ def test_an_ees_route_without_a_file_name_is_downloaded_but_not_parsed(mirror, t
         for p in catalogue.CATALOGUE
         if p.route and dict(p.route)["kind"] == "ees" and "file_name" not in dict(p.route)
     )
-    found = schools_live.Found(
-        csv_url=f"{mirror.url}/{KS4_INFO_FILE}",
-        title="(the mirror's copy)",
-        version="1.0",
-        published="2025-03-20",
-        period_end="2023/24",
-    )
+    found = mirror_copy(mirror, published="2025-03-20", period_end="2023/24")
     fetched = routes.route_of(publication).download(found, publication, tmp_path)
     assert not fetched.parsed and fetched.replaces == ()
     assert "no parser reads it" in fetched.message

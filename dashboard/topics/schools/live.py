@@ -32,7 +32,6 @@ from dashboard.core.routes import DOCUMENTED, REAL, Fetched
 EES = "https://api.education.gov.uk"  # a base URL given to the refresh stands in for the host
 API = "/statistics/v1"
 GIAS = "https://ea-edubase-api-prod.azurewebsites.net/edubase/downloads/public"
-PAGE_SIZE = 40  # data sets per page asked for: a publication has a handful
 # "2023/24" (academic or financial year) or "2024" (calendar year), with any suffix ("Q1").
 PERIOD = re.compile(r"^(?P<start>\d{4})(?:/(?P<end>\d{2}))?\b")
 
@@ -97,10 +96,7 @@ class EesDataSet:
         ]
         if not matches:
             raise fetch.FetchError(f"{url}: no publication titled {self.publication!r}")
-        url = (
-            f"{base}{API}/publications/{http.field(matches[0], 'id', url)}/data-sets"
-            f"?pageSize={PAGE_SIZE}"
-        )
+        url = f"{base}{API}/publications/{http.field(matches[0], 'id', url)}/data-sets"
         data_sets = [
             d
             for d in _results(http.call_json(session, url), url)
