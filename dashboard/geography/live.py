@@ -8,7 +8,9 @@ OS Downloads API, read for this module: OS's reference page "Download an OpenDat
 download-an-opendata-product). ``GET https://api.os.uk/downloads/v1/products/{productId}/
 downloads`` (no key for OpenData) answers a JSON list; each entry's ``url``, ``fileName``,
 ``area`` and ``format`` are required, ``size`` and ``md5`` optional; ``format`` and ``area`` may
-be given as filters. Each field used is checked. The zip's layout (``Data/CSV/<area>.csv``
+be given as filters. And "OpenData product details" (``GET .../products/{productId}``): its
+``version`` (a month, ``YYYY-MM``) is required, and names the release. Each field used is
+checked. The zip's layout (``Data/CSV/<area>.csv``
 without a header row, column names in ``Doc/Code-Point_Open_Column_Headers.csv``: short codes,
 then the long names) is from public code that unpacks it, not from OS's documentation; the route
 checks the long names against the parser's and fails naming the file when either is missing.
@@ -90,11 +92,12 @@ class OsOpenDataCsv:
         return f"product `{self.product}`, GB CSV zip, keeping `{self.area_file}`"
 
     def find(self, base: str, session: http.Session) -> dict:
-        """The GB CSV download's entry in the product's download list."""
-        url = (
-            f"{base}/downloads/v1/products/{self.product}/downloads?{urlencode({'format': 'CSV'})}"
-        )
-        return gb_csv(http.call_json(session, url), url)
+        """The GB CSV download's entry in the product's download list, with the product's
+        ``version`` (a month, "2025-11": OS's name for the release) added as ``version``."""
+        product = f"{base}/downloads/v1/products/{self.product}"
+        version = str(http.field(http.call_json(session, product), "version", product))
+        url = f"{product}/downloads?{urlencode({'format': 'CSV'})}"
+        return {**gb_csv(http.call_json(session, url), url), "version": version}
 
     def extract(self, archive_path: Path, destination: Path, where: str) -> tuple[str, dict]:
         """Check the column names and copy the area file out of the zip, unchanged."""
@@ -108,11 +111,13 @@ class OsOpenDataCsv:
                 member = _member(archive, f"/{self.area_file.lower()}", where)
                 target = destination / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
+                part = target.with_name(target.name + ".part")
                 digest = hashlib.sha256()
-                with archive.open(member) as source, target.open("wb") as sink:
+                with archive.open(member) as source, part.open("wb") as sink:
                     while chunk := source.read(http.CHUNK_BYTES):
                         digest.update(chunk)
                         sink.write(chunk)
+                part.replace(target)  # the file appears only once complete
         except (zipfile.BadZipFile, OSError) as error:
             raise fetch.FetchError(f"{where}: a damaged zip ({error})") from None
         return relative, {
@@ -146,8 +151,20 @@ class OsOpenDataCsv:
             relative, extracted = self.extract(archive, destination, name)
         parser = publication.parser.rsplit(".", 1)[-1]
         return Fetched(
-            files={relative: {**record, **extracted, "archive": name}},
-            release={"title": f"{self.product} ({name})", "url": record["url"], "released": None},
+            files={
+                relative: {
+                    **record,
+                    "archive": name,
+                    "archive_sha256": record["sha256"],
+                    "archive_bytes": record["bytes"],
+                    **extracted,  # the kept file's own checksum and size
+                }
+            },
+            release={
+                "title": f"{self.product} {entry.get('version', '')} ({name})",
+                "url": record["url"],
+                "released": None,  # OS gives a month (the version), not a release date
+            },
             parsed=True,
             message=f"downloaded {name}, kept {relative}; the {parser} parser reads it",
         )
