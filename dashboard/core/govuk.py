@@ -121,7 +121,7 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         ),
     ),
     # No Content API response of this page is recorded: documented shape only. (Rough sleeping
-    # has no route: each snapshot is its own page and no collection path is confirmed here.)
+    # is routed in its record: a govuk_document route to the "Tables on rough sleeping" page.)
     "mhclg_hclic_detailed_la": (
         Route(
             HOMELESSNESS_TABLES,
