@@ -1,7 +1,8 @@
 """DfE routes: the Explore Education Statistics (EES) API and Get Information about Schools.
 
-DOCUMENTED SHAPE ONLY: no recorded response of either service exists here, so these follow the
-publishers' documentation and have never met a real answer. EES public API v1 (base
+DOCUMENTED SHAPE ONLY: no recorded response of either service exists here, so the discovery
+steps follow the publishers' documentation and have never met a real answer (the KS4 school
+information CSV download step is tested with DfE's real file). EES public API v1 (base
 https://api.education.gov.uk/statistics). Read for this module: the API's reference page
 "Download a data set as CSV" (api.education.gov.uk/statistics/docs/reference-v1/endpoints/
 DownloadDataSetCsv: ``GET /v1/data-sets/{dataSetId}/csv``, the data set's CSV, sent with
@@ -13,7 +14,8 @@ and ``timePeriods.end`` (a human-readable period such as "2023/24") are required
 ``GET /v1/publications?search=`` is from the API's quick-start guide. Each of these fields is
 checked: a changed shape fails in one line naming the missing field.
 
-The CSV is the data set's underlying file in EES's tidy layout (``time_period``,
+The CSV is the data set's underlying file ("every data set is created from an underlying CSV
+file", the API's guide "How to get CSV data") in EES's tidy layout (``time_period``,
 ``geographic_level``, ...), which is what the ``ees_*`` parsers read; a route whose
 ``file_name`` puts it where a publication's catalogue path matches is parsed, the others are
 downloaded and reported as not loaded.
