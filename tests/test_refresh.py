@@ -8,8 +8,9 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard.core import build, catalogue, refresh, routes, settings, store
+from dashboard.core import build, catalogue, parse_cache, refresh, routes, settings, store
 from dashboard.topics.ae import live
+from dashboard.topics.ae.sources import nhse_ae
 from tests import refresh_site
 
 AE = "nhse_ae_monthly"
@@ -285,3 +286,47 @@ def test_a_route_of_unknown_kind_fails_naming_the_record(tmp_path):
     )
     with pytest.raises(catalogue.CatalogueError, match=r"nhse_ae_monthly.*route kind 'scrape'"):
         catalogue.load_file(bad, "ae")
+
+
+def _counting(reader, read: list):
+    """A real A&E reader that notes the name of each file it reads."""
+
+    def counted(path):
+        read.append(path.name)
+        return reader(path)
+
+    return counted
+
+
+def test_a_new_month_reads_its_file_alone_and_equals_a_full_build(
+    sources, before_refresh, tmp_path, monkeypatch
+):
+    """The parse cache the first build left beside the snapshot serves every older month; one
+    damaged entry is read again, with one progress line. The A&E tables come out byte for byte
+    as a build from scratch writes them."""
+    data, newest = before_refresh
+    cache = parse_cache.folder_for(data) / AE
+    damaged = sorted(cache.iterdir())[0]
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    read = []
+    for suffix, reader in list(nhse_ae.READERS.items()):
+        monkeypatch.setitem(nhse_ae.READERS, suffix, _counting(reader, read))
+    with refresh_site.site(sources) as served:
+        lines = []
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=[AE],
+            base_url=served.url,
+            progress=lines.append,
+        )
+    assert [o.status for o in run.outcomes] == [refresh.REFRESHED]
+    (warning,) = [line for line in lines if line.startswith(parse_cache.LOG_PREFIX)]
+    assert "damaged entry" in warning
+    (other,) = [name for name in read if name != newest]
+    assert len(read) == 2 and newest in read and other in warning
+    scratch = tmp_path / "scratch"
+    build.build(sources, scratch / "data", only=[AE], cache=scratch / "no-cache")
+    for table in (scratch / "data" / AE).glob("*.parquet"):
+        assert (data / AE / table.name).read_bytes() == table.read_bytes(), table.name

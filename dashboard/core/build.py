@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core import catalogue, fetch, store
+from dashboard.core import catalogue, fetch, parse_cache, store
 from dashboard.core.catalogue import Publication
 from dashboard.core.observations import COLUMNS
 
@@ -169,20 +169,39 @@ def _observation_summary(frame: pd.DataFrame) -> dict:
         "values_missing": int(frame["value"].isna().sum()),
     }
     if "source_file" in frame.columns:
-        by_period = frame.groupby(frame["period_start"].dt.date.astype(str))["source_file"]
+        # Grouped by the date itself and named afterwards: turning every row's date into text
+        # first took a third of a second on A&E's 370,000 rows.
+        by_period = frame.groupby(frame["period_start"].dt.normalize())["source_file"]
         summary["source_file_by_period"] = {
-            period: sorted(files.dropna().unique().tolist()) for period, files in by_period
+            period.date().isoformat(): sorted(files.dropna().unique().tolist())
+            for period, files in by_period
         }
     return summary
 
 
-def parse_publication(publication: Publication, inputs) -> dict[str, pd.DataFrame]:
+def parse_publication(
+    publication: Publication,
+    inputs,
+    *,
+    cache: parse_cache.ParseCache | None = None,
+    entries: list[dict] | None = None,
+    fingerprint: str = "",
+) -> dict[str, pd.DataFrame]:
+    """Parse and validate one publication. With a ``cache`` (and the inputs' ``entries`` and
+    the parser's ``fingerprint``), a parser that reads file by file (``read_file`` and
+    ``combine``) reads only the files the cache does not hold."""
     # Imported here: a rebuild where nothing changed never needs the parsers.
     from dashboard.core.validate import validate_dataset_ids, validate_observations
 
     module = parser_module(publication)
+    paths = [path for _, path in inputs]
     # The record tells its parser which dataset it is: no parser repeats a catalogue id.
-    tables = module.parse([path for _, path in inputs], dataset=publication.id)
+    if cache is not None and entries is not None and hasattr(module, "read_file"):
+        files = [(e["path"], e["sha256"], p) for e, p in zip(entries, paths, strict=True)]
+        frames = cache.frames(publication.id, fingerprint, files, module.read_file)
+        tables = module.combine(frames, dataset=publication.id)
+    else:
+        tables = module.parse(paths, dataset=publication.id)
     missing = [name for name in publication.tables if name not in tables]
     unexpected = [name for name in tables if name not in publication.tables]
     if missing or unexpected:
@@ -306,14 +325,17 @@ def build(
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
     allow_shrink: bool = False,
+    cache: Path | None = None,
 ) -> BuildReport:
     """Build every catalogued dataset (or only some) from ``sources`` into ``data``: one build at
-    a time, and every file-system failure one line naming its path."""
+    a time, and every file-system failure one line naming its path. ``cache`` is the per-file
+    parse cache's folder (default: beside ``data``, see parse_cache.py)."""
+    parses = parse_cache.ParseCache(cache or parse_cache.folder_for(data), progress)
     try:
         with build_lock(data):
             remove_stale_folders(data, progress)
             return _build_locked(
-                sources, data, only=only, progress=progress, allow_shrink=allow_shrink
+                sources, data, only=only, progress=progress, allow_shrink=allow_shrink, cache=parses
             )
     except OSError as error:
         where = error.filename or data
@@ -329,6 +351,7 @@ def _build_locked(
     only: list[str] | None,
     progress: Callable[[str], None],
     allow_shrink: bool,
+    cache: parse_cache.ParseCache,
 ) -> BuildReport:
     chosen = (
         [catalogue.get(dataset_id) for dataset_id in only] if only else list(catalogue.CATALOGUE)
@@ -355,7 +378,9 @@ def _build_locked(
                     continue
                 check_inputs(inputs, publication)
                 progress(f"{publication.id}: parsing {len(inputs)} file(s)")
-                tables = parse_publication(publication, inputs)
+                tables = parse_publication(
+                    publication, inputs, cache=cache, entries=input_entries, fingerprint=fingerprint
+                )
                 if not allow_shrink:
                     check_shrinkage(tables, previous.get(publication.id), input_entries)
                 written = _write_dataset(publication, tables, staging)

@@ -50,7 +50,10 @@ FORMAT_RANK = {"csv": 0, "workbook": 1}
 NO_DATE = pd.Timestamp("1900-01-01")  # an undated file sorts before any dated one
 
 
-def _read(path: Path) -> pd.DataFrame:
+def read_file(path: Path) -> pd.DataFrame:
+    """One workbook's or CSV's rows, from its bytes and name alone: the build keeps them in its
+    per-file parse cache (core/parse_cache.py), so a new month reads one file."""
+    path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ValueError(f"{path.name}: not an A&E workbook or CSV")
@@ -178,9 +181,14 @@ def trusts(wide: pd.DataFrame, every_file: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
-    if not paths:
+    return combine([read_file(path) for path in paths], dataset)
+
+
+def combine(frames: Sequence[pd.DataFrame], dataset: str) -> dict[str, pd.DataFrame]:
+    """The publication's tables from every file's rows (``read_file``); the frames are not
+    changed, as they may be the parse cache's."""
+    if not frames:
         raise ValueError(f"{dataset}: no files given")
-    frames = [_read(Path(path)) for path in paths]
     wide, files = choose_revisions(frames)
     field_test = _field_test(wide)
     wide = _percentages(wide, field_test)
