@@ -8,7 +8,12 @@ It serves the sources folder as ``tests.http_mirror.Mirror`` does, plus pages at
   listing the real mirror CSVs. They test the link extractor and the download path; they are
   not a stand-in for a publisher's file, and the CSVs they point to are the real files.
 * The GOV.UK Content API collections, answered with the real recorded responses in
-  ``recorded/govuk_content_api/`` (their release pages were never recorded, so they 404).
+  ``recorded/govuk_content_api/``. Their release pages were never recorded, so they 404. No
+  stand-in release page is served either: the mirror holds no attachment file of any release
+  these collections list (its prison files are third-party compilations, and its one MoJ file,
+  the NOMS workforce tables of June 2016, belongs to another collection), so such a page would
+  have to invent which file a release carries. A GOV.UK route therefore stops at its release
+  page, and its one-line error names the collection it read and the page it stopped at.
 
 Run ``python -m tests.refresh_site [--skip-newest-ae]`` to serve them and print the address.
 """

@@ -107,7 +107,11 @@ def test_a_route_asks_only_for_the_newest_pages_not_all_49(mirror):
     with pytest.raises(fetch.FetchError) as raised:
         govuk.find(route, base_url=mirror.url)
     # No release page is recorded: the mirror answers 404 for the newest, and the route stops.
+    # The message says what was read and where the route stopped, so the change report can.
     assert str(raised.value) == (
+        "read the collection /government/collections/safety-in-custody-statistics; stopped at "
+        "the release page 'Safety in custody: quarterly update to June 2024' (listed "
+        "2024-10-31), before the attachment and the download: "
         f"{mirror.url}/api/content/government/statistics/"
         "safety-in-custody-quarterly-update-to-june-2024: HTTP 404"
     )
@@ -126,6 +130,43 @@ def test_attachments_are_read_in_the_documented_shape(mirror):
     assert found["content_type"] == "application/pdf"
     assert found["file_size"] == 1932905
     assert found["published"] == "2014-05-29T10:48:35+00:00"
+
+
+def test_a_page_without_a_matching_attachment_stops_at_the_attachment(mirror):
+    route = govuk.Route(EXAMPLE_PAGE, "", r"^no such title$", "x", "schema example")
+    with pytest.raises(fetch.FetchError) as raised:
+        govuk.find(route, base_url=mirror.url)
+    assert str(raised.value) == (
+        f"read the page {EXAMPLE_PAGE}; stopped at the attachment, before the download: none "
+        "titled like '^no such title$'"
+    )
+
+
+def test_an_attachment_that_fails_or_differs_from_its_file_size_names_the_step(
+    mirror, sources, tmp_path
+):
+    """A record as ``find`` returns it, pointing at a real mirror file: the download and the
+    Content API's file_size are checked, and each failure says which step it stopped at."""
+    real = sources / POPULATION_FILE
+    record = {
+        "title": "Prison population statistics",
+        "document_title": "a release",
+        "url": f"{mirror.url}/{POPULATION_FILE}",
+        "filename": real.name,
+        "file_size": real.stat().st_size + 1,
+    }
+    session = govuk.http.Session(attempts=1)
+    with pytest.raises(fetch.FetchError) as raised:
+        govuk.download_attachment(record, tmp_path / real.name, session=session)
+    assert str(raised.value).startswith(
+        "found 'Prison population statistics' on 'a release'; stopped at the file check, "
+        f"before the build: {real.name}: {real.stat().st_size:,} bytes received, but the "
+        f"Content API says {real.stat().st_size + 1:,} (file_size)"
+    )
+    assert not (tmp_path / real.name).exists()
+    missing = {**record, "url": f"{mirror.url}/recorded/no-such-file.json"}
+    with pytest.raises(fetch.FetchError, match=r"; stopped at the download, before the build: "):
+        govuk.download_attachment(missing, tmp_path / real.name, session=session)
 
 
 def test_a_publication_without_details_attachments_fails_clearly(mirror):

@@ -8,9 +8,10 @@ import os
 import pandas as pd
 import pytest
 
-from dashboard.core import build, catalogue, parse_cache, refresh, routes, settings, store
+from dashboard.core import build, catalogue, govuk, parse_cache, refresh, routes, settings, store
 from dashboard.topics.ae import live
 from dashboard.topics.ae.sources import nhse_ae
+from dashboard.topics.uc import statxplore_api
 from tests import refresh_site
 
 AE = "nhse_ae_monthly"
@@ -126,9 +127,8 @@ def test_every_publication_has_a_route_or_a_reason():
 # --- a whole refresh against the local server ------------------------------------------------
 
 
-@pytest.fixture
-def before_refresh(sources, tmp_path):
-    """A snapshot of A&E and the boundaries built from the mirror minus its newest A&E month."""
+def _built_without_newest_ae(sources, tmp_path, dataset_ids):
+    """A snapshot of ``dataset_ids`` built from the mirror minus its newest A&E month."""
     newest = refresh_site.newest_ae_csv(sources)
     linked = tmp_path / "old-sources"
     for path in sources.rglob("*"):
@@ -137,8 +137,14 @@ def before_refresh(sources, tmp_path):
             (linked / relative).parent.mkdir(parents=True, exist_ok=True)
             os.symlink(path, linked / relative)
     data = tmp_path / "data"
-    build.build(linked, data, only=[AE, BOUNDARIES])
+    build.build(linked, data, only=dataset_ids)
     return data, newest
+
+
+@pytest.fixture
+def before_refresh(sources, tmp_path):
+    """A snapshot of A&E and the boundaries built from the mirror minus its newest A&E month."""
+    return _built_without_newest_ae(sources, tmp_path, [AE, BOUNDARIES])
 
 
 def _files(folder):
@@ -276,6 +282,87 @@ def test_govuk_route_reads_the_recorded_collection_and_names_the_unrecorded_rele
     assert "/api/content/government/collections/safety-in-custody-statistics" in asked
     assert "HTTP 404" in outcome.message
     assert any(path in outcome.message for path in release_paths)
+
+
+# Where each GOV.UK route stops against the local site. The MoJ collections are real recordings
+# (20 November 2024), so each route reads its collection and stops at the newest release page it
+# chose there (titles as recorded), which was never recorded; the mirror holds no attachment file
+# of any listed release, so no stand-in page is served. MHCLG's homelessness pages were never
+# recorded at all, so those routes stop at their first request.
+GOVUK_STOPS = {
+    "moj_population_bulletin_nottingham_2018_2026": (
+        govuk.POPULATION,
+        "Prison population: monthly prison figures 2024",
+    ),
+    "moj_safety_by_prison_2025_26": (
+        govuk.SAFETY,
+        "Safety in custody: quarterly update to June 2024",
+    ),
+    "moj_safety_national": (govuk.SAFETY, "Safety in custody: quarterly update to December 2023"),
+    "moj_prison_population_weekly": (
+        govuk.POPULATION,
+        "Prison population: weekly estate figures 2024",
+    ),
+    "mhclg_hclic_detailed_la": (govuk.HOMELESSNESS_TABLES, None),
+    "mhclg_rough_sleeping_snapshot": (
+        "/government/statistical-data-sets/tables-on-rough-sleeping",
+        None,
+    ),
+}
+NO_ROUTE = "noms_workforce_june_2016"  # one fixed edition
+
+
+def test_one_run_over_every_publication_refreshes_ae_and_says_where_each_govuk_route_stopped(
+    sources, tmp_path, monkeypatch
+):
+    monkeypatch.delenv(statxplore_api.KEY_ENV, raising=False)  # Stat-Xplore: skipped, no key
+    monkeypatch.setattr(statxplore_api, "secrets_files", lambda: [])
+    data, newest = _built_without_newest_ae(sources, tmp_path, [AE, BOUNDARIES, *GOVUK_STOPS])
+    kept = {dataset: _files(data / dataset) for dataset in GOVUK_STOPS}
+    inputs = {d: e["inputs"] for d, e in store.read_manifest(data)["datasets"].items()}
+    lines = []
+    with refresh_site.site(sources) as served:
+        run = refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            base_url=served.url,
+            progress=lines.append,
+        )
+    outcomes = {o.dataset: o for o in run.outcomes}
+    # Every publication is reported once, with one progress line each.
+    assert list(outcomes) == list(catalogue.BY_ID)
+    assert sorted(line.split(":", 1)[0] for line in lines) == sorted(catalogue.BY_ID)
+    assert all("\n" not in o.message for o in run.outcomes)
+
+    month = refresh_site.csv_month(sources / refresh_site.AE_CSV / newest)
+    assert outcomes[AE].status == refresh.REFRESHED
+    assert outcomes[AE].diff.new_periods == [month.isoformat()]
+    assert outcomes[BOUNDARIES].status == refresh.UNCHANGED
+
+    manifest = store.read_manifest(data)["datasets"]
+    for dataset, (path, release) in GOVUK_STOPS.items():
+        outcome = outcomes[dataset]
+        assert outcome.status == refresh.FAILED, dataset
+        if release:
+            assert outcome.message.startswith(
+                f"read the collection {path}; stopped at the release page {release!r}"
+            ), outcome.message
+        else:
+            assert outcome.message.startswith(f"stopped at the page {path}, "), outcome.message
+        assert "before the attachment and the download" in outcome.message
+        assert outcome.message.endswith("HTTP 404"), outcome.message
+        assert _files(data / dataset) == kept[dataset], dataset  # its last good data
+        assert manifest[dataset]["inputs"] == inputs[dataset], dataset
+    assert outcomes[NO_ROUTE].status == refresh.NO_ROUTE
+
+    report = refresh.report_markdown(run).splitlines()
+    for dataset in GOVUK_STOPS:
+        assert f"- `{dataset}` (failed): {outcomes[dataset].message}" in report
+    assert f"- `{NO_ROUTE}`: {outcomes[NO_ROUTE].message}" in report
+    assert any(
+        line.startswith(f"| `{AE}` | refreshed | Monthly A&E {month:%B %Y}") for line in report
+    )
 
 
 def test_a_route_of_unknown_kind_fails_naming_the_record(tmp_path):

@@ -261,6 +261,19 @@ def api_path(link: dict) -> str:
     )
 
 
+def release_name(link: dict) -> str:
+    """A release page as the collection lists it, for messages."""
+    listed = str(link.get("public_updated_at") or "")[:10]
+    return f"the release page {link.get('title')!r}" + (f" (listed {listed})" if listed else "")
+
+
+def stopped(error: fetch.FetchError, done: str, step: str, later: str) -> fetch.FetchError:
+    """The same kind of error, saying in its one line which steps of the route were done, the
+    step it stopped at and the steps it never reached (the change report prints it as is)."""
+    where = f"stopped at {step}, before {later}: {error}"
+    return type(error)(f"{done}; {where}" if done else where)
+
+
 def find(
     route: Route,
     *,
@@ -275,7 +288,9 @@ def find(
 
     A collection's pages are tried newest first (the publisher's order), at most
     DOCUMENTS_TRIED of them, until one has a matching attachment. ``cache`` (path -> item)
-    saves repeat requests in one run.
+    saves repeat requests in one run. Any failure, including finding no matching attachment,
+    raises an error naming the step the route stopped at (collection or page, release page,
+    attachment) and what it had read before.
     """
     session = session or http.Session(attempts=retries, backoff_s=backoff_s)
     cache = {} if cache is None else cache
@@ -285,26 +300,39 @@ def find(
             cache[path] = content(path, base_url=base_url, session=session, progress=progress)
         return cache[path]
 
-    item = get(route.path)
+    first = f"the {'collection' if route.document else 'page'} {route.path}"
+    try:
+        item = get(route.path)
+    except fetch.FetchError as error:
+        raise stopped(error, "", first, "the attachment and the download") from None
     if item.get("document_type") == "document_collection":
         where = f"{base_url.rstrip('/')}/api/content{route.path}"
         links = release_pages(route, item, where)
         if not links:
-            raise fetch.FetchError(f"{where}: no document titled like {route.document!r}")
-        pages = [api_path(link) for link in links[:DOCUMENTS_TRIED]]
+            raise fetch.FetchError(
+                f"read {first}; stopped at the release page, before the attachment and the "
+                f"download: no document titled like {route.document!r}"
+            )
+        done = f"read {first}"
+        pages = [(api_path(link), release_name(link)) for link in links[:DOCUMENTS_TRIED]]
     else:
-        pages = [route.path]
+        done, pages = "", [(route.path, first)]
     wanted = re.compile(route.attachment, re.IGNORECASE)
-    for path in pages:
-        document = get(path)
+    read = [first] if done else []
+    for path, name in pages:
+        try:
+            document = get(path)
+        except fetch.FetchError as error:
+            raise stopped(error, done, name, "the attachment and the download") from None
         details = document.get("details")
         if not (isinstance(details, dict) and "attachments" in details) and (
             document.get("schema_name") in ATTACHMENT_SCHEMAS or path == route.path
         ):
-            raise FormatError(
+            changed = FormatError(
                 f"{base_url.rstrip('/')}/api/content{path}: no details.attachments in a "
                 f"{document.get('schema_name') or 'document'} item (the API's shape has changed?)"
             )
+            raise stopped(changed, done, name, "the attachment and the download")
         found = [
             record
             for record in _attachments(document, path, base_url)
@@ -312,7 +340,39 @@ def find(
         ]
         if found:
             return found
-    return []
+        read.append(name)
+    raise fetch.FetchError(
+        f"read {', '.join(read)}; stopped at the attachment, before the download: none titled "
+        f"like {route.attachment!r}"
+    )
+
+
+def download_attachment(
+    record: dict,
+    path: Path,
+    *,
+    session: http.Session,
+    max_bytes: int = http.DEFAULT_MAX_BYTES,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict:
+    """Download one attachment found by ``find`` and check its length against the Content
+    API's ``file_size``; a failure names the attachment and the step it stopped at."""
+    found = f"found {record['title']!r} on {record['document_title']!r}"
+    try:
+        downloaded = fetch.download(
+            record["url"], path, session=session, max_bytes=max_bytes, progress=progress
+        )
+    except fetch.FetchError as error:
+        raise stopped(error, found, "the download", "the build") from None
+    stated = record.get("file_size")
+    if isinstance(stated, int) and stated != downloaded["bytes"]:
+        path.unlink()
+        raise fetch.FetchError(
+            f"{found}; stopped at the file check, before the build: {record['filename']}: "
+            f"{downloaded['bytes']:,} bytes received, but the Content API says {stated:,} "
+            "(file_size)"
+        )
+    return downloaded
 
 
 def routes(publication_id: str) -> tuple[Route, ...]:
@@ -342,11 +402,6 @@ def discover(
     chosen = []
     for route in routes(publication_id):
         found = find(route, base_url=base_url, session=session, progress=progress, cache=cache)
-        if not found:
-            raise fetch.FetchError(
-                f"{publication_id}: no attachment titled like {route.attachment!r} at "
-                f"{base_url.rstrip('/')}/api/content{route.path}"
-            )
         chosen.append({**found[0], "dataset": publication_id, "folder": route.folder})
     return chosen
 
@@ -386,20 +441,13 @@ def download_latest(
                 raise FormatError(f"{dataset}: attachment {record['title']!r} has no file name")
             relative = f"{record['folder']}/{record['filename']}"
             progress(f"{dataset}: {record['title']!r} from {record['document_title']!r}")
-            downloaded = fetch.download(
-                record["url"],
+            downloaded = download_attachment(
+                record,
                 destination / relative,
                 session=session,
                 max_bytes=publication.max_bytes,
                 progress=progress,
             )
-            stated = record.get("file_size")
-            if isinstance(stated, int) and stated != downloaded["bytes"]:
-                (destination / relative).unlink()
-                raise fetch.FetchError(
-                    f"{record['filename']}: {downloaded['bytes']:,} bytes received, but the "
-                    f"Content API says {stated:,} (file_size)"
-                )
             log[relative] = {
                 **downloaded,
                 "dataset": dataset,

@@ -28,12 +28,13 @@ SERIES = ["measure", "area_type", "area_code"]
 # Values equal to this relative precision are not revisions (Parquet round trips, float sums).
 REVISION_RTOL = 1e-9
 REPORT_ROWS = 20  # revised values listed per publication; the count is always complete
-REFRESHED, UNCHANGED, FAILED, SKIPPED, NOT_LOADED = (
+REFRESHED, UNCHANGED, FAILED, SKIPPED, NOT_LOADED, NO_ROUTE = (
     "refreshed",
     "unchanged",
     "failed",
     "skipped",
     "downloaded, not loaded",
+    "no public route",
 )
 
 
@@ -260,7 +261,9 @@ def refresh(
     )
     fetched: dict[str, routes.Fetched] = {}
     for dataset_id, route in select(only).items():
-        if route.kind == routes.NoRoute.kind:
+        if route.kind == routes.NoRoute.kind:  # kept as built; the report says why
+            run.outcomes.append(Outcome(dataset_id, NO_ROUTE, route.reason))
+            progress(f"{dataset_id}: {NO_ROUTE}: {route.reason}")
             continue
         publication = catalogue.get(dataset_id)
         try:
@@ -339,18 +342,24 @@ def _value(number: float) -> str:
 
 def report_markdown(run: Run) -> str:
     title = "Data refresh (dry run: nothing swapped in)" if run.dry_run else "Data refresh"
+    routed = [o for o in run.outcomes if o.status != NO_ROUTE]
+    unrouted = [o for o in run.outcomes if o.status == NO_ROUTE]
+    counts = "; ".join(
+        f"{sum(o.status == status for o in routed)} {status}"
+        for status in (REFRESHED, UNCHANGED, FAILED, SKIPPED, NOT_LOADED)
+    )
     lines = [
         f"# {title}, {run.checked_at[:10]}",
         "",
-        f"Checked at {run.checked_at}. Publications with a route: {len(run.outcomes)}; "
-        f"refreshed {sum(o.status == REFRESHED for o in run.outcomes)}, failed "
-        f"{len(run.failed)} (each failed one keeps its last good data).",
+        f"Checked at {run.checked_at}. Publications with a route: {len(routed)}: {counts} "
+        "(each one not refreshed keeps its last good data). Publications with no public "
+        f"route: {len(unrouted)} (kept as built, listed at the end).",
         "",
         "| Publication | Outcome | Newest release found | New periods | Revised values "
         "| New series | Ended series |",
         "|---|---|---|---|---|---|---|",
     ]
-    for o in run.outcomes:
+    for o in routed:
         diff = o.diff
         release = o.release["title"] if o.release else ""
         if o.release and o.release.get("released"):
@@ -394,6 +403,9 @@ def report_markdown(run: Run) -> str:
                 cells = [row.measure, row.area_code, row.period_start]
                 cells += [_value(row.value_old), _value(row.value_new)]
                 lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if unrouted:
+        lines += ["", "## No public route (kept as built)", ""]
+        lines += [f"- `{o.dataset}`: {o.message}" for o in unrouted]
     return "\n".join(lines) + "\n"
 
 
