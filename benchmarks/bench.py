@@ -37,6 +37,7 @@ from benchmarks.browser import (
 from benchmarks.naive import (
     bench_naive,
 )
+from benchmarks.refresh import bench_refresh
 from benchmarks.report import (
     FIRST_CHART_X_FLOOR,
     FULL_BUILD_S,
@@ -544,6 +545,7 @@ def run(plan: Plan) -> list[Row]:
         sessions = "memory" in plan.only  # one tour then serves coldstart, memory and bytes
         sections = {
             "build": lambda: bench_build(ctx),
+            "refresh": lambda: bench_refresh(ctx),
             "render": lambda: bench_render(ctx),
             "interaction": lambda: bench_interaction(ctx),
             "coldstart": lambda: bench_coldstart(ctx, sessions=sessions),

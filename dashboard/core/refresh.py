@@ -103,12 +103,13 @@ def diff_observations(old: pd.DataFrame | None, new: pd.DataFrame | None) -> Dif
     revised = both.loc[~same].sort_values(KEY).reset_index(drop=True)
     for column in ("period_start", "period_end"):
         revised[column] = _days(revised[column])
+    series_before, series_after = _series(before), _series(after)
     return Diff(
         new_periods=sorted(periods_after - periods_before),
         dropped_periods=sorted(periods_before - periods_after),
         revised=revised,
-        new_series=_series_frame(_series(after) - _series(before)),
-        ended_series=_series_frame(_series(before) - _series(after)),
+        new_series=_series_frame(series_after - series_before),
+        ended_series=_series_frame(series_before - series_after),
     )
 
 

@@ -140,7 +140,8 @@ def validate_observations(frame: pd.DataFrame, *, label: str) -> pd.DataFrame:
 
 
 def validate_dataset_ids(frame: pd.DataFrame, *, dataset_id: str, label: str) -> pd.DataFrame:
-    others = sorted(set(frame["dataset"].dropna()) - {dataset_id})
+    # unique() first: a set of every row's text took a fifth of a second on A&E's rows.
+    others = sorted(set(frame["dataset"].dropna().unique()) - {dataset_id})
     if others:
         raise ValidationError(label, [f"rows belong to other datasets: {', '.join(others)}"])
     return frame

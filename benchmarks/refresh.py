@@ -1,0 +1,119 @@
+"""The refresh of one new A&E month, whole process, against the local stand-in site.
+
+Set up once (not timed): a copy of the committed snapshot whose A&E lacks the mirror's newest
+month, built from the mirror minus that file, and the parse cache that build left. Each run then
+restores that state and times ``python -m dashboard refresh --only ae --base-url <stand-in>``:
+discover the month pages, download every monthly CSV, build A&E, diff, write the report. The
+reference, in the same run, is the same refresh with an empty parse cache (every one of the
+publication's files parsed, as before the cache). Both must give the same A&E Parquet bytes.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.apps import Context
+from benchmarks.report import (
+    REFRESH_NEW_MONTH_S,
+    BenchError,
+    Budget,
+    Row,
+    format_value,
+    log,
+    median,
+    ratio,
+)
+from dashboard.core import build, parse_cache, settings
+from tests import refresh_site
+
+AE = "nhse_ae_monthly"
+REFRESH_TIMEOUT_S = 300
+
+
+def _state_without_newest_month(sources: Path, folder: Path) -> tuple[Path, Path]:
+    """The committed snapshot with A&E rebuilt from the mirror minus its newest CSV, and the
+    parse cache beside it; returns (data, cache) to copy for each run."""
+    newest = refresh_site.newest_ae_csv(sources)
+    linked = folder / "sources-without-newest"
+    for path in sources.rglob("*"):
+        relative = path.relative_to(sources).as_posix()
+        if path.is_file() and relative != f"{refresh_site.AE_CSV}/{newest}":
+            (linked / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, linked / relative)
+    data = folder / "before"
+    shutil.copytree(settings.data_dir(), data)
+    build.build(linked, data, only=[AE])
+    return data, parse_cache.folder_for(data)
+
+
+def _refresh(url: str, data: Path, downloads: Path, sources: Path) -> float:
+    command = [sys.executable, "-m", "dashboard", "refresh", "--only", "ae"]
+    command += ["--base-url", url, "--data", str(data), "--sources", str(downloads)]
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=settings.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=REFRESH_TIMEOUT_S,
+        env={**os.environ, settings.SOURCES_ENV: str(sources)},
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or f"{AE}: refreshed" not in done.stderr + done.stdout:
+        raise BenchError(f"refresh exited {done.returncode}: {(done.stderr + done.stdout)[-800:]}")
+    return elapsed
+
+
+def _tables(data: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((data / AE).glob("*.parquet"))}
+
+
+def bench_refresh(ctx: Context) -> list[Row]:
+    sources = settings.sources_dir()
+    if sources is None or not sources.is_dir():
+        raise BenchError(f"no sources folder; set {settings.SOURCES_ENV}")
+    before, cache_before = _state_without_newest_month(sources, ctx.workdir / "refresh")
+    new_month, reparse = [], []
+    with refresh_site.site(sources) as served:
+        for run in ctx.pacer("refresh").repeat():
+            results = {}
+            for label, cached, times in (("cached", True, new_month), ("empty", False, reparse)):
+                place = ctx.workdir / "refresh" / f"run-{run}-{label}"
+                data = place / "data"
+                shutil.copytree(before, data)
+                if cached:
+                    shutil.copytree(cache_before, parse_cache.folder_for(data))
+                times.append(_refresh(served.url, data, place / "downloads", sources))
+                results[label] = _tables(data)
+                shutil.rmtree(place)
+            if results["cached"] != results["empty"]:
+                raise BenchError("the cached refresh wrote other A&E tables than a full re-parse")
+            log(
+                f"refresh run {run + 1}: new month {new_month[-1]:.2f} s, "
+                f"empty cache {reparse[-1]:.2f} s"
+            )
+    value, reference = median(new_month), median(reparse)
+    return [
+        Row(
+            "refresh",
+            "one new A&E month refreshed (whole process)",
+            value,
+            "s",
+            len(new_month),
+            reference=f"empty parse cache {format_value(reference, 's')}",
+            ratio=ratio(value, reference),
+            budget=Budget(REFRESH_NEW_MONTH_S),
+            note="against the local stand-in site (tests/refresh_site.py); every monthly CSV "
+            "downloaded, A&E built, diffed and reported; tables identical to the re-parse's",
+        ),
+        Row(
+            "refresh",
+            "the same refresh, empty parse cache (reference)",
+            reference,
+            "s",
+            len(reparse),
+        ),
+    ]
