@@ -84,3 +84,18 @@ def on(snapshot, dataset: str, measure: str, area_type: str, *, end) -> pd.DataF
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def newest_start(snapshot, dataset: str, area_type: str = "school") -> pd.Timestamp:
+    """The newest period start of a dataset's rows at one level, read straight from the table:
+    the year a page must name for that file, whatever year the snapshot holds."""
+    frame = snapshot.table(dataset, "observations")
+    found = frame.loc[frame["area_type"] == area_type, "period_start"]
+    assert not found.empty, f"no {area_type} rows in {dataset}"
+    return pd.Timestamp(found.max())
+
+
+def school_year(start) -> str:
+    """'2018/19' for a school year starting in September 2018."""
+    start = pd.Timestamp(start)
+    return f"{start.year}/{(start.year + 1) % 100:02d}"

@@ -6,7 +6,15 @@ import urllib.parse
 import pytest
 
 from dashboard.topics.schools import model as sd
-from dashboard.topics.schools.page import ABSENCE, CENSUS, KS4, KS4_2022_23, OFSTED, SPINE
+from dashboard.topics.schools.page import (
+    ABSENCE,
+    CENSUS,
+    KS4,
+    KS4_2022_23,
+    KS4_2023_24,
+    OFSTED,
+    SPINE,
+)
 from dashboard.ui import data
 from tests import expected
 from tests.browser.conftest import (
@@ -73,16 +81,19 @@ def test_a_link_follows_one_school_on_the_trends_tab(page, app_url):
     screenshot(page, "schools-trends-link")
 
 
-def test_gcse_tab_shows_2022_23_results_and_the_missing_years(page, app_url, snapshot):
+def test_gcse_tab_shows_the_final_results_and_the_missing_years(page, app_url, snapshot):
     page.set_viewport_size({"width": 1400, "height": 3400})
     open_page(page, app_url, schools_tab="GCSE", schools_ks4_measure="Progress 8")
     open_app_page(page, page.url, charts=2)
     assert selected_tab(page) == "GCSE"
-    page.get_by_text("GCSE results (key stage 4), 2022/23 and 2023/24").wait_for()
-    # the first chart is 2022/23 (final) with the school's own score from the snapshot
+    final_start = expected.newest_start(snapshot, KS4_2022_23)
+    final = expected.school_year(final_start)
+    later = expected.school_year(expected.newest_start(snapshot, KS4_2023_24))
+    page.get_by_text(f"GCSE results (key stage 4), {final} and {later}").wait_for()
+    # the first chart is the final file's year with the LA's own score from the snapshot
     chart = page.locator(".js-plotly-plot").first
-    assert chart.get_by_text("2022/23 (final)").count() >= 1
-    la = expected.value(snapshot, KS4_2022_23, "ks4_progress8", sd.NOTTINGHAM, sd.YEAR_2022_23)
+    assert chart.get_by_text(f"{final} (final)").count() >= 1
+    la = expected.value(snapshot, KS4_2022_23, "ks4_progress8", sd.NOTTINGHAM, final_start)
     assert chart.get_by_text(f"Nottingham LA: {la:g}").count() == 1
     assert page.get_by_text("2019/20 and 2020/21: not comparable", exact=False).is_visible()
     assert page.get_by_text("2021/22: no school results", exact=False).is_visible()

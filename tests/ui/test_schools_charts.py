@@ -22,6 +22,7 @@ from dashboard.topics.schools import figures as charts
 from dashboard.topics.schools import model as sd
 from dashboard.topics.schools import page as schools
 from dashboard.ui import data
+from tests import expected
 
 EAST_2010, EAST_2024 = "E14000865", "E14001410"
 
@@ -40,6 +41,17 @@ def obs(snapshot):
             "hocl": "hocl_constituency_attainment",
         }.items()
     }
+
+
+@pytest.fixture(scope="module")
+def years(obs):
+    return sd.frame_years(
+        census=obs["census"],
+        absence=obs["absence"],
+        ks4=obs["ks4"],
+        headlines=obs["headlines"],
+        ofsted=obs["ofsted"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -170,14 +182,15 @@ def test_ofsted_counts_add_up(frame):
     assert list(counts["Latest grade"]) == charts.GRADE_ORDER
 
 
-def test_map_traces_mark_uncertain_and_missing(frame):
-    shown = frame.assign(hover=[charts.hover_text(r) for r in frame.to_dict("records")])
+def test_map_traces_mark_uncertain_and_missing(frame, years):
+    shown = frame.assign(hover=[charts.hover_text(r, years) for r in frame.to_dict("records")])
     traces, colour_axis = charts.school_traces(
         shown,
         boundary_set="pcon2024",
         seat_code=EAST_2024,
         colour_by="ks4_progress8",
         show_rest=False,
+        years=years,
     )
     ring = [t for t in traces if t["name"] == "Placement uncertain (near a boundary)"]
     inside = frame[frame["pcon2024_code"] == EAST_2024]
@@ -192,10 +205,15 @@ def test_map_traces_mark_uncertain_and_missing(frame):
     )
 
 
-def test_map_fades_the_rest_of_the_city(frame):
+def test_map_fades_the_rest_of_the_city(frame, years):
     shown = frame.assign(hover="")
     traces, colour_axis = charts.school_traces(
-        shown, boundary_set="pcon2010", seat_code=EAST_2010, colour_by="phase", show_rest=True
+        shown,
+        boundary_set="pcon2010",
+        seat_code=EAST_2010,
+        colour_by="phase",
+        show_rest=True,
+        years=years,
     )
     assert colour_axis == {}
     markers = [t for t in traces if t["mode"] == "markers" and t["x"][0] is not None]
@@ -242,10 +260,11 @@ def test_ks2_chart_marks_the_followed_school(obs):
     assert not charts.ks2_figure(ks2, names, "Nottingham East").layout.shapes
 
 
-def test_research_table_and_long_export(frame, obs):
+def test_research_table_and_long_export(frame, obs, snapshot, years):
     seat = frame[sd.in_seat(frame, "pcon2010", EAST_2010)]
-    table = charts.research_table(seat)
-    assert {"urn", "pcon2010_code", "ks4_2018_19_progress8", "ks4_2018_19_status"} <= set(table)
+    table = charts.research_table(seat, years)
+    ks4 = expected.school_year(expected.newest_start(snapshot, schools.KS4)).replace("/", "_")
+    assert {"urn", "pcon2010_code", f"ks4_{ks4}_progress8", f"ks4_{ks4}_status"} <= set(table)
     long = sd.long_export(obs, list(seat["urn"]))
     assert {"area_code", "period_start", "period_end", "unit", "status"} <= set(long)
     assert set(long["area_code"]) <= set(seat["urn"])
@@ -375,7 +394,7 @@ def test_the_followed_school_survives_seat_changes():
     assert "(URN 135881)" not in shown_text(at)
 
 
-def test_attention_and_notes_tabs_state_their_rules():
+def test_attention_and_notes_tabs_state_their_rules(snapshot):
     at = page(schools_tab="Attention")
     assert not at.exception
     text = shown_text(at)
@@ -386,7 +405,8 @@ def test_attention_and_notes_tabs_state_their_rules():
     at = page(schools_tab="Notes")
     text = shown_text(at)
     assert "What this page does not show" in text
-    assert "GCSE (KS4) results after 2018/19 are partial" in text
+    ks4 = expected.school_year(expected.newest_start(snapshot, schools.KS4))
+    assert f"GCSE (KS4) results after {ks4} are partial" in text
     assert "2019/20 and 2020/21: not comparable" in text
 
 

@@ -1,5 +1,6 @@
-"""GCSE results after 2018/19 on the schools page: 2022/23 final scores and 2023/24 bands for the
-schools DfE's own files place in the seat, and a plain list of the years the snapshot lacks.
+"""GCSE results after the performance tables' year on the schools page: the final file's scores
+and the school information file's bands for the schools DfE's own files place in the seat, and a
+plain list of the years the snapshot lacks. Every year named is read from the snapshot.
 
 Expected figures come from the snapshot the tests run on (tests/expected.py); the parsers'
 values are pinned to the files in tests/sources/test_dfe_ks4_2022_24.py.
@@ -29,6 +30,12 @@ def tables(snapshot):
     }
 
 
+@pytest.fixture(scope="module")
+def years(snapshot):
+    """(final file's year, information file's year): their newest school rows' period starts."""
+    return expected.newest_start(snapshot, FINAL), expected.newest_start(snapshot, INFO)
+
+
 def seat_rows(tables, boundary_set, code):
     placed = sd.placed_by_publisher(tables["places"], boundary_set, code)
     return sd.newer_ks4_frame(placed, tables["final"], tables["info"])
@@ -47,52 +54,53 @@ def test_schools_are_placed_by_the_publishers_own_constituency(snapshot, tables)
 
 
 @pytest.mark.parametrize("boundary_set, code", [("pcon2010", EAST_2010), ("pcon2024", EAST_2024)])
-def test_each_school_shows_the_snapshots_2022_23_scores_and_2023_24_band(
-    snapshot, tables, boundary_set, code
+def test_each_school_shows_the_snapshots_final_scores_and_later_band(
+    snapshot, tables, years, boundary_set, code
 ):
     rows = seat_rows(tables, boundary_set, code)
-    table = charts.newer_ks4_table(rows).set_index("URN")
+    table = charts.newer_ks4_table(rows, *years).set_index("URN")
+    final, later = (expected.school_year(y) for y in years)
     scored = 0
     for urn in rows.loc[rows["in_final"], "urn"]:
-        a8 = expected.value_or_none(snapshot, FINAL, "ks4_attainment8", urn, sd.YEAR_2022_23)
-        p8 = expected.value_or_none(snapshot, FINAL, "ks4_progress8", urn, sd.YEAR_2022_23)
+        a8 = expected.value_or_none(snapshot, FINAL, "ks4_attainment8", urn, years[0])
+        p8 = expected.value_or_none(snapshot, FINAL, "ks4_progress8", urn, years[0])
         if p8 is not None:
-            assert table.loc[urn, "Attainment 8, 2022/23"] == f"{a8:.1f}"
-            assert table.loc[urn, "Progress 8, 2022/23"] == f"{p8:.2f}"
+            assert table.loc[urn, f"Attainment 8, {final}"] == f"{a8:.1f}"
+            assert table.loc[urn, f"Progress 8, {final}"] == f"{p8:.2f}"
             scored += 1
         else:
-            assert table.loc[urn, "Progress 8, 2022/23"].startswith("no figure (")
+            assert table.loc[urn, f"Progress 8, {final}"].startswith("no figure (")
     assert scored >= 4  # Nottingham East's four state-funded secondaries
     for urn in rows["urn"]:
-        band = expected.value_or_none(snapshot, INFO, "ks4_progress8_band", urn, sd.YEAR_2023_24)
-        shown = table.loc[urn, "P8 band, 2023/24"]
+        band = expected.value_or_none(snapshot, INFO, "ks4_progress8_band", urn, years[1])
+        shown = table.loc[urn, f"P8 band, {later}"]
         assert shown == (charts.BAND_LABELS[int(band)] if band is not None else shown)
         assert band is not None or shown.startswith("no figure")
 
 
-def test_summary_quotes_the_seat_la_and_england(snapshot, tables):
+def test_summary_quotes_the_seat_la_and_england(snapshot, tables, years):
     rows = seat_rows(tables, "pcon2024", EAST_2024)
-    summary = charts.newer_ks4_summary(rows, tables["final"], "Nottingham East")
+    summary = charts.newer_ks4_summary(rows, tables["final"], tables["info"], "Nottingham East")
     scored = rows["ks4_progress8"].notna().sum()
-    assert f"In 2022/23 (final), **{scored}** schools in Nottingham East" in summary
+    final, later = (expected.school_year(y) for y in years)
+    assert f"In {final} (final), **{scored}** schools in Nottingham East" in summary
     for code in (sd.NOTTINGHAM, sd.ENGLAND):
-        a8 = expected.value(snapshot, FINAL, "ks4_attainment8", code, sd.YEAR_2022_23)
-        p8 = expected.value(snapshot, FINAL, "ks4_progress8", code, sd.YEAR_2022_23)
+        a8 = expected.value(snapshot, FINAL, "ks4_attainment8", code, years[0])
+        p8 = expected.value(snapshot, FINAL, "ks4_progress8", code, years[0])
         assert f"{a8:g}" in summary and f"{p8:g}" in summary
-    banded = rows["y2324_ks4_progress8_band"].notna().sum()
+    banded = rows["later_ks4_progress8_band"].notna().sum()
+    assert f"In {later} DfE published only each school's Progress 8 band" in summary
     assert f"({banded} schools with a band)" in summary
 
 
-def test_chart_is_2022_23_final_with_the_la_and_england_lines(snapshot, tables):
+def test_chart_is_the_final_files_year_with_the_la_and_england_lines(snapshot, tables, years):
     rows = seat_rows(tables, "pcon2010", EAST_2010)
     scored = rows[rows["in_final"]]
-    figure = charts.ks4_figure(
-        scored, tables["final"], "ks4_progress8", "East", year=sd.YEAR_2022_23, kind="final"
-    )
-    assert "2022/23 (final)" in figure.layout.title.text
+    figure = charts.ks4_figure(scored, tables["final"], "ks4_progress8", "East")
+    assert f"{expected.school_year(years[0])} (final)" in figure.layout.title.text
     (points,) = [t for t in figure.data if t.mode == "markers"]
     assert len(points.x) == scored["ks4_progress8"].notna().sum()
-    la = expected.value(snapshot, FINAL, "ks4_progress8", sd.NOTTINGHAM, sd.YEAR_2022_23)
+    la = expected.value(snapshot, FINAL, "ks4_progress8", sd.NOTTINGHAM, years[0])
     assert any(t.name == f"Nottingham LA: {la:g}" for t in figure.data)
 
 
@@ -129,20 +137,25 @@ def render_schools(seat: str = "east", boundary_set: str = "pcon2024") -> None:
     schools.render(Selection(seat, boundary_set))
 
 
-def test_gcse_tab_shows_2022_23_scores_and_says_what_is_missing(snapshot):
+def test_gcse_tab_shows_the_final_scores_and_says_what_is_missing(snapshot):
     at = AppTest.from_function(render_schools, default_timeout=TIMEOUT_S)
     at.query_params["schools_tab"] = "GCSE"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(m.value for m in [*at.markdown, *at.caption, *at.subheader, *at.header])
-    assert "2022/23 and 2023/24" in text
+    final_start, later_start = (
+        expected.newest_start(snapshot, FINAL),
+        expected.newest_start(snapshot, INFO),
+    )
+    final, later = expected.school_year(final_start), expected.school_year(later_start)
+    assert f"GCSE results (key stage 4), {final} and {later}" in text
     assert "2019/20 and 2020/21: not comparable" in text
     assert "2021/22: no school results" in text
     table = at.dataframe[0].value.set_index("URN")
     # Djanogly City Academy (134253), one of the seat's schools in both files
-    p8 = expected.value(snapshot, FINAL, "ks4_progress8", "134253", sd.YEAR_2022_23)
-    a8 = expected.value(snapshot, FINAL, "ks4_attainment8", "134253", sd.YEAR_2022_23)
-    assert table.loc["134253", "Progress 8, 2022/23"] == f"{p8:.2f}"
-    assert table.loc["134253", "Attainment 8, 2022/23"] == f"{a8:.1f}"
+    p8 = expected.value(snapshot, FINAL, "ks4_progress8", "134253", final_start)
+    a8 = expected.value(snapshot, FINAL, "ks4_attainment8", "134253", final_start)
+    assert table.loc["134253", f"Progress 8, {final}"] == f"{p8:.2f}"
+    assert table.loc["134253", f"Attainment 8, {final}"] == f"{a8:.1f}"
     sources = [c.value for c in at.caption if c.value.startswith("Source")]
-    assert any("2022/23" in line and "TRANSCRIPTION" in line for line in sources)
+    assert any("TRANSCRIPTION" in line for line in sources)

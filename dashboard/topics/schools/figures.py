@@ -11,11 +11,17 @@ from dashboard.core import catalogue
 from dashboard.topics.schools.model import (
     ENGLAND,
     GRADE_LABELS,
+    KS4_MEASURES,
+    LATER_MEASURES,
     NOTTINGHAM,
-    YEAR_2018_19,
-    YEAR_2022_23,
+    SchoolYears,
     academic_year,
     area_value,
+    assessed_years,
+    census_month,
+    is_provisional,
+    newest_year,
+    year_text,
 )
 from dashboard.topics.schools.sources.dfe_common import P8_BANDS
 from dashboard.ui import style
@@ -48,22 +54,37 @@ GRADE_COLOURS = {1: GREEN, 2: SKY, 3: ORANGE, 4: VERMILLION}
 NOT_INSPECTED = "No inspection under this URN"
 GRADE_ORDER = [*GRADE_LABELS.values(), NOT_INSPECTED]
 
-# Measures a person can colour the map by or compare: column -> (label, unit suffix, period).
-# The labels are the measure records' (publications.toml); the 2017/18 KS2 column is that
-# year's ks2_pct_rwm_expected.
+# Measures a person can colour the map by or compare: column -> (label, unit suffix, source).
+# The labels are the measure records' (publications.toml); the source says which of the
+# school frame's years (model.SchoolYears) the column holds.
 MEASURES = {
-    column: (catalogue.measure(measure).label, suffix, period)
-    for column, measure, suffix, period in (
-        ("ks4_progress8", "ks4_progress8", "", "2018/19 provisional"),
-        ("ks4_attainment8", "ks4_attainment8", "", "2018/19 provisional"),
-        ("ks4_pct_eng_maths_9_4", "ks4_pct_eng_maths_9_4", "%", "2018/19 provisional"),
-        ("ks4_pct_eng_maths_9_5", "ks4_pct_eng_maths_9_5", "%", "2018/19 provisional"),
-        ("ks2_1718_pct_rwm_expected", "ks2_pct_rwm_expected", "%", "2017/18"),
-        ("pct_overall_absence", "pct_overall_absence", "%", "2018/19"),
-        ("pct_persistent_absence", "pct_persistent_absence", "%", "2018/19"),
-        ("pupils_on_roll", "pupils_on_roll", "", "January 2019"),
+    column: (catalogue.measure(column).label, suffix, source)
+    for column, suffix, source in (
+        ("ks4_progress8", "", "ks4"),
+        ("ks4_attainment8", "", "ks4"),
+        ("ks4_pct_eng_maths_9_4", "%", "ks4"),
+        ("ks4_pct_eng_maths_9_5", "%", "ks4"),
+        ("ks2_pct_rwm_expected", "%", "ks2"),
+        ("pct_overall_absence", "%", "absence"),
+        ("pct_persistent_absence", "%", "absence"),
+        ("pupils_on_roll", "", "census"),
     )
 }
+
+
+def period_words(source: str, years: SchoolYears) -> str:
+    """The period a school frame column holds, in words: '2018/19 provisional', 'January 2019'."""
+    if source == "ks4":
+        return years.ks4_words()
+    if source == "census":
+        return census_month(years.census)
+    return year_text(getattr(years, source))
+
+
+def measure_period(column: str, years: SchoolYears) -> str:
+    return period_words(MEASURES[column][2], years)
+
+
 MAP_COLOUR_OPTIONS = {
     "phase": "Phase",
     "ofsted": "Latest Ofsted grade",
@@ -132,13 +153,14 @@ def _line(axis: str, at: float, **line) -> dict:
 # --- map -----------------------------------------------------------------------------------
 
 
-def hover_text(row) -> str:
+def hover_text(row, years: SchoolYears) -> str:
     phase = PHASES.get(row["phase"], (row["phase"],))[0]
     lines = [
         f"<b>{row['name']}</b> (URN {row['urn']})",
         f"{phase} · {row['type']} · {row['postcode']}",
         f"Status: {row['status_text']}",
-        f"Pupils (Jan 2019): {value_or_reason(row, 'pupils_on_roll', digits=0)}",
+        f"Pupils ({period_words('census', years)}): "
+        f"{value_or_reason(row, 'pupils_on_roll', digits=0)}",
         "Ofsted: "
         + (
             f"{row['ofsted_rating']} ({pd.Timestamp(row['ofsted_date']):%b %Y})"
@@ -152,15 +174,18 @@ def hover_text(row) -> str:
             low, high = row["ks4_progress8_ci_lower"], row["ks4_progress8_ci_upper"]
             p8 += f" (95% CI {low:.2f} to {high:.2f})"
         lines += [
-            f"Progress 8 2018/19: {p8}",
+            f"Progress 8 {period_words('ks4', years)}: {p8}",
             f"Attainment 8: {value_or_reason(row, 'ks4_attainment8')}",
             f"English & maths 4+: {value_or_reason(row, 'ks4_pct_eng_maths_9_4', '%')}",
         ]
-    if pd.notna(row.get("ks2_1718_pct_rwm_expected")):
-        lines.append(f"KS2 RWM expected 2017/18: {row['ks2_1718_pct_rwm_expected']:.0f}%")
+    if pd.notna(row.get("ks2_pct_rwm_expected")):
+        lines.append(
+            f"KS2 RWM expected {period_words('ks2', years)}: {row['ks2_pct_rwm_expected']:.0f}%"
+        )
     if pd.notna(row.get("pct_overall_absence")) or pd.notna(row.get("pct_persistent_absence")):
         lines.append(
-            f"Absence 2018/19: {value_or_reason(row, 'pct_overall_absence', '%')}; "
+            f"Absence {period_words('absence', years)}: "
+            f"{value_or_reason(row, 'pct_overall_absence', '%')}; "
             f"persistent {value_or_reason(row, 'pct_persistent_absence', '%')}"
         )
     return "<br>".join(lines)
@@ -177,6 +202,7 @@ def school_traces(
     seat_code: str,
     colour_by: str,
     show_rest: bool,
+    years: SchoolYears,
 ) -> tuple[list[dict], dict]:
     """School markers on a BNG map, and the layout's colour axis: shape = phase, colour =
     ``colour_by``, size = pupils; schools outside the seat are faded (or left off);
@@ -250,7 +276,7 @@ def school_traces(
             }
         )
     traces += _map_legend(colour_by, measure)
-    return traces, _colour_axis(measure, values)
+    return traces, _colour_axis(measure, values, years)
 
 
 def _legend_dummy(name: str, group_title: str, **marker) -> dict:
@@ -291,10 +317,10 @@ def _map_legend(colour_by: str, measure: str | None) -> list[dict]:
     return entries
 
 
-def _colour_axis(measure: str | None, values: pd.Series) -> dict:
+def _colour_axis(measure: str | None, values: pd.Series, years: SchoolYears) -> dict:
     if not measure:
         return {}
-    label, _, period = MEASURES[measure]
+    label, period = MEASURES[measure][0], measure_period(measure, years)
     diverging = measure == "ks4_progress8"
     extent = float(values.abs().max()) if diverging and not values.empty else None
     return {
@@ -322,6 +348,7 @@ def add_schools(
     title: str,
     colour_by: str,
     show_rest: bool,
+    years: SchoolYears,
 ) -> go.Figure:
     """The schools on top of a seat map from ``ui.maps.constituency_map``, in one update."""
     markers, colour_axis = school_traces(
@@ -330,6 +357,7 @@ def add_schools(
         seat_code=seat_code,
         colour_by=colour_by,
         show_rest=show_rest,
+        years=years,
     )
     figure.add_traces(markers)
     return figure.update_layout(
@@ -361,13 +389,34 @@ def map_table(frame: pd.DataFrame, colour_by: str, boundary_set: str) -> pd.Data
     return table.sort_values(["Phase", "School"]).reset_index(drop=True)
 
 
-def map_summary(frame: pd.DataFrame, seat_name: str, boundary_label: str, uncertain: int) -> str:
+def map_period(colour_by: str, years: SchoolYears) -> str:
+    """The period a map coloured by ``colour_by`` shows: the colour's, else the census's (the
+    markers' size); Ofsted grades are each school's latest in the compilation."""
+    if colour_by in MEASURES:
+        return measure_period(colour_by, years)
+    if colour_by == "ofsted":
+        last = years.ofsted_last
+        return f"Ofsted to {last:%B %Y}" if last is not None else "no Ofsted grades held"
+    return year_text(years.census)
+
+
+def map_summary(
+    frame: pd.DataFrame,
+    seat_name: str,
+    boundary_label: str,
+    uncertain: int,
+    *,
+    school_list: str,
+    years: SchoolYears,
+) -> str:
+    """``school_list`` names the list the schools come from ("the 2017-18 school list")."""
     counts = frame["phase"].value_counts()
     parts = [f"{counts[p]} {PHASES[p][0].lower()}" for p in PHASES if counts.get(p, 0)]
     pupils = frame["pupils_on_roll"].sum()
     return (
-        f"**{len(frame)} schools** in the 2017-18 school list are placed in {seat_name} "
-        f"({boundary_label}): {', '.join(parts)}; {pupils:,.0f} pupils on roll in January 2019 "
+        f"**{len(frame)} schools** in {school_list} are placed in {seat_name} "
+        f"({boundary_label}): {', '.join(parts)}; {pupils:,.0f} pupils on roll in "
+        f"{census_month(years.census)} "
         f"at those with a census return. {uncertain} placement"
         f"{'s are' if uncertain != 1 else ' is'} uncertain (ringed)."
     )
@@ -382,7 +431,7 @@ KS4_CHOICES = {
 
 
 def ks4_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Schools that have a KS4 row in the 2018/19 file (with or without a figure)."""
+    """Schools that have a KS4 row in the frame's KS4 year (with or without a figure)."""
     return frame[frame["ks4_attainment8_status"].notna()]
 
 
@@ -391,12 +440,12 @@ def ks4_figure(
     ks4_obs: pd.DataFrame | None,
     measure: str,
     seat: str,
-    *,
-    year: pd.Timestamp = YEAR_2018_19,
-    kind: str = "provisional",
 ):
+    """Each school's value in the newest school year of ``ks4_obs``, with the LA and England
+    lines of the same year; the title says the year and whether it is provisional or final."""
     label = KS4_CHOICES[measure]
-    period = f"{academic_year(year)} ({kind})"
+    year = newest_year(ks4_obs, KS4_MEASURES)
+    period = f"{year_text(year)} ({ks4_kind(ks4_obs, year)})"
     shown = rows[rows[measure].notna()].sort_values(measure)
     error = None
     if measure == "ks4_progress8":
@@ -476,18 +525,26 @@ def ks4_table(rows: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def ks4_kind(ks4_obs, year) -> str:
+    return "provisional" if is_provisional(ks4_obs, year) else "final"
+
+
 def ks4_summary(rows: pd.DataFrame, ks4_obs, seat: str) -> str:
-    la_p8 = area_value(ks4_obs, "ks4_progress8", NOTTINGHAM, YEAR_2018_19)
-    la_a8 = area_value(ks4_obs, "ks4_attainment8", NOTTINGHAM, YEAR_2018_19)
-    en_a8 = area_value(ks4_obs, "ks4_attainment8", ENGLAND, YEAR_2018_19)
-    en_p8 = area_value(ks4_obs, "ks4_progress8", ENGLAND, YEAR_2018_19)
+    year = newest_year(ks4_obs, KS4_MEASURES)
+    la_p8 = area_value(ks4_obs, "ks4_progress8", NOTTINGHAM, year)
+    la_a8 = area_value(ks4_obs, "ks4_attainment8", NOTTINGHAM, year)
+    en_a8 = area_value(ks4_obs, "ks4_attainment8", ENGLAND, year)
+    en_p8 = area_value(ks4_obs, "ks4_progress8", ENGLAND, year)
     with_p8 = rows[rows["ks4_progress8"].notna()]
     if with_p8.empty:
-        return f"No school in {seat} has a published 2018/19 Progress 8 score in this file."
+        return (
+            f"No school in {seat} has a published {year_text(year)} Progress 8 score in this file."
+        )
     below = with_p8[with_p8["ks4_progress8_ci_upper"] < 0]
     above = with_p8[with_p8["ks4_progress8_ci_lower"] > 0]
     return (
-        f"In 2018/19 (provisional), **{len(with_p8)} of {len(rows)}** schools in {seat} with a "
+        f"In {year_text(year)} ({ks4_kind(ks4_obs, year)}), **{len(with_p8)} of {len(rows)}** "
+        f"schools in {seat} with a "
         f"KS4 entry have a Progress 8 score: **{len(above)}** significantly above average and "
         f"**{len(below)}** significantly below (95% confidence interval). Nottingham as a whole: "
         f"Attainment 8 {la_a8:g}, Progress 8 {la_p8:g}; England (state-funded): {en_a8:g} and "
@@ -506,7 +563,7 @@ def no_figure_note(rows: pd.DataFrame, measure: str) -> str:
     return "Not on the chart (no figure, publisher's reason): " + "; ".join(parts) + "."
 
 
-# --- school trends (KS4 2015/16 to 2018/19, KS2 2015/16 to 2017/18) --------------------------
+# --- school trends (the compilation's years, then the DfE KS4 file's) -------------------------
 
 TREND_MARKERS = ["circle", "square", "diamond", "triangle-up", "cross", "star", "x", "hexagon"]
 TREND_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY, BLACK]
@@ -515,7 +572,7 @@ TREND_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY, BLACK]
 def school_trend_frame(
     urns: list[str], headlines: pd.DataFrame | None, ks4: pd.DataFrame | None, measure: str
 ) -> pd.DataFrame:
-    """A school measure by year: 2015/16-2017/18 compilation, then the 2018/19 DfE file."""
+    """A school measure by year: the compilation's years, then the DfE KS4 file's."""
     parts = []
     for source in (headlines, ks4):
         if source is None:
@@ -603,6 +660,54 @@ def focus_sentence(
         )
     ]
     return f"**{name}** (URN {urn}), {label}: " + "; ".join(parts) + "."
+
+
+def _span(years: list[str]) -> str:
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+
+
+def trend_summary(trend: pd.DataFrame, compilation: str, dfe_file: str) -> str:
+    """Which years the secondary trend covers and where each comes from, read from its rows:
+    ``compilation`` and ``dfe_file`` are the datasets of the two sources."""
+    years = sorted(trend["year"].unique())
+    if not years:
+        return ""
+    parts = []
+    compiled = sorted(trend.loc[trend["dataset"] == compilation, "year"].unique())
+    if compiled:
+        parts.append(f"{_span(compiled)} from a third-party compilation of DfE's final tables")
+    from_dfe = trend[trend["dataset"] == dfe_file]
+    for year, rows in from_dfe.groupby("year"):
+        kind = "provisional" if rows["status"].eq("provisional").any() else "final"
+        parts.append(f"{year} from DfE's {kind} file")
+    return f"Secondary schools' results from {_span(years)}: " + ", ".join(parts) + "."
+
+
+def england_scale_sentence(
+    england: pd.DataFrame | None, measure: str, school_year, *, suffix: str = "%"
+) -> str:
+    """England's figure to set the schools' year against: the same year when the snapshot holds
+    it, else England's newest year, said to be a different year (never passed off as the
+    schools' own)."""
+    if england is None or school_year is None:
+        return ""
+    rows = england[
+        (england["measure"] == measure)
+        & (england["area_code"] == ENGLAND)
+        & england["value"].notna()
+    ]
+    if rows.empty:
+        return ""
+    same = rows[rows["period_start"] == school_year]
+    if not same.empty:
+        return f" For scale: England was {same['value'].iloc[0]:g}{suffix} in the same year."
+    newest = rows.sort_values("period_start").iloc[-1]
+    shown, wanted = academic_year(newest["period_start"]), academic_year(school_year)
+    relation = "a later" if newest["period_start"] > school_year else "an earlier"
+    return (
+        f" For scale: England was {newest['value']:g}{suffix} in {shown} ({relation} year than "
+        f"the schools' {wanted}; the snapshot has no {wanted} England figure)."
+    )
 
 
 def trend_table(trend: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -734,7 +839,8 @@ def hocl_figure(
                 hovertemplate=f"{area}<br>%{{x}}: %{{y}} (%{{customdata}})<extra></extra>",
             )
         )
-    covid = [y for y in ("2019/20", "2020/21") if y in all_years]
+    assessed = assessed_years(catalogue.measure("ks4_attainment8").breaks)
+    covid = [y for y in map(academic_year, assessed) if y in all_years]
     if covid:
         shapes.append(
             {
@@ -959,7 +1065,7 @@ ABSENCE_CHOICES = {
 }
 
 
-def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
+def absence_figure(rows: pd.DataFrame, measure: str, seat: str, year) -> go.Figure:
     label = ABSENCE_CHOICES[measure]
     shown = rows[rows[measure].notna()].sort_values(measure)
     names = shown["label"].tolist() if "label" in shown else _labels(shown)
@@ -985,9 +1091,9 @@ def absence_figure(rows: pd.DataFrame, measure: str, seat: str) -> go.Figure:
         [bars, england],
         style.layout(
             LOOK,
-            f"{label} by school, {seat}, 2018/19",
+            f"{label} by school, {seat}, {year_text(year)}",
             xaxis={
-                "title": {"text": f"{label}, 2018/19"},
+                "title": {"text": f"{label}, {year_text(year)}"},
                 "rangemode": "tozero",
                 "automargin": True,
             },
@@ -1011,16 +1117,16 @@ def absence_table(rows: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def absence_summary(rows: pd.DataFrame, seat: str) -> str:
+def absence_summary(rows: pd.DataFrame, seat: str, year) -> str:
     both = rows[
         rows["pct_persistent_absence"].notna() & rows["england_pct_persistent_absence"].notna()
     ]
     if both.empty:
-        return f"No school in {seat} has a published 2018/19 persistent absence rate."
+        return f"No school in {seat} has a published {year_text(year)} persistent absence rate."
     above = int((both["pct_persistent_absence"] > both["england_pct_persistent_absence"]).sum())
     return (
-        f"In 2018/19, **{above} of {len(both)}** schools in {seat} with a published rate had "
-        "more persistently absent pupils (missing 10% or more of sessions) than England's "
+        f"In {year_text(year)}, **{above} of {len(both)}** schools in {seat} with a published "
+        "rate had more persistently absent pupils (missing 10% or more of sessions) than England's "
         "state-funded schools of the same phase."
     )
 
@@ -1083,8 +1189,16 @@ def attention(frame: pd.DataFrame) -> pd.DataFrame:
 # --- researchers' table --------------------------------------------------------------------
 
 
-def research_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per URN with codes, placement and figures; column names carry each period."""
+def _slug(start) -> str:
+    """'2018_19' for a column name, from the school year the column holds."""
+    return year_text(start).replace("/", "_").replace(" ", "_")
+
+
+def research_table(frame: pd.DataFrame, years: SchoolYears) -> pd.DataFrame:
+    """One row per URN with codes, placement and figures; column names carry each period,
+    read from the years the frame holds."""
+    ks4, ks2, absence = _slug(years.ks4), _slug(years.ks2), _slug(years.absence)
+    census = census_month(years.census).lower().replace(" ", "")
     return pd.DataFrame(
         {
             "urn": frame["urn"],
@@ -1102,23 +1216,23 @@ def research_table(frame: pd.DataFrame) -> pd.DataFrame:
             "pcon2024_code": frame["pcon2024_code"],
             "pcon2024_name": frame["pcon2024_name"],
             "pcon2024_uncertain": frame["pcon2024_uncertain"],
-            "pupils_on_roll_jan2019": frame["pupils_on_roll"],
+            f"pupils_on_roll_{census}": frame["pupils_on_roll"],
             "ofsted_grade": frame["ofsted_grade"],
             "ofsted_rating": frame["ofsted_rating"],
             "ofsted_inspection_date": frame["ofsted_date"],
-            "ks4_2018_19_pupils": frame["ks4_pupils"],
-            "ks4_2018_19_attainment8": frame["ks4_attainment8"],
-            "ks4_2018_19_progress8": frame["ks4_progress8"],
-            "ks4_2018_19_progress8_ci_lower": frame["ks4_progress8_ci_lower"],
-            "ks4_2018_19_progress8_ci_upper": frame["ks4_progress8_ci_upper"],
-            "ks4_2018_19_pct_eng_maths_9_4": frame["ks4_pct_eng_maths_9_4"],
-            "ks4_2018_19_pct_eng_maths_9_5": frame["ks4_pct_eng_maths_9_5"],
-            "ks4_2018_19_status": frame["ks4_progress8_status"],
-            "ks2_2017_18_pct_rwm_expected": frame["ks2_1718_pct_rwm_expected"],
-            "ks2_2017_18_status": frame["ks2_1718_pct_rwm_expected_status"],
-            "absence_2018_19_pct_overall": frame["pct_overall_absence"],
-            "absence_2018_19_pct_persistent": frame["pct_persistent_absence"],
-            "absence_2018_19_status": frame["pct_persistent_absence_status"],
+            f"ks4_{ks4}_pupils": frame["ks4_pupils"],
+            f"ks4_{ks4}_attainment8": frame["ks4_attainment8"],
+            f"ks4_{ks4}_progress8": frame["ks4_progress8"],
+            f"ks4_{ks4}_progress8_ci_lower": frame["ks4_progress8_ci_lower"],
+            f"ks4_{ks4}_progress8_ci_upper": frame["ks4_progress8_ci_upper"],
+            f"ks4_{ks4}_pct_eng_maths_9_4": frame["ks4_pct_eng_maths_9_4"],
+            f"ks4_{ks4}_pct_eng_maths_9_5": frame["ks4_pct_eng_maths_9_5"],
+            f"ks4_{ks4}_status": frame["ks4_progress8_status"],
+            f"ks2_{ks2}_pct_rwm_expected": frame["ks2_pct_rwm_expected"],
+            f"ks2_{ks2}_status": frame["ks2_pct_rwm_expected_status"],
+            f"absence_{absence}_pct_overall": frame["pct_overall_absence"],
+            f"absence_{absence}_pct_persistent": frame["pct_persistent_absence"],
+            f"absence_{absence}_status": frame["pct_persistent_absence_status"],
             "england_same_phase_pct_persistent": frame["england_pct_persistent_absence"],
         }
     ).reset_index(drop=True)
@@ -1202,7 +1316,7 @@ def ks2_figure(ks2: pd.DataFrame, names: dict[str, str], seat: str, focus: str =
     )
 
 
-# --- GCSE results after 2018/19 ---------------------------------------------------------------
+# --- GCSE results after the performance tables' year ------------------------------------------
 
 BAND_LABELS = dict(enumerate(P8_BANDS, start=1))  # the snapshot's 1 to 5 coding
 
@@ -1214,58 +1328,68 @@ def band_or_reason(row, column: str) -> str:
     return value_or_reason(row, column)
 
 
-def newer_ks4_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """2022/23 final results and the 2023/24 Progress 8 band, school by school."""
+def newer_ks4_table(frame: pd.DataFrame, final_year, later_year) -> pd.DataFrame:
+    """The final file's results and the school information file's Progress 8 band, school by
+    school; the headers carry each file's year (``newest_year`` of each)."""
     rows = frame.sort_values("ks4_progress8", ascending=False, na_position="last")
     records = rows.to_dict("records")
-    not_in_file = "not in the 2022/23 rows held"
+    final, later = year_text(final_year), year_text(later_year)
+    not_in_file = f"not in the {final} rows held"
     return pd.DataFrame(
         {
             "School": rows["name"],
             "URN": rows["urn"],
-            "Attainment 8, 2022/23": [
+            f"Attainment 8, {final}": [
                 value_or_reason(r, "ks4_attainment8") if r["in_final"] else not_in_file
                 for r in records
             ],
-            "Progress 8, 2022/23": [
+            f"Progress 8, {final}": [
                 value_or_reason(r, "ks4_progress8", digits=2) if r["in_final"] else not_in_file
                 for r in records
             ],
-            "P8 95% CI, 2022/23": [
+            f"P8 95% CI, {final}": [
                 f"{r['ks4_progress8_ci_lower']:.2f} to {r['ks4_progress8_ci_upper']:.2f}"
                 if pd.notna(r["ks4_progress8_ci_lower"])
                 else ""
                 for r in records
             ],
-            "Eng & maths 4+ %, 2022/23": [
+            f"Eng & maths 4+ %, {final}": [
                 value_or_reason(r, "ks4_pct_eng_maths_9_4") if r["in_final"] else not_in_file
                 for r in records
             ],
-            "P8 band, 2023/24": [band_or_reason(r, "y2324_ks4_progress8_band") for r in records],
-            "KS4 pupils, 2023/24": [
-                value_or_reason(r, "y2324_ks4_pupils", digits=0) for r in records
+            f"P8 band, {later}": [band_or_reason(r, "later_ks4_progress8_band") for r in records],
+            f"KS4 pupils, {later}": [
+                value_or_reason(r, "later_ks4_pupils", digits=0) for r in records
             ],
         }
     ).reset_index(drop=True)
 
 
-def newer_ks4_summary(frame: pd.DataFrame, final: pd.DataFrame | None, seat: str) -> str:
-    """Plain sentences on 2022/23 scores and 2023/24 bands, with Nottingham and England."""
+def newer_ks4_summary(
+    frame: pd.DataFrame, final: pd.DataFrame | None, info: pd.DataFrame | None, seat: str
+) -> str:
+    """Plain sentences on the final file's scores and the information file's bands, with
+    Nottingham and England, each naming its file's newest year."""
+    year = newest_year(final, KS4_MEASURES)
+    later = newest_year(info, LATER_MEASURES)
     scored = frame[frame["ks4_progress8"].notna()]
     parts = []
     if scored.empty:
-        parts.append(f"No school placed in {seat} has a 2022/23 Progress 8 score in the rows held.")
+        parts.append(
+            f"No school placed in {seat} has a {year_text(year)} Progress 8 score in the rows held."
+        )
     else:
         below = scored[scored["ks4_progress8_ci_upper"] < 0]
         above = scored[scored["ks4_progress8_ci_lower"] > 0]
         parts.append(
-            f"In 2022/23 (final), **{len(scored)}** schools in {seat} have a Progress 8 score: "
+            f"In {year_text(year)} ({ks4_kind(final, year)}), **{len(scored)}** schools in "
+            f"{seat} have a Progress 8 score: "
             f"**{len(above)}** significantly above average and **{len(below)}** significantly "
             "below (95% confidence interval); Attainment 8 ranged from "
             f"{scored['ks4_attainment8'].min():.1f} to {scored['ks4_attainment8'].max():.1f}."
         )
     la_a8, la_p8, en_a8, en_p8 = (
-        area_value(final, measure, code, YEAR_2022_23)
+        area_value(final, measure, code, year)
         for code in (NOTTINGHAM, ENGLAND)
         for measure in ("ks4_attainment8", "ks4_progress8")
     )
@@ -1274,14 +1398,15 @@ def newer_ks4_summary(frame: pd.DataFrame, final: pd.DataFrame | None, seat: str
             f"Nottingham as a whole: Attainment 8 {la_a8:g}, Progress 8 {la_p8:g}; England "
             f"(state-funded): {en_a8:g} and {en_p8:g}."
         )
-    banded = frame["y2324_ks4_progress8_band"].dropna().astype(int)
+    banded = frame["later_ks4_progress8_band"].dropna().astype(int)
     if not banded.empty:
         counts = banded.map(BAND_LABELS).value_counts()
         listed = ", ".join(
             f"{counts[label]} {label.lower()}" for label in BAND_LABELS.values() if label in counts
         )
         parts.append(
-            f"In 2023/24 DfE published only each school's Progress 8 band in the file held: "
+            f"In {year_text(later)} DfE published only each school's Progress 8 band in the file "
+            "held: "
             f"{listed} ({len(banded)} schools with a band)."
         )
     return " ".join(parts)
@@ -1325,3 +1450,76 @@ def coverage_lines(
         f"**After {academic_year(last)}: nothing yet**; newer results arrive with the refresh."
     )
     return lines
+
+
+# --- the page's statements of which years it shows (all read from the data) ----------------
+
+
+def years_list(*starts) -> str:
+    """'2022/23 and 2023/24' for the distinct school years given, oldest first."""
+    shown = [academic_year(s) for s in sorted({pd.Timestamp(s) for s in starts if s is not None})]
+    if not shown:
+        return "no year held"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def years_statement(
+    years: SchoolYears,
+    *,
+    final_year,
+    later_year,
+    trend: tuple,
+    teacher_assessed: str,
+) -> str:
+    """The page's opening statement of which period each source covers: ``final_year`` and
+    ``later_year`` are the newer GCSE files' years, ``trend`` the compilation's (first, last)
+    years, ``teacher_assessed`` the break's years in words ("2019/20 and 2020/21")."""
+    ofsted = f"{years.ofsted_last:%B %Y}" if years.ofsted_last is not None else "no date held"
+    first, last = trend
+    return (
+        "**Which year these figures are for.** GCSE results on the map and in the table are "
+        f"for **{year_text(years.ks4)}** ({'provisional' if years.ks4_provisional else 'final'}"
+        f"), absence for **{year_text(years.absence)}** and pupil numbers from the "
+        f"**{census_month(years.census)}** census. The GCSE tab also shows "
+        f"**{year_text(final_year)}** final results for the state-funded schools DfE's own "
+        f"file places in the seat and each school's **{year_text(later_year)}** Progress 8 "
+        "band. Primary (KS2) results and the school-by-school trend come from a compilation "
+        f"covering **{year_text(first)} to {year_text(last)}**. Ofsted grades are as compiled "
+        f"to **{ofsted}**. {teacher_assessed} exams were cancelled (COVID-19): grades were "
+        "centre- and teacher-assessed and are not comparable. Other newer figures (GIAS "
+        "locations, Ofsted's own monthly file) arrive with the live refresh from DfE and Ofsted."
+    )
+
+
+def none_after(items: dict[str, object]) -> str:
+    """'primary (KS2) results after 2017/18, or absence or census figures after 2018/19':
+    what the snapshot lacks after each source's newest year, sources of one year together."""
+    by_year: dict[pd.Timestamp, list[str]] = {}
+    for label, start in items.items():
+        if start is not None:
+            by_year.setdefault(pd.Timestamp(start), []).append(label)
+    return ", or ".join(
+        f"{' or '.join(labels)} after {academic_year(start)}"
+        for start, labels in sorted(by_year.items())
+    )
+
+
+def ks4_caption(kind: str, year, england_final: float) -> str:
+    """The KS4 chart's note: provisional or final, and the final England figure if held."""
+    text = f"{kind.capitalize()} figures for {year_text(year)}"
+    if kind == "provisional" and pd.notna(england_final):
+        text += f"; the final England Attainment 8 for that year was {england_final:g}"
+        text += " (DfE final KS4 file)"
+    return text + ". "
+
+
+def placement_caption(files: list[tuple[object, tuple[str, ...]]], labels: dict) -> str:
+    """Which constituency column of each DfE file places its schools: ``files`` is (year,
+    boundary sets the file carries) per file, ``labels`` a boundary set's name in words."""
+    parts = [
+        f"the {year_text(year)} file by its constituency on the "
+        + " and ".join(labels.get(s, s) for s in sets)
+        for year, sets in files
+        if sets
+    ]
+    return "Schools are those DfE's own files place in the seat: " + ", ".join(parts) + ". "

@@ -1,15 +1,14 @@
 """One row per Nottingham school, joined from the snapshot's school tables (pure, no streamlit)."""
 
+import re
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dashboard.core import observations
 
 ENGLAND = observations.ENGLAND
 NOTTINGHAM = "E06000018"
-
-# The academic years each source covers in the snapshot (periods start on 1 September).
-YEAR_2018_19 = pd.Timestamp("2018-09-01")
-YEAR_2017_18 = pd.Timestamp("2017-09-01")
 
 KS4_MEASURES = (
     "ks4_pupils",
@@ -34,9 +33,103 @@ def academic_year(start) -> str:
     return f"{start.year}/{(start.year + 1) % 100:02d}"
 
 
-def _wide(observations: pd.DataFrame | None, measures, period: pd.Timestamp) -> pd.DataFrame:
+def year_held(
+    observations: pd.DataFrame | None,
+    measures=None,
+    area_type: str = "school",
+    *,
+    newest: bool = True,
+) -> pd.Timestamp | None:
+    """The newest (or oldest) period start with a row for any of ``measures`` (every measure
+    when None) at ``area_type`` (a row with the publisher's reason for no figure counts), or
+    None when there is none: every school year the page names comes from here, so a refreshed
+    file moves the words with the numbers."""
+    if observations is None or observations.empty:
+        return None
+    rows = observations[observations["area_type"] == area_type]
+    if measures is not None:
+        rows = rows[rows["measure"].isin([measures] if isinstance(measures, str) else measures)]
+    if rows.empty:
+        return None
+    return pd.Timestamp(rows["period_start"].max() if newest else rows["period_start"].min())
+
+
+def newest_year(observations, measures=None, area_type: str = "school") -> pd.Timestamp | None:
+    return year_held(observations, measures, area_type, newest=True)
+
+
+def oldest_year(observations, measures=None, area_type: str = "school") -> pd.Timestamp | None:
+    return year_held(observations, measures, area_type, newest=False)
+
+
+def year_text(start) -> str:
+    """'2018/19', or 'no year held' when the snapshot has none."""
+    return academic_year(start) if start is not None else "no year held"
+
+
+def census_month(start) -> str:
+    """'January 2019' for the 2018/19 school year: DfE's spring school census, the one the
+    performance tables' pupil numbers come from, is taken in the January of the school year."""
+    return f"January {pd.Timestamp(start).year + 1}" if start is not None else "no census held"
+
+
+def is_provisional(observations: pd.DataFrame | None, start) -> bool:
+    """Whether the school rows of that year carry the publisher's 'provisional' status."""
+    if observations is None or start is None or "status" not in observations:
+        return False
+    rows = observations[
+        (observations["area_type"] == "school") & (observations["period_start"] == start)
+    ]
+    return bool(rows["status"].eq("provisional").any())
+
+
+def assessed_years(breaks) -> list[pd.Timestamp]:
+    """The school years a measure record's teacher-assessed breaks cover (from its from/to)."""
+    years: list[pd.Timestamp] = []
+    for b in breaks:
+        if b.kind == "teacher_assessed":
+            years += list(pd.date_range(b.start, b.end or b.start, freq="YS-SEP"))
+    return sorted(set(years))
+
+
+@dataclass(frozen=True)
+class SchoolYears:
+    """The period of each source the school frame shows: the newest held at school level."""
+
+    census: pd.Timestamp | None
+    ks4: pd.Timestamp | None
+    ks4_provisional: bool
+    absence: pd.Timestamp | None
+    ks2: pd.Timestamp | None  # the compilation's newest KS2 school year
+    ofsted_last: pd.Timestamp | None  # the newest inspection day in the compilation
+
+    def ks4_words(self) -> str:
+        """'2018/19 provisional', or the bare year for final figures."""
+        return year_text(self.ks4) + (" provisional" if self.ks4_provisional else "")
+
+
+def frame_years(
+    *,
+    census: pd.DataFrame | None,
+    absence: pd.DataFrame | None,
+    ks4: pd.DataFrame | None,
+    headlines: pd.DataFrame | None,
+    ofsted: pd.DataFrame | None,
+) -> SchoolYears:
+    ks4_year = newest_year(ks4, KS4_MEASURES)
+    return SchoolYears(
+        census=newest_year(census, "pupils_on_roll"),
+        ks4=ks4_year,
+        ks4_provisional=is_provisional(ks4, ks4_year),
+        absence=newest_year(absence, ABSENCE_MEASURES),
+        ks2=newest_year(headlines, "ks2_pct_rwm_expected"),
+        ofsted_last=newest_year(ofsted, "ofsted_overall_effectiveness"),
+    )
+
+
+def _wide(observations: pd.DataFrame | None, measures, period: pd.Timestamp | None) -> pd.DataFrame:
     """URN-indexed values for ``measures`` in one period, with each measure's status."""
-    if observations is None:
+    if observations is None or period is None:
         return pd.DataFrame()
     rows = observations[
         (observations["area_type"] == "school")
@@ -127,22 +220,22 @@ def school_frame(
     frame["status_text"] = [_status_text(r, successor, predecessor) for r in frame.itertuples()]
     frame["predecessor_urn"] = frame["urn"].map(predecessor)
     frame["successor_urn"] = frame["urn"].map(successor)
-    frame = frame.join(_wide(census, ["pupils_on_roll"], YEAR_2018_19))
-    frame = frame.join(_wide(ks4, KS4_MEASURES, YEAR_2018_19))
-    frame = frame.join(_wide(absence, ABSENCE_MEASURES, YEAR_2018_19))
-    ks2 = _wide(headlines, ["ks2_pct_rwm_expected", "ks2_pupils"], YEAR_2017_18)
-    frame = frame.join(ks2.rename(columns=lambda c: c.replace("ks2_", "ks2_1718_")))
+    years = frame_years(census=census, absence=absence, ks4=ks4, headlines=headlines, ofsted=ofsted)
+    frame = frame.join(_wide(census, ["pupils_on_roll"], years.census))
+    frame = frame.join(_wide(ks4, KS4_MEASURES, years.ks4))
+    frame = frame.join(_wide(absence, ABSENCE_MEASURES, years.absence))
+    frame = frame.join(_wide(headlines, ["ks2_pct_rwm_expected", "ks2_pupils"], years.ks2))
     frame = frame.join(latest_ofsted(ofsted))
     for measure in (*KS4_MEASURES, *ABSENCE_MEASURES, "pupils_on_roll"):
         if measure not in frame:
             frame[measure] = float("nan")
         if f"{measure}_status" not in frame:
             frame[f"{measure}_status"] = pd.NA
-    for column in ("ks2_1718_pct_rwm_expected", "ks2_1718_pupils"):
+    for column in ("ks2_pct_rwm_expected", "ks2_pupils"):
         if column not in frame:
             frame[column] = float("nan")
-    if "ks2_1718_pct_rwm_expected_status" not in frame:
-        frame["ks2_1718_pct_rwm_expected_status"] = pd.NA
+    if "ks2_pct_rwm_expected_status" not in frame:
+        frame["ks2_pct_rwm_expected_status"] = pd.NA
     england = england_absence(absence)
     for measure in ABSENCE_MEASURES:
         frame[f"england_{measure}"] = frame["phase"].map(england.get(measure, {}))
@@ -165,7 +258,7 @@ def england_absence(absence: pd.DataFrame | None) -> dict[str, dict[str, float]]
 
 def area_value(observations: pd.DataFrame | None, measure: str, area_code: str, period) -> float:
     """One LA or England value, or NaN when the snapshot lacks it."""
-    if observations is None:
+    if observations is None or period is None:
         return float("nan")
     rows = observations[
         (observations["measure"] == measure)
@@ -198,18 +291,18 @@ def long_export(
     )
 
 
-# --- GCSE results after 2018/19: placed by the publisher's own constituency column -----------
+# --- GCSE results after the performance tables' year: placed by each file's own constituency --
 
-YEAR_2022_23 = pd.Timestamp("2022-09-01")
-YEAR_2023_24 = pd.Timestamp("2023-09-01")
-BANDS_2023_24 = ("ks4_progress8_band", "ks4_pupils")
+# What the school information file publishes after the final results (bands, not scores).
+LATER_MEASURES = ("ks4_progress8_band", "ks4_pupils")
 
 
 def placed_by_publisher(school_tables, boundary_set: str, code: str) -> pd.DataFrame:
     """URN and name of each school a DfE file places in the seat (its own constituency column).
 
-    Each file names one boundary set (2022/23: ``pcon2010_code``, 2023/24: ``pcon2024_code``);
-    a file without the chosen set's column places no school.
+    Each file names one boundary set (the 2022/23 final file ``pcon2010_code``, the 2023/24
+    school information file ``pcon2024_code``); a file without the chosen set's column places no
+    school.
     """
     column = f"{boundary_set}_code"
     parts = [
@@ -222,19 +315,28 @@ def placed_by_publisher(school_tables, boundary_set: str, code: str) -> pd.DataF
     return pd.concat(parts).drop_duplicates("urn").sort_values("name", ignore_index=True)
 
 
+def boundary_sets_placing(table: pd.DataFrame | None) -> tuple[str, ...]:
+    """The boundary sets whose constituency codes a school table carries (pcon2010, pcon2024)."""
+    if table is None:
+        return ()
+    codes = [c for c in table.columns if re.fullmatch(r"pcon\d{4}_code", c)]
+    return tuple(c.removesuffix("_code") for c in codes)
+
+
 def newer_ks4_frame(
     placed: pd.DataFrame, final: pd.DataFrame | None, info: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """One row per placed school: 2022/23 final results, then 2023/24 band and cohort size.
+    """One row per placed school: the final file's newest results, then the school information
+    file's newest band and cohort size (columns ``later_*``).
 
-    ``in_final`` says whether the 2022/23 file has a row for the school at all.
+    ``in_final`` says whether the final file has a row for the school at all.
     """
     frame = placed.set_index("urn", drop=False)
-    results = _wide(final, KS4_MEASURES, YEAR_2022_23)
+    results = _wide(final, KS4_MEASURES, newest_year(final, KS4_MEASURES))
     frame = frame.join(results)
-    later = _wide(info, BANDS_2023_24, YEAR_2023_24)
-    frame = frame.join(later.rename(columns=lambda c: f"y2324_{c}"))
-    for column in (*KS4_MEASURES, *(f"y2324_{m}" for m in BANDS_2023_24)):
+    later = _wide(info, LATER_MEASURES, newest_year(info, LATER_MEASURES))
+    frame = frame.join(later.rename(columns=lambda c: f"later_{c}"))
+    for column in (*KS4_MEASURES, *(f"later_{m}" for m in LATER_MEASURES)):
         if column not in frame:
             frame[column] = float("nan")
         if f"{column}_status" not in frame:

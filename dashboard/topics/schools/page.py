@@ -40,6 +40,10 @@ THIRD_PARTY = (
     "copied by a third party; check important figures against the official service."
 )
 
+# The school list is one fixed edition (its record's route is "none": DfE's register, GIAS,
+# replaces it rather than a newer spine), so its year is the record's, not the data's.
+SCHOOL_LIST = "DfE's 2017-18 school list"
+
 TAB_KEY, TABS = registry.tabs("schools")
 EVERY_SCHOOL = ""  # the trend picker's "follow no school" option
 HOCL_CHOICES = {"pass": "English & maths pass rate", "a8": "Attainment 8"}
@@ -51,6 +55,27 @@ def _notes(*notes: str) -> tuple[str, ...]:
 
 
 # --- view models: built once per process per argument set, shared by every session ----------
+
+
+@data.memo
+def _years() -> sd.SchoolYears:
+    """The year of each source the school frame shows: the newest the snapshot holds."""
+    return sd.frame_years(
+        census=data.observations(CENSUS),
+        absence=data.observations(ABSENCE),
+        ks4=data.observations(KS4),
+        headlines=data.observations(HEADLINES),
+        ofsted=data.observations(OFSTED),
+    )
+
+
+@data.memo
+def _newer_years() -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The newest school year of the final KS4 file and of the school information file."""
+    return (
+        sd.newest_year(data.observations(KS4_2022_23), sd.KS4_MEASURES),
+        sd.newest_year(data.observations(KS4_2023_24), sd.LATER_MEASURES),
+    )
 
 
 @data.memo
@@ -69,7 +94,7 @@ def _school_frame() -> pd.DataFrame | None:
     )
     records = frame.to_dict("records")
     return frame.assign(
-        hover=[charts.hover_text(r) for r in records],
+        hover=[charts.hover_text(r, _years()) for r in records],
         label=[charts.school_label(r) for r in records],
     )
 
@@ -129,16 +154,25 @@ def _map_view(
         boundary_set=boundary_set,
         seat_code=selection.code,
         # Two short lines: one long title line is cut off on a phone.
-        title=f"Schools in {selection.name}<br>({selection.boundary_label}), 2018/19",
+        title=f"Schools in {selection.name}<br>({selection.boundary_label}), "
+        + charts.map_period(colour_by, _years()),
         colour_by=colour_by,
         show_rest=show_rest,
+        years=_years(),
     )
     in_seat = shown[sd.in_seat(shown, boundary_set, selection.code)]
     uncertain = int(in_seat[f"{boundary_set}_uncertain"].sum())
     return Chart(
         figure,
         charts.map_table(in_seat, colour_by, boundary_set),
-        charts.map_summary(in_seat, selection.name, selection.boundary_label, uncertain),
+        charts.map_summary(
+            in_seat,
+            selection.name,
+            selection.boundary_label,
+            uncertain,
+            school_list=SCHOOL_LIST,
+            years=_years(),
+        ),
     )
 
 
@@ -182,7 +216,7 @@ def _ks4_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
 
 @data.memo
 def _newer_ks4_rows(seat: str, boundary_set: str) -> pd.DataFrame:
-    """Schools DfE's 2022/23 and 2023/24 files place in the seat, with their results."""
+    """Schools the newer DfE files (final results, school information) place in the seat."""
     placed = sd.placed_by_publisher(
         (data.table(KS4_2022_23, "schools"), data.table(KS4_2023_24, "schools")),
         boundary_set,
@@ -198,13 +232,13 @@ def _newer_ks4_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
     rows = _newer_ks4_rows(seat, boundary_set)
     if rows.empty:
         return None
-    final = data.observations(KS4_2022_23)
+    final, info = data.observations(KS4_2022_23), data.observations(KS4_2023_24)
     name = Selection(seat, boundary_set).name
     scored = rows[rows["in_final"]]
     return Chart(
-        charts.ks4_figure(scored, final, measure, name, year=sd.YEAR_2022_23, kind="final"),
-        charts.newer_ks4_table(rows),
-        charts.newer_ks4_summary(rows, final, name),
+        charts.ks4_figure(scored, final, measure, name),
+        charts.newer_ks4_table(rows, *_newer_years()),
+        charts.newer_ks4_summary(rows, final, info, name),
         sources=(KS4_2022_23, KS4_2023_24),
         notes=_notes(charts.no_figure_note(scored, measure)),
     )
@@ -216,16 +250,14 @@ def _ks4_coverage() -> tuple[str, ...]:
     held = sd.school_years(data.observations(d) for d in KS4_SCHOOL_DATASETS)
     labels = {m: catalogue.measure(m).label for m in set().union(*held.values())}
     breaks = catalogue.measure("ks4_attainment8").breaks
-    first = min(held) if held else sd.YEAR_2018_19
-    partial = {sd.YEAR_2022_23: catalogue.get(KS4_2022_23).caveats[0]}
+    first = min(held) if held else _years().ks4
+    partial = {_newer_years()[0]: catalogue.get(KS4_2022_23).caveats[0]}
     return tuple(charts.coverage_lines(held, first, breaks, labels, partial))
 
 
 @data.memo
 def _england_final_a8() -> float:
-    return sd.area_value(
-        data.observations(KS4_FINAL), "ks4_attainment8", sd.ENGLAND, sd.YEAR_2018_19
-    )
+    return sd.area_value(data.observations(KS4_FINAL), "ks4_attainment8", sd.ENGLAND, _years().ks4)
 
 
 @dataclass(frozen=True)
@@ -276,10 +308,7 @@ def _ks4_trend_view(seat: str, boundary_set: str, measure: str, focus: str) -> C
         return None
     name = Selection(seat, boundary_set).name
     label = charts.MEASURES[measure][0]
-    summary = (
-        "Secondary schools' results from 2015/16 to 2018/19: the first three years from a "
-        "third-party compilation of DfE's final tables, 2018/19 from DfE's provisional file."
-    )
+    summary = charts.trend_summary(trend, HEADLINES, KS4)
     comparable = trend
     if measure == "ks4_attainment8":
         summary += " 2015/16 Attainment 8 was on the old points scale and is not plotted."
@@ -326,9 +355,6 @@ def _ks2_view(seat: str, boundary_set: str, focus: str) -> Chart | None:
 def _ks2_summary(ks2: pd.DataFrame, pupils: pd.DataFrame, name: str) -> str:
     year = ks2["year"].max()
     latest = ks2[ks2["year"] == year].dropna(subset=["value"])
-    england = sd.area_value(
-        data.observations(KS2_FINAL), "ks2_pct_rwm_expected", sd.ENGLAND, sd.YEAR_2018_19
-    )
     summary = (
         f"In {year}, **{len(latest)}** primary schools in {name} published the share of "
         "pupils reaching the expected standard in reading, writing and maths: from "
@@ -337,12 +363,10 @@ def _ks2_summary(ks2: pd.DataFrame, pupils: pd.DataFrame, name: str) -> str:
         f"{pupils.loc[pupils['year'] == year, 'value'].median():.0f} pupils), so single years "
         "swing widely."
     )
-    if pd.notna(england):
-        summary += (
-            f" For scale: England was {england:g}% in 2018/19 (a later year; no 2017/18 "
-            "England or Nottingham figure is in the snapshot)."
-        )
-    return summary
+    school_year = ks2.loc[ks2["year"] == year, "period_start"].iloc[0]
+    return summary + charts.england_scale_sentence(
+        data.observations(KS2_FINAL), "ks2_pct_rwm_expected", school_year
+    )
 
 
 @data.memo
@@ -403,9 +427,9 @@ def _absence_view(seat: str, boundary_set: str, measure: str) -> Chart | None:
         return None
     name = Selection(seat, boundary_set).name
     return Chart(
-        charts.absence_figure(rows, measure, name),
+        charts.absence_figure(rows, measure, name, _years().absence),
         charts.absence_table(rows),
-        charts.absence_summary(rows, name),
+        charts.absence_summary(rows, name, _years().absence),
         notes=_notes(charts.no_figure_note(rows, measure)),
     )
 
@@ -432,7 +456,7 @@ def _research_view(
     if area != TABLE_AREA_CITY:
         keep &= frame[f"{boundary_set}_code"] == area
     rows = frame[keep]
-    return charts.research_table(rows), tuple(rows["urn"])
+    return charts.research_table(rows, _years()), tuple(rows["urn"])
 
 
 @data.memo
@@ -443,7 +467,7 @@ def _long_export(urns: tuple[str, ...]) -> pd.DataFrame:
 
 @data.memo
 def _not_in_list() -> int:
-    """Establishments in the January 2019 census that the 2017-18 school list lacks."""
+    """Establishments in the census that the school list lacks."""
     census = data.observations(CENSUS)
     if census is None:
         return 0
@@ -451,23 +475,40 @@ def _not_in_list() -> int:
     return len(urns - set(_school_frame()["urn"]))
 
 
+@data.memo
+def _last_closure() -> str:
+    """The month of the newest closure in the school list (what 'closed' can include)."""
+    closed = pd.to_datetime(_school_frame()["close_date"]).dropna()
+    return f"{closed.max():%B %Y}" if not closed.empty else "the list's date"
+
+
+def _ofsted_to() -> str:
+    last = _years().ofsted_last
+    return f"{last:%B %Y}" if last is not None else "no date held"
+
+
 # --- drawing --------------------------------------------------------------------------------
 
 
-def _years_statement() -> None:
-    st.info(
-        "**Which year these figures are for.** School results, absence and pupil numbers are "
-        "for the **2018/19** school year (GCSE results provisional, published October 2019; "
-        "census January 2019), except on the GCSE tab, which also shows **2022/23** final "
-        "results for the state-funded schools DfE placed in Nottingham East (2010-2024 "
-        "boundaries) and each school's **2023/24** Progress 8 band. Primary (KS2) results and "
-        "the school-by-school trend come from a compilation covering **2015/16 to 2017/18**. "
-        "Ofsted grades are as compiled in **January 2020**. 2019/20 and 2020/21 exams were "
-        "cancelled (COVID-19): grades were centre- and teacher-assessed and are not comparable. "
-        "Other newer figures (GIAS locations, Ofsted's own monthly file) arrive with the live "
-        "refresh from DfE and Ofsted.",
-        icon=":material/event:",
+@data.memo
+def _years_text() -> str:
+    headlines = data.observations(HEADLINES)
+    return charts.years_statement(
+        _years(),
+        final_year=_newer_years()[0],
+        later_year=_newer_years()[1],
+        trend=(sd.oldest_year(headlines), sd.newest_year(headlines)),
+        teacher_assessed=_assessed(),
     )
+
+
+def _assessed() -> str:
+    """The teacher-assessed years in words, from the measure record's break."""
+    return charts.years_list(*sd.assessed_years(catalogue.measure("ks4_attainment8").breaks))
+
+
+def _years_statement() -> None:
+    st.info(_years_text(), icon=":material/event:")
 
 
 def _tiles(schools: SeatSchools, selection: Selection) -> None:
@@ -476,12 +517,16 @@ def _tiles(schools: SeatSchools, selection: Selection) -> None:
     with columns[0]:
         st.metric("Schools placed in the seat", f"{len(seat)}")
     with columns[1]:
-        st.metric("Pupils on roll, Jan 2019", f"{seat['pupils_on_roll'].sum():,.0f}")
+        st.metric(
+            f"Pupils on roll, {sd.census_month(_years().census)}",
+            f"{seat['pupils_on_roll'].sum():,.0f}",
+        )
     with columns[2]:
         st.metric(
             "Good or better (Ofsted)",
             f"{seat['ofsted_grade'].isin([1, 2]).sum()} of {seat['ofsted_grade'].notna().sum()}",
-            help="Among schools inspected under their current URN (compilation to January 2020).",
+            help="Among schools inspected under their current URN (compilation to "
+            f"{_ofsted_to()}).",
         )
     with columns[3]:
         st.metric(
@@ -491,7 +536,7 @@ def _tiles(schools: SeatSchools, selection: Selection) -> None:
             "absence): see the Attention tab.",
         )
     st.caption(
-        f"Open schools in the DfE 2017-18 school list placed in {selection.name} "
+        f"Open schools in {SCHOOL_LIST} placed in {selection.name} "
         f"({selection.boundary_label}) by postcode."
     )
     components.as_of_line(SPINE, CENSUS, OFSTED, KS4, ABSENCE)
@@ -525,7 +570,7 @@ def _map_tab(selection: Selection) -> None:
     )
     include_closed = state.url_flag(
         controls[2].checkbox,
-        "Include URNs closed by 2019",
+        f"Include URNs closed up to {_last_closure()}",
         key="schools_map_closed",
         value=False,
         help="Schools that closed and reopened (usually as academies) under a new URN at the "
@@ -556,7 +601,8 @@ def _map_tab(selection: Selection) -> None:
         + (("ons_local_boundaries_2013",) if selection.boundary_set == "pcon2010" else ()),
     )
     st.caption(
-        "Marker size shows pupils on roll (January 2019 census; smallest size = no census "
+        f"Marker size shows pupils on roll ({sd.census_month(_years().census)} census; "
+        "smallest size = no census "
         "return). A dotted ring marks a school placed near a boundary (uncertain). Hover over "
         "a school for its figures. Ward outlines are drawn on the 2010-2024 set only (2013 wards)."
     )
@@ -588,8 +634,10 @@ def _attention_tab(flagged: pd.DataFrame, selection: Selection) -> None:
     st.header("Which schools may need attention")
     st.markdown(
         "A school is listed if **any** of these holds: "
-        f"(1) {charts.ATTENTION_P8}; (2) {charts.ATTENTION_OFSTED} in the compilation to "
-        f"January 2020; (3) {charts.ATTENTION_ABSENCE} in 2018/19. It is a prompt to look "
+        f"(1) {charts.ATTENTION_P8} in the {_years().ks4_words()} results; (2) "
+        f"{charts.ATTENTION_OFSTED} "
+        f"in the compilation to {_ofsted_to()}; (3) {charts.ATTENTION_ABSENCE} in "
+        f"{sd.year_text(_years().absence)}. It is a prompt to look "
         "closer, not a judgement: small cohorts swing from year to year and inspections "
         "can be years old."
     )
@@ -602,11 +650,12 @@ def _attention_tab(flagged: pd.DataFrame, selection: Selection) -> None:
 
 
 def _newer_ks4_section(selection: Selection, measure: str) -> None:
-    st.header("GCSE results (key stage 4), 2022/23 and 2023/24")
+    final_year, later_year = _newer_years()
+    st.header(f"GCSE results (key stage 4), {charts.years_list(final_year, later_year)}")
     view = _newer_ks4_view(selection.seat, selection.boundary_set, measure)
     if view is None:
         components.no_data(
-            "GCSE results after 2018/19",
+            f"GCSE results after {sd.year_text(_years().ks4)}",
             f"Neither DfE file held places a school in {selection.name} "
             f"({selection.boundary_label}).",
             KS4_2022_23,
@@ -614,11 +663,12 @@ def _newer_ks4_section(selection: Selection, measure: str) -> None:
         )
     else:
         components.draw(view, key="schools_ks4_newer")
-    st.caption(
-        "Schools are those DfE's own files place in the seat: the 2022/23 file by its 2010-2024 "
-        "constituency, the 2023/24 file by its July 2024 one. "
-        + catalogue.get(KS4_2022_23).caveats[0]
-    )
+    files = [
+        (year, sd.boundary_sets_placing(data.table(dataset, "schools")))
+        for year, dataset in ((final_year, KS4_2022_23), (later_year, KS4_2023_24))
+    ]
+    labels = {key: s.label for key, s in geography.BOUNDARY_SETS.items()}
+    st.caption(charts.placement_caption(files, labels) + catalogue.get(KS4_2022_23).caveats[0])
     st.markdown(
         "**Which school years have no GCSE scores here**\n\n"
         + "\n".join(f"- {line}" for line in _ks4_coverage())
@@ -635,17 +685,19 @@ def _ks4_tab(selection: Selection) -> None:
         horizontal=True,
     )
     _newer_ks4_section(selection, measure)
-    st.header("GCSE results (key stage 4), 2018/19")
+    year = sd.year_text(_years().ks4)
+    st.header(f"GCSE results (key stage 4), {year}")
     view = _ks4_view(selection.seat, selection.boundary_set, measure)
     if view is None:
         components.no_data(
-            "GCSE results", f"No school placed in {selection.name} has a 2018/19 KS4 entry."
+            "GCSE results", f"No school placed in {selection.name} has a {year} KS4 entry."
         )
         return
     components.draw(view, key="schools_ks4")
+    kind = "provisional" if _years().ks4_provisional else "final"
     st.caption(
-        f"Provisional figures (published October 2019); the final England Attainment 8 was "
-        f"{_england_final_a8():g} (DfE final KS4 file). Progress 8 compares pupils with others "
+        charts.ks4_caption(kind, _years().ks4, _england_final_a8())
+        + "Progress 8 compares pupils with others "
         "nationally who had similar KS2 results: 0 is the national average; the bar is "
         "DfE's 95% confidence interval. Independent schools are not in Progress 8 (not applicable)."
     )
@@ -736,7 +788,7 @@ def _constituency_section(selection: Selection) -> None:
         "Figures are for pupils at schools in each constituency, wherever they live. The pass "
         "measure changed: 5+ A*-C including English and maths to 2014/15, English and maths "
         "A*-C in 2015/16, grade 4+ from 2016/17 (different line styles; do not join them up). "
-        "2019/20 and 2020/21 grades were centre- and teacher-assessed. The grey line is the "
+        f"{_assessed()} grades were centre- and teacher-assessed. The grey line is the "
         "median of English constituencies in the Library table, not England's average; the "
         "England and Nottingham markers are DfE's state-funded figures. "
         + THIRD_PARTY.replace("Third-party", "The Library table is a third-party copy: a")
@@ -758,7 +810,7 @@ def _ofsted_absence_tab(selection: Selection) -> None:
         st.caption(note)
         components.source_caption(OFSTED_CHECK)
 
-    st.header("Absence, 2018/19")
+    st.header(f"Absence, {sd.year_text(_years().absence)}")
     measure = state.url_choice(
         st.radio,
         "Absence measure",
@@ -854,18 +906,26 @@ def _research_tab(selection: Selection) -> None:
 
 def _notes_tab() -> None:
     st.header("What this page does not show")
+    years = _years()
+    missing = charts.none_after(
+        {
+            "primary (KS2) school results": years.ks2,
+            "absence": years.absence,
+            "census figures": years.census,
+        }
+    )
     st.markdown(
         "- **No Nottingham-wide KS2 result or absence rate**: DfE's per-LA files for "
         "Nottingham (LA 892) were not available; they come with the live refresh. The "
         "Nottingham KS4 figures are DfE's own LA row.\n"
-        "- **GCSE (KS4) results after 2018/19 are partial**, year by year:\n"
+        f"- **GCSE (KS4) results after {sd.year_text(years.ks4)} are partial**, year by year:\n"
         + "".join(f"  - {line}\n" for line in _ks4_coverage())
-        + "- **No primary (KS2), absence or census figures after 2018/19**, and none from the "
-        "live DfE and Ofsted services yet.\n"
-        f"- **The school list is the 2017-18 one**: schools opened since are missing, and "
-        f"{_not_in_list()} establishments in the January 2019 census (pupil referral units "
-        "and a nursery school) are not in it, so they are not on the map.\n"
-        "- **Ofsted grades come from a third-party compilation** to January 2020, not "
+        + f"- **No {missing}**, and none from the live DfE and Ofsted services yet.\n"
+        f"- **The schools are those in {SCHOOL_LIST}**: schools opened since are missing, and "
+        f"{_not_in_list()} establishments in the {sd.census_month(years.census)} census "
+        "(pupil referral units and a nursery school) are not in it, so they are not on the "
+        "map.\n"
+        f"- **Ofsted grades come from a third-party compilation** to {_ofsted_to()}, not "
         "Ofsted's management-information file; single-word grades ended in September 2024.\n"
         "- **Placement by postcode**, not DfE's own coordinates (see the note under the map).\n"
         "- Pupils' home addresses: results are by where pupils go to school, not where they live."
