@@ -8,15 +8,18 @@ import streamlit as st
 
 from dashboard import geography, headlines
 from dashboard.core import provenance
+from dashboard.topics.ae import model as ae
 from dashboard.ui import components, data, maps
 from dashboard.ui.state import Selection
 
-COVERAGE = [
-    (
-        "QMC Emergency Department",
-        "NHS England monthly A&E statistics for Nottingham University "
-        "Hospitals NHS Trust (RX1), against England and similar trusts, from July 2015.",
-    ),
+
+def coverage(ae_entry: dict | None) -> list[tuple[str, str]]:
+    """What each page covers; the A&E months come from the snapshot's manifest entry."""
+    return [("QMC Emergency Department", ae.coverage_text(ae_entry)), *FIXED_COVERAGE]
+
+
+# The other pages in words: none of these names a period.
+FIXED_COVERAGE = [
     (
         "Safety at HMP Nottingham",
         "Population against capacity, violence and self-harm, "
@@ -382,7 +385,7 @@ def render(selection: Selection) -> None:
             components.source_caption("pcon_overlap_2010_2024")
     _postcode_finder()
     st.header("What this dashboard covers")
-    for title, text in COVERAGE:
+    for title, text in coverage(data.manifest_entry(ae.DATASET)):
         st.markdown(f"- **{title}**: {text}")
     st.caption(
         "Pages for each issue are added as their data is built; the Data & sources page lists "

@@ -526,14 +526,22 @@ def sites_map(
     )
 
 
+def _held(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.loc[frame[column].notna(), "month"]
+
+
 def history_figure(frame: pd.DataFrame) -> go.Figure:
+    """England's 4-hour share from both files; legend and title name the months each holds."""
+    series, monthly = _held(frame, "timeseries"), _held(frame, "monthly")
+    first = min([*series.head(1), *monthly.head(1)], default=None)
     traces = [
         go.Scatter(
             x=frame["month"],
             y=frame["timeseries"],
             mode="lines",
             line={"color": GREY, "width": 4},
-            name="England, time-series file (to Sep 2023)",
+            name="England, time-series file"
+            + (f" (to {series.max():%b %Y})" if not series.empty else ""),
             customdata=frame["timeseries_status"].fillna(""),
             hovertemplate="%{y:.1f}% %{customdata}<extra>time series</extra>",
         ),
@@ -542,7 +550,8 @@ def history_figure(frame: pd.DataFrame) -> go.Figure:
             y=frame["monthly"],
             mode="lines",
             line={"color": BLACK, "width": 1.5, "dash": "dash"},
-            name="England, monthly provider files (from Jul 2015)",
+            name="England, monthly provider files"
+            + (f" (from {monthly.min():%b %Y})" if not monthly.empty else ""),
             hovertemplate="%{y:.1f}%<extra>monthly files</extra>",
         ),
     ]
@@ -552,7 +561,9 @@ def history_figure(frame: pd.DataFrame) -> go.Figure:
     covid_shapes, covid_labels = _covid_marks(frame["month"].min(), frame["month"].max())
     layout = style.layout(
         LOOK,
-        "England: 4-hour % since 2010<br><sup>all A&E types, November 2010 on</sup>",
+        f"England: 4-hour % since {first:%Y}<br><sup>all A&E types, {first:%B %Y} on</sup>"
+        if first is not None
+        else "England: 4-hour %",
         y_title="% of attendances within 4 hours",
         xaxis={"title": {"text": "Month"}},
         yaxis={"range": [50, 100], "ticksuffix": "%"},

@@ -23,6 +23,19 @@ FIELD_TEST_STATUS = "not reported (field test)"
 PEER_COUNT_BY_SIZE = 10
 
 
+def coverage_text(entry: dict | None) -> str:
+    """The overview's line on what the A&E page covers, with the months the snapshot's monthly
+    files span (the manifest's period range for them), so a refresh moves it on."""
+    text = (
+        f"NHS England monthly A&E statistics for {TRUST_NAME} ({TRUST}), against England and "
+        "similar trusts"
+    )
+    if entry and entry.get("period_start") and entry.get("period_end"):
+        first, last = pd.Timestamp(entry["period_start"]), pd.Timestamp(entry["period_end"])
+        text += f", from {first:%B %Y} to {last:%B %Y}"
+    return text + "."
+
+
 @dataclass(frozen=True)
 class InterimTarget:
     """A national 4-hour target short of the 95% standard, from NHS England's planning guidance."""
