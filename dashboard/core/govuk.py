@@ -157,22 +157,7 @@ def content(
         raise ValueError(f"a GOV.UK path starts with '/': {path!r}")
     url = f"{base_url.rstrip('/')}/api/content{path}"
     session = session or http.Session(attempts=retries, backoff_s=backoff_s)
-    done, body = http.call(
-        session,
-        "GET",
-        url,
-        max_bytes=MAX_ITEM_BYTES,
-        progress=progress,
-        headers={"Accept": "application/json"},
-    )
-    if done.status != 200:
-        raise fetch.FetchError(f"{url}: HTTP {done.status}")
-    if http.looks_like_html(body[:512]):
-        raise fetch.FetchError(f"{url}: the server sent an HTML page, not JSON")
-    try:
-        item = json.loads(body.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError as error:
-        raise FormatError(f"{url}: not JSON ({error.msg} at character {error.pos})") from None
+    item = http.call_json(session, url, max_bytes=MAX_ITEM_BYTES, progress=progress)
     if not isinstance(item, dict):
         raise FormatError(f"{url}: expected a JSON object, got {type(item).__name__}")
     return item
