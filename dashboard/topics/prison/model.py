@@ -181,6 +181,31 @@ def population_table(series: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("Bulletin date", ascending=False, ignore_index=True)
 
 
+def population_gaps(series: pd.DataFrame) -> str:
+    """Where the population lines have gaps, read from the months held: per source, how many
+    of its span's months it skips, and the months between sources with nothing at all."""
+    held = series[series["population"].notna()]
+    spans = []
+    for _, rows in held.groupby("dataset"):
+        months = pd.PeriodIndex(rows["month"], freq="M")
+        spans.append((months.min(), months.max(), months.nunique()))
+    parts = []
+    previous = None
+    for first, last, count in sorted(spans):
+        if previous is not None and (first - previous).n > 1:
+            parts.append(f"nothing is held from {previous + 1:%B %Y} to {first - 1:%B %Y}")
+        span = (last - first).n + 1
+        if count < span:
+            parts.append(
+                f"the {first:%Y}-{last:%Y} figures skip {span - count} of their {span} months"
+            )
+        previous = last if previous is None else max(previous, last)
+    if not parts:
+        return "Every month in the range has a figure."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
+    return f"Gaps in the lines are months with no figure in our sources, not zero: {listed}."
+
+
 def population_summary(series: pd.DataFrame) -> str:
     held = series[series["population"].notna()]
     if held.empty:
@@ -751,8 +776,11 @@ def staffing_export(observations: pd.DataFrame, group: str) -> pd.DataFrame:
 # --- what the record does not tell us ----------------------------------------------------------
 
 
-def record_gaps(series: pd.DataFrame, events: pd.DataFrame) -> list[str]:
-    """Plain statements of what our sources lack, computed where the data can say it."""
+def record_gaps(
+    series: pd.DataFrame, events: pd.DataFrame, staffing: str | None = None
+) -> list[str]:
+    """Plain statements of what our sources lack, computed where the data can say it;
+    ``staffing`` is the workforce table's day in words (``staffing_day``), if it is loaded."""
     gaps = [
         "**No official safety series by prison.** MoJ publishes assaults, serious assaults, "
         "assaults on staff and self-harm by establishment in its Safety in Custody tables, but "
@@ -765,10 +793,11 @@ def record_gaps(series: pd.DataFrame, events: pd.DataFrame) -> list[str]:
     gap = between_sources_gap(series)
     if gap is not None:
         sampled = series[series["dataset"] == POPULATION_DATASETS[1]]
+        after = f"{sampled['month'].min():%Y}" if not sampled.empty else "then"
         gaps.append(
             f"**No population or capacity figures from {gap[0].strftime('%B %Y')} to "
             f"{gap[1].strftime('%B %Y')}**, the months around the Urgent Notification; from "
-            f"2018 only {len(sampled)} sampled months are held, not a monthly series."
+            f"{after} only {len(sampled)} sampled months are held, not a monthly series."
         )
     missing = [
         e.label.replace("Inspection, ", "")
@@ -780,9 +809,12 @@ def record_gaps(series: pd.DataFrame, events: pd.DataFrame) -> list[str]:
             "nor the exact non-safety grades for 2014, 2016 and 2018, nor most grades for "
             "2022: they are in the report PDFs, which we have not read."
         )
+    if staffing:
+        gaps.append(
+            f"**Staffing is a single day, {staffing}.** Later staff-in-post figures by prison "
+            "are not loaded, so the page cannot say whether staffing recovered."
+        )
     gaps += [
-        "**Staffing is a single day, 30 June 2016.** Later staff-in-post figures by prison are "
-        "not loaded, so the page cannot say whether staffing recovered.",
         "**No per-prison Annual Prison Performance Rating**, and no figures on drugs, use of "
         "force, time out of cell or purposeful activity beyond what inspectors are quoted as "
         "saying.",

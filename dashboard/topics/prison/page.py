@@ -301,7 +301,9 @@ def _gaps() -> tuple[str, ...]:
         if population is not None
         else pd.DataFrame(columns=["month", "date", "dataset", "status"])
     )
-    return tuple(pdata.record_gaps(series, _events()))
+    staff = data.observations(STAFF_ID)
+    staffing = pdata.staffing_day(staff) if staff is not None else None
+    return tuple(pdata.record_gaps(series, _events(), staffing))
 
 
 @data.memo
@@ -398,10 +400,8 @@ def _crowding_tab(population: Population | None) -> None:
     _third_party(*population.datasets)
     components.draw(view.chart, key="prison_population", chart_width=4)
     st.caption(
-        "Gaps in the lines are months with no figure in our sources, not zero: the 2011-2016 "
-        "bulletins skip 12 months, nothing is held from June 2016 to February 2018, and from "
-        "2018 only 15 sampled months are held. Shaded bands mark inspections whose month is "
-        "not stated."
+        pdata.population_gaps(population.series)
+        + " Shaded bands mark inspections whose month is not stated."
     )
     for dataset_id in population.datasets:
         _caveats(dataset_id, f"Caveats: {catalogue.get(dataset_id).title}")
@@ -506,7 +506,7 @@ def _safety_tab() -> None:
     components.download_csv(
         _safety_export(only),
         dataset_ids=[SAFETY_ID, pdata.POPULATION_DATASETS[0]],
-        file_name="prison_safety_2025_26.csv",
+        file_name=components.file_name("prison safety", incidents),
         key="prison_safety_csv",
     )
     national = _national_safety()
@@ -541,7 +541,7 @@ def _staffing_tab() -> None:
     components.download_csv(
         view.export,
         dataset_ids=[STAFF_ID, pdata.POPULATION_DATASETS[0]],
-        file_name=f"prison_staffing_june_2016_{group}.csv",
+        file_name=components.file_name("prison staffing", pdata.staffing_day(staff), group),
         key="prison_staffing_csv",
     )
 
