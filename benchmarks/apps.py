@@ -1,6 +1,11 @@
 """The app and the framework floor under AppTest: a page's shape (its largest table and figure),
-and the context the sections share (shapes, the floor's sizes)."""
+and the context the sections share (shapes, the floor's sizes); whole-process runs of the
+command line."""
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +18,24 @@ APPTEST_TIMEOUT_S = 120
 
 
 FLOOR_APP = Path(__file__).with_name("floor_app.py")
+
+
+def run_dashboard(arguments: list[str], sources: Path, *, timeout_s: float) -> tuple[float, str]:
+    """``python -m dashboard <arguments>`` as its own process: (seconds, its output)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", *arguments],
+        cwd=settings.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        env={**os.environ, settings.SOURCES_ENV: str(sources)},
+    )
+    elapsed = time.perf_counter() - start
+    output = done.stderr + done.stdout
+    if done.returncode != 0:
+        raise BenchError(f"{arguments[0]} exited {done.returncode}: {output[-800:]}")
+    return elapsed, output
 
 
 def floor_args(rows: int, cols: int, points: int) -> list[str]:

@@ -10,7 +10,6 @@ import argparse
 import atexit
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from benchmarks.apps import (
     apptest_page,
     page_with_sidebar,
     run_clean,
+    run_dashboard,
 )
 from benchmarks.browser import (
     SESSIONS,
@@ -76,20 +76,7 @@ def bench_build(ctx: Context) -> list[Row]:
         raise BenchError(f"no sources folder; set {settings.SOURCES_ENV}")
 
     def build(data: Path) -> float:
-        command = [sys.executable, "-m", "dashboard", "build", "--data", str(data)]
-        start = time.perf_counter()
-        done = subprocess.run(
-            command,
-            cwd=settings.REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=BUILD_TIMEOUT_S,
-            env={**os.environ, settings.SOURCES_ENV: str(sources)},
-        )
-        elapsed = time.perf_counter() - start
-        if done.returncode != 0:
-            raise BenchError(f"build exited {done.returncode}: {done.stderr[-800:]}")
-        return elapsed
+        return run_dashboard(["build", "--data", str(data)], sources, timeout_s=BUILD_TIMEOUT_S)[0]
 
     full, unchanged = [], []
     for run in ctx.pacer("build").repeat():

@@ -8,14 +8,10 @@ reference, in the same run, is the same refresh with an empty parse cache (every
 publication's files parsed, as before the cache). Both must give the same A&E Parquet bytes.
 """
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from benchmarks.apps import Context
+from benchmarks.apps import Context, run_dashboard
 from benchmarks.report import (
     REFRESH_NEW_MONTH_S,
     BenchError,
@@ -36,13 +32,7 @@ REFRESH_TIMEOUT_S = 300
 def _state_without_newest_month(sources: Path, folder: Path) -> tuple[Path, Path]:
     """The committed snapshot with A&E rebuilt from the mirror minus its newest CSV, and the
     parse cache beside it; returns (data, cache) to copy for each run."""
-    newest = refresh_site.newest_ae_csv(sources)
-    linked = folder / "sources-without-newest"
-    for path in sources.rglob("*"):
-        relative = path.relative_to(sources).as_posix()
-        if path.is_file() and relative != f"{refresh_site.AE_CSV}/{newest}":
-            (linked / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(path, linked / relative)
+    linked, _ = refresh_site.sources_without_newest_ae(sources, folder / "sources")
     data = folder / "before"
     shutil.copytree(settings.data_dir(), data)
     build.build(linked, data, only=[AE])
@@ -50,20 +40,11 @@ def _state_without_newest_month(sources: Path, folder: Path) -> tuple[Path, Path
 
 
 def _refresh(url: str, data: Path, downloads: Path, sources: Path) -> float:
-    command = [sys.executable, "-m", "dashboard", "refresh", "--only", "ae"]
-    command += ["--base-url", url, "--data", str(data), "--sources", str(downloads)]
-    start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        cwd=settings.REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=REFRESH_TIMEOUT_S,
-        env={**os.environ, settings.SOURCES_ENV: str(sources)},
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0 or f"{AE}: refreshed" not in done.stderr + done.stdout:
-        raise BenchError(f"refresh exited {done.returncode}: {(done.stderr + done.stdout)[-800:]}")
+    arguments = ["refresh", "--only", "ae", "--base-url", url]
+    arguments += ["--data", str(data), "--sources", str(downloads)]
+    elapsed, output = run_dashboard(arguments, sources, timeout_s=REFRESH_TIMEOUT_S)
+    if f"{AE}: refreshed" not in output:
+        raise BenchError(f"the refresh did not refresh A&E: {output[-800:]}")
     return elapsed
 
 

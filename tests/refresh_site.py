@@ -21,6 +21,7 @@ Run ``python -m tests.refresh_site [--skip-newest-ae]`` to serve them and print 
 import argparse
 import csv
 import datetime as dt
+import os
 import time
 from collections import defaultdict
 from functools import partial
@@ -104,6 +105,18 @@ def site(sources: Path, skip_ae: frozenset[str] = frozenset()) -> Site:
 
 def newest_ae_csv(sources: Path) -> str:
     return max((sources / AE_CSV).glob("*.csv"), key=csv_month).name
+
+
+def sources_without_newest_ae(sources: Path, folder: Path) -> tuple[Path, str]:
+    """``folder``: links to every mirror file but the newest A&E month's, for a snapshot one
+    month behind (the refresh tests and benchmark); returns it and that file's name."""
+    newest = newest_ae_csv(sources)
+    for path in sources.rglob("*"):
+        relative = path.relative_to(sources).as_posix()
+        if path.is_file() and relative != f"{AE_CSV}/{newest}":
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(path, folder / relative)
+    return folder, newest
 
 
 def main() -> None:

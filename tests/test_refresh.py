@@ -3,7 +3,6 @@ a whole refresh against a local server serving the real mirror files (one of the
 
 import datetime as dt
 import json
-import os
 
 import pandas as pd
 import pytest
@@ -129,13 +128,7 @@ def test_every_publication_has_a_route_or_a_reason():
 
 def _built_without_newest_ae(sources, tmp_path, dataset_ids):
     """A snapshot of ``dataset_ids`` built from the mirror minus its newest A&E month."""
-    newest = refresh_site.newest_ae_csv(sources)
-    linked = tmp_path / "old-sources"
-    for path in sources.rglob("*"):
-        relative = path.relative_to(sources).as_posix()
-        if path.is_file() and relative != f"{refresh_site.AE_CSV}/{newest}":
-            (linked / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(path, linked / relative)
+    linked, newest = refresh_site.sources_without_newest_ae(sources, tmp_path / "old-sources")
     data = tmp_path / "data"
     build.build(linked, data, only=dataset_ids)
     return data, newest
@@ -145,6 +138,19 @@ def _built_without_newest_ae(sources, tmp_path, dataset_ids):
 def before_refresh(sources, tmp_path):
     """A snapshot of A&E and the boundaries built from the mirror minus its newest A&E month."""
     return _built_without_newest_ae(sources, tmp_path, [AE, BOUNDARIES])
+
+
+def _refresh_ae(sources, data, tmp_path, **options) -> refresh.Run:
+    """A refresh of A&E alone from the stand-in site serving the whole mirror."""
+    with refresh_site.site(sources) as served:
+        return refresh.refresh(
+            data=data,
+            downloads=tmp_path / "downloads",
+            base_sources=sources,
+            only=[AE],
+            base_url=served.url,
+            **options,
+        )
 
 
 def _files(folder):
@@ -229,15 +235,7 @@ def test_a_file_that_downloads_but_does_not_parse_keeps_the_last_good_data(
 def test_a_dry_run_reports_without_swapping(sources, before_refresh, tmp_path):
     data, newest = before_refresh
     everything = _files(data)
-    with refresh_site.site(sources) as served:
-        run = refresh.refresh(
-            data=data,
-            downloads=tmp_path / "downloads",
-            base_sources=sources,
-            only=[AE],
-            base_url=served.url,
-            dry_run=True,
-        )
+    run = _refresh_ae(sources, data, tmp_path, dry_run=True)
     assert _files(data) == everything
     (outcome,) = run.outcomes
     assert outcome.status == refresh.REFRESHED and len(outcome.diff.new_periods) == 1
@@ -398,16 +396,8 @@ def test_a_new_month_reads_its_file_alone_and_equals_a_full_build(
     read = []
     for suffix, reader in list(nhse_ae.READERS.items()):
         monkeypatch.setitem(nhse_ae.READERS, suffix, _counting(reader, read))
-    with refresh_site.site(sources) as served:
-        lines = []
-        run = refresh.refresh(
-            data=data,
-            downloads=tmp_path / "downloads",
-            base_sources=sources,
-            only=[AE],
-            base_url=served.url,
-            progress=lines.append,
-        )
+    lines = []
+    run = _refresh_ae(sources, data, tmp_path, progress=lines.append)
     assert [o.status for o in run.outcomes] == [refresh.REFRESHED]
     (warning,) = [line for line in lines if line.startswith(parse_cache.LOG_PREFIX)]
     assert "damaged entry" in warning
