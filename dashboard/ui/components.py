@@ -254,11 +254,14 @@ def file_name(*parts: str, suffix: str = ".csv") -> str:
 
 
 def period_span(frame: pd.DataFrame) -> str:
-    """The months a long table covers ('2018-04-to-2025-12'), or "" without period columns."""
+    """The months a long table covers ('2018-04-to-2025-12', or '2025-05' for one month), or ""
+    without period columns."""
     if frame is None or "period_start" not in frame.columns or frame.empty:
         return ""
     start = pd.to_datetime(frame["period_start"]).min()
     end = pd.to_datetime(frame.get("period_end", frame["period_start"])).max()
+    if f"{start:%Y-%m}" == f"{end:%Y-%m}":
+        return f"{start:%Y-%m}"
     return f"{start:%Y-%m}-to-{end:%Y-%m}"
 
 

@@ -10,6 +10,8 @@ import pytest
 from dashboard.site_pages import overview
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
+from dashboard.topics.uc import figures as uc
+from dashboard.ui import components
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +62,38 @@ def test_history_chart_follows_a_shorter_time_series(history):
     names = _legend(charts.history_figure(shorter))
     assert f"England, time-series file (to {cut_at:%b %Y})" in names
     assert f"England, time-series file (to {series.max():%b %Y})" not in names
+
+
+@pytest.fixture(scope="module")
+def msoa_months(snapshot):
+    rows = snapshot.table("dwp_uc_households_msoa", "observations")
+    rows = rows[(rows["area_type"] == "msoa") & (rows["measure"] == uc.MEASURE)]
+    return sorted(pd.Timestamp(m) for m in rows["period_start"].unique())
+
+
+def _missing(months) -> list[pd.Timestamp]:
+    return list(pd.date_range(months[0], months[-1], freq="MS").difference(months))
+
+
+def test_uc_map_note_names_the_months_the_export_lacks(msoa_months):
+    missing = _missing(msoa_months)
+    note = uc.months_skipped(msoa_months)
+    if not missing:
+        assert note.startswith(f"Every month from {msoa_months[0]:%B %Y}")
+    else:
+        assert f"{missing[-1]:%B %Y}" in note and "not in the DWP export" in note
+    # the months up to the last one before the gap: nothing is skipped any more
+    before_gap = [m for m in msoa_months if not missing or m < missing[0]]
+    assert uc.months_skipped(before_gap) == (
+        f"Every month from {before_gap[0]:%B %Y} to {before_gap[-1]:%B %Y} is held."
+    )
+
+
+def test_one_month_download_is_named_by_that_month(snapshot):
+    rows = snapshot.table("dwp_uc_households_pcon2024", "observations")
+    month = pd.Timestamp(rows["period_start"].max())
+    latest = rows[rows["period_start"] == month]
+    assert components.period_span(latest) == f"{month:%Y-%m}"
+    earlier = rows[rows["period_start"] < month]
+    if not earlier.empty:  # a snapshot with more months names the span it holds
+        assert components.period_span(rows).endswith(f"-to-{month:%Y-%m}")

@@ -1086,18 +1086,45 @@ def _month_ranges(months: list[pd.Timestamp]) -> str:
     )
 
 
+def _missing_runs(held: pd.DatetimeIndex) -> list[str]:
+    """Each run of months missing between the first and last held, in words."""
+    missing = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
+    index = pd.Series(missing.year * 12 + missing.month)
+    runs = []
+    for _, run in pd.Series(missing).groupby((index.diff() != 1).cumsum()):
+        first, last = run.iloc[0], run.iloc[-1]
+        if first == last:
+            runs.append(f"{first:%B %Y}")
+        elif first.year == last.year:
+            runs.append(f"{first:%B} to {last:%B %Y}")
+        else:
+            runs.append(f"{first:%B %Y} to {last:%B %Y}")
+    return runs
+
+
+def months_skipped(months) -> str:
+    """The map slider's note: which months inside its range the export lacks, from the months
+    it offers."""
+    held = pd.DatetimeIndex(sorted(pd.Timestamp(m) for m in months))
+    if held.empty:
+        return "No month is held."
+    runs = _missing_runs(held)
+    if not runs:
+        return f"Every month from {held.min():%B %Y} to {held.max():%B %Y} is held."
+    listed = runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + " and " + runs[-1]
+    one = len(runs) == 1 and " to " not in runs[0]
+    return f"{listed} {'is' if one else 'are'} not in the DWP export, so the slider skips " + (
+        "it." if one else "them."
+    )
+
+
 def months_not_held(monthly: pd.DataFrame, later: pd.DataFrame | None) -> str:
     """What the monthly series lacks, in words, from its rows: the months after its last,
     except those a one-off table holds (``later``), and any run of months missing inside it."""
     held = pd.DatetimeIndex(sorted(monthly.loc[monthly["value"].notna(), "period_start"].unique()))
     if held.empty:
         return ""
-    missing = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
-    index = pd.Series(missing.year * 12 + missing.month)
-    runs = []
-    for _, run in pd.Series(missing).groupby((index.diff() != 1).cumsum()):
-        first, last = run.iloc[0], run.iloc[-1]
-        runs.append(f"{first:%B %Y}" if first == last else f"{first:%B} to {last:%B %Y}")
+    runs = _missing_runs(held)
     text = f"**Months after {held.max():%B %Y}**"
     if later is not None and not later.empty:
         single = sorted({f"{day:%B %Y}" for day in later["period_start"]})

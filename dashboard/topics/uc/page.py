@@ -639,7 +639,7 @@ def _map_tab(selection: Selection) -> None:
         key="uc_map_month",
         value=months[-1],
         format_func=charts.month_label,
-        help="January to October 2023 are not in the DWP export, so the slider skips them.",
+        help=charts.months_skipped(months),
     )
     month = pd.Timestamp(month)
     view = _map_view(selection.seat, selection.boundary_set, month)
@@ -680,7 +680,9 @@ def _compare_tab(selection: Selection) -> None:
         view.export,
         dataset_ids=[PCON, POPULATION],
         file_name=components.file_name(
-            "comparable constituencies", "households on universal credit", "2025-05"
+            "comparable constituencies",
+            "households on universal credit",
+            components.period_span(view.export),
         ),
         key="uc_compare_download",
         label=f"Download this comparison ({len(view.export)} rows, CSV with sources)",
