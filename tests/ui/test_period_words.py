@@ -10,6 +10,7 @@ import pytest
 from dashboard.site_pages import overview
 from dashboard.topics.ae import figures as charts
 from dashboard.topics.ae import model as ad
+from dashboard.topics.homelessness import model as homelessness
 from dashboard.topics.uc import figures as uc
 from dashboard.ui import components
 
@@ -97,3 +98,56 @@ def test_one_month_download_is_named_by_that_month(snapshot):
     earlier = rows[rows["period_start"] < month]
     if not earlier.empty:  # a snapshot with more months names the span it holds
         assert components.period_span(rows).endswith(f"-to-{month:%Y-%m}")
+
+
+@pytest.fixture(scope="module")
+def hclic(snapshot):
+    return snapshot.table(homelessness.HCLIC, "observations")
+
+
+def _derived_ends(hclic) -> list[pd.Timestamp]:
+    rows = hclic[
+        (hclic["area_code"] == homelessness.NOTTINGHAM)
+        & hclic["status"].fillna("").str.startswith("derived")
+    ]
+    return sorted(pd.Timestamp(d) for d in rows["period_end"].unique())
+
+
+def test_homelessness_notes_count_the_derived_quarters(hclic):
+    ends = _derived_ends(hclic)
+    assert homelessness.derived_quarters(hclic) == ends
+    note = homelessness.trend_note(hclic)
+    assert f"{len(ends)} quarters have no workbook in the mirror" in note
+    types = homelessness.ta_types_frame(hclic)
+    assert f"the {len(ends)} quarters filled from the derived CSV" in (
+        homelessness.ta_types_note(types, ends)
+    )
+    # a snapshot without the newest derived quarter counts one fewer
+    older = hclic[hclic["period_end"] < ends[-1]]
+    assert f"{len(ends) - 1} quarters have no workbook" in homelessness.trend_note(older)
+
+
+def test_homelessness_ta_note_names_each_other_empty_quarter_with_its_reason(hclic):
+    types = homelessness.ta_types_frame(hclic)
+    ends = _derived_ends(hclic)
+    note = homelessness.ta_types_note(types, ends)
+    empty = types.groupby("period_end")["value"].apply(lambda v: v.isna().all())
+    for day in empty[empty].index:
+        if pd.Timestamp(day) not in ends:
+            reason = "; ".join(
+                sorted(set(types.loc[types["period_end"] == day, "status"].dropna()))
+            )
+            assert f"{pd.Timestamp(day).day} {pd.Timestamp(day):%B %Y} ({reason})" in note
+
+
+def test_homelessness_duty_rates_printed_from_the_first_printed_quarter(hclic):
+    duties = ("households_prevention_duty_per_1000", "households_relief_duty_per_1000")
+    rows = hclic[
+        (hclic["area_code"] == homelessness.NOTTINGHAM)
+        & hclic["measure"].isin(duties)
+        & hclic["value"].notna()
+        & ~hclic["status"].fillna("").str.startswith("calculated")
+    ]
+    first = pd.Timestamp(rows["period_end"].min())
+    start = first - pd.offsets.QuarterBegin(startingMonth=1)
+    assert f"for duties from {start:%B} to {first:%B %Y}" in homelessness.trend_note(hclic)

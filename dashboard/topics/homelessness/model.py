@@ -167,6 +167,73 @@ def is_derived(status) -> bool:
     return isinstance(status, str) and status.startswith(DERIVED)
 
 
+CALCULATED = "calculated"  # a rate this build computed because the file printed none
+
+
+def derived_quarters(observations: pd.DataFrame, code: str = NOTTINGHAM) -> list[pd.Timestamp]:
+    """The quarters whose figures for ``code`` come from the derived CSV, not a workbook."""
+    rows = observations[
+        (observations["area_code"] == code) & observations["status"].map(is_derived)
+    ]
+    return sorted(pd.Timestamp(d) for d in rows["period_end"].unique())
+
+
+def first_printed_rate(observations: pd.DataFrame, measures, code: str = NOTTINGHAM):
+    """The first quarter end from which the files print these rates themselves (a value not
+    calculated by the build), or None."""
+    rows = observations[
+        (observations["area_code"] == code)
+        & observations["measure"].isin(measures)
+        & observations["value"].notna()
+    ]
+    printed = rows[~rows["status"].fillna("").str.startswith(CALCULATED)]
+    return pd.Timestamp(printed["period_end"].min()) if not printed.empty else None
+
+
+def trend_note(observations: pd.DataFrame) -> str:
+    """The trend chart's note on printed and calculated rates and derived quarters."""
+    duties = ("households_prevention_duty_per_1000", "households_relief_duty_per_1000")
+    first = first_printed_rate(observations, duties)
+    printed = (
+        f"and for duties from {quarter_words(first, False)}; earlier duty rates"
+        if first is not None
+        else "and never for duties; duty rates"
+    )
+    derived = derived_quarters(observations)
+    text = (
+        "Rates per 1,000 households are printed for temporary accommodation throughout "
+        f"{printed}, and all rates for TA with children and B&B, are count / households in "
+        "area from the same file."
+    )
+    if derived:
+        text += (
+            f" {len(derived)} quarter{'s have' if len(derived) != 1 else ' has'} no workbook in "
+            "the mirror: their counts come from a derived CSV (marked with a ring in the count "
+            "view) and they have no rate."
+        )
+    return text
+
+
+def ta_types_note(types: pd.DataFrame, derived_ends: list[pd.Timestamp]) -> str:
+    """Which quarters the breakdown by type lacks, and why, from ``ta_types_frame`` rows;
+    ``derived_ends`` are the quarters filled from the derived CSV (``derived_quarters``)."""
+    empty = types.groupby("period_end").filter(lambda rows: rows["value"].isna().all())
+    derived, other = 0, []
+    for day, rows in empty.groupby("period_end"):
+        reasons = sorted(set(rows["status"].dropna()))
+        if pd.Timestamp(day) in derived_ends:
+            derived += 1
+        else:
+            other.append(f"{quarter_words(pd.Timestamp(day), True)} ({'; '.join(reasons)})")
+    parts = [f"the {derived} quarters filled from the derived CSV"] if derived else []
+    parts += other
+    text = "The breakdown by type comes from the official workbooks only"
+    if parts:
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
+        text += f": {listed}, {'have' if derived or len(parts) > 1 else 'has'} none"
+    return text + ". Households placed in another district are counted within these types."
+
+
 def _rows(observations: pd.DataFrame, measure: str, code: str) -> pd.DataFrame:
     rows = observations[(observations["measure"] == measure) & (observations["area_code"] == code)]
     return rows.drop_duplicates("period_end", keep="last").set_index("period_end")

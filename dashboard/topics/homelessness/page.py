@@ -141,6 +141,15 @@ def _trend_chart(measure: str, mode: str) -> components.Chart:
 
 
 @data.memo
+def _notes() -> tuple[str, str]:
+    """The trend chart's and the TA breakdown's notes, from the H-CLIC rows."""
+    hclic = _hclic()
+    if hclic is None:
+        return "", ""
+    return t.trend_note(hclic), t.ta_types_note(t.ta_types_frame(hclic), t.derived_quarters(hclic))
+
+
+@data.memo
 def _ta_charts() -> tuple[components.Chart, components.Chart]:
     hclic = _hclic()
     counts = charts.ta_counts_frame(hclic)
@@ -332,24 +341,14 @@ def _trends() -> None:
         help="Counts are not comparable between a city and England: compare rates.",
     )
     components.draw(_trend_chart(measure, mode), key="homeless_trend", sources=(HCLIC,))
-    st.caption(
-        "Rates per 1,000 households are printed for temporary accommodation throughout and for "
-        "duties from April-June 2019; earlier duty rates, and all rates for TA with children and "
-        "B&B, are count / households in area from the same file. Seven quarters have no "
-        "workbook in the mirror: their counts come from a derived CSV (marked with a ring in "
-        "the count view) and they have no rate."
-    )
+    st.caption(_notes()[0])
 
 
 def _temporary_accommodation() -> None:
     st.header("Temporary accommodation")
     for chart, key in zip(_ta_charts(), ("homeless_ta_counts", "homeless_ta_types"), strict=True):
         components.draw(chart, key=key, sources=(HCLIC,))
-    st.caption(
-        "The breakdown by type comes from the official workbooks only: quarters filled from the "
-        "derived CSV, and 31 December 2018 (Nottingham's return was missing), have none. "
-        "Households placed in another district are counted within these types."
-    )
+    st.caption(_notes()[1])
 
 
 def _comparison() -> None:
