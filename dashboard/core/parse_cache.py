@@ -101,15 +101,18 @@ class ParseCache:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump((key, frame), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, entry)
-        except OSError as error:
+        except Exception as error:  # a full disk, a read-only folder: the parse goes on
             self._write_failed = True  # one line, not one per file
             self.progress(f"{LOG_PREFIX}cannot write to {self.folder} ({error}); not caching")
 
     def _prune(self, folder: Path, keep: set[str]) -> None:
         """Entries of replaced files and older parser versions: the cache keeps only what the
         current inputs need."""
-        if not folder.is_dir():
-            return
-        for path in folder.iterdir():
-            if path.name.removesuffix(SUFFIX) not in keep or not path.name.endswith(SUFFIX):
-                path.unlink(missing_ok=True)
+        try:
+            if not folder.is_dir():
+                return
+            for path in folder.iterdir():
+                if path.name.removesuffix(SUFFIX) not in keep or not path.name.endswith(SUFFIX):
+                    path.unlink(missing_ok=True)
+        except OSError as error:  # left for the next build; never a failed build
+            self.progress(f"{LOG_PREFIX}cannot tidy {folder} ({error})")
