@@ -151,3 +151,13 @@ def test_homelessness_duty_rates_printed_from_the_first_printed_quarter(hclic):
     first = pd.Timestamp(rows["period_end"].min())
     start = first - pd.offsets.QuarterBegin(startingMonth=1)
     assert f"for duties from {start:%B} to {first:%B %Y}" in homelessness.trend_note(hclic)
+
+
+def test_england_record_says_when_it_starts(history):
+    held = history.loc[history["timeseries"].notna() | history["monthly"].notna(), "month"]
+    assert ad.history_start(history) == f"{held.min():%B %Y}"
+    assert ad.history_sentence(history).startswith(f"**England since {held.min():%B %Y}**: ")
+    # without the time-series file the record starts with the monthly files
+    monthly_only = history.assign(timeseries=float("nan"))
+    first_monthly = history.loc[history["monthly"].notna(), "month"].min()
+    assert ad.history_start(monthly_only) == f"{first_monthly:%B %Y}"

@@ -671,11 +671,17 @@ def release_text(source_files: pd.DataFrame | None, month: pd.Timestamp) -> str:
     return f"{month_text(month)} figures from NHS England's {kind} {row['source_file']}; {when}."
 
 
+def history_start(frame: pd.DataFrame) -> str:
+    """'November 2010': the first month either England file holds in the history frame."""
+    held = frame.loc[frame["monthly"].notna() | frame["timeseries"].notna(), "month"]
+    return month_text(held.min()) if not held.empty else "no month held"
+
+
 def history_sentence(frame: pd.DataFrame) -> str:
     either = frame["monthly"].fillna(frame["timeseries"])
     met = frame[either >= STANDARD_PCT]
     both = frame.dropna(subset=["timeseries", "monthly"])
-    text = "**England since 2010**: "
+    text = f"**England since {history_start(frame)}**: "
     if not met.empty:
         text += f"England last met the 95% standard in {month_text(met['month'].iloc[-1])}"
     last = frame.dropna(subset=["monthly"]).iloc[-1] if frame["monthly"].notna().any() else None

@@ -313,11 +313,18 @@ def _export_model(
 
 
 @data.memo
-def _history_model() -> components.Chart | None:
+def _history_frame() -> pd.DataFrame | None:
     history = data.observations(ad.HISTORY_DATASET)
     if history is None:
         return None
-    frame = ad.history_frame(history, _base().cut.local)
+    return ad.history_frame(history, _base().cut.local)
+
+
+@data.memo
+def _history_model() -> components.Chart | None:
+    frame = _history_frame()
+    if frame is None:
+        return None
     table = pd.DataFrame(
         {
             "Month": frame["month"].dt.strftime("%b %Y"),
@@ -370,7 +377,9 @@ def _trend(choice: str, start, end) -> None:
                 "or changed code have figures only under their current code."
             )
             components.source_caption(ad.DATASET)
-    st.caption("England's 4-hour record since 2010 is under Notes.")
+    if _history_frame() is not None:
+        since = ad.history_start(_history_frame())
+        st.caption(f"England's 4-hour record since {since} is under Notes.")
 
 
 def _waits_and_attendances(start, end) -> None:
@@ -501,7 +510,7 @@ def _export(choice: str, start, end) -> None:
 def _notes() -> None:
     model = _history_model()
     if model is not None:
-        st.header("England's longer record, since 2010")
+        st.header(f"England's longer record, since {ad.history_start(_history_frame())}")
         components.draw(model, key="ae_history", sources=(ad.HISTORY_DATASET, ad.DATASET))
         st.caption(
             "November 2010 to May 2015 are estimated from weekly data; from May 2019 to May 2023 "
