@@ -178,3 +178,15 @@ def test_none_after_groups_sources_by_year():
     a, b = pd.Timestamp("2017-09-01"), pd.Timestamp("2018-09-01")
     text = charts.none_after({"KS2": a, "absence": b, "census": b, "missing": None})
     assert text == "KS2 after 2017/18, or absence or census after 2018/19"
+
+
+def test_download_name_spans_the_tables_years(obs):
+    years = _years(obs)
+    starts = [obs[k]["period_start"].max() for k in ("census", "absence", "ks4")]
+    ks2 = obs["headlines"]
+    starts.append(ks2.loc[ks2["measure"] == "ks2_pct_rwm_expected", "period_start"].max())
+    first, last = (expected.school_year(d).replace("/", "-") for d in (min(starts), max(starts)))
+    assert charts.years_span(years) == (first if first == last else f"{first}-to-{last}")
+    # one year behind on every source: the name moves with them
+    older = _years(obs, **{k: _without_newest(obs[k]) for k in ("headlines",)})
+    assert charts.years_span(older) != charts.years_span(years)

@@ -1523,3 +1523,13 @@ def placement_caption(files: list[tuple[object, tuple[str, ...]]], labels: dict)
         if sets
     ]
     return "Schools are those DfE's own files place in the seat: " + ", ".join(parts) + ". "
+
+
+def years_span(years: SchoolYears) -> str:
+    """'2017-18-to-2018-19': the school years the one-row-per-school table's figures span, for
+    its download name."""
+    held = sorted(y for y in (years.ks2, years.ks4, years.absence, years.census) if y is not None)
+    if not held:
+        return ""
+    first, last = (year_text(y).replace("/", "-") for y in (held[0], held[-1]))
+    return first if first == last else f"{first}-to-{last}"

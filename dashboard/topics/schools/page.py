@@ -888,7 +888,9 @@ def _research_tab(selection: Selection) -> None:
         components.download_csv(
             table,
             dataset_ids=list(SCHOOL_DATASETS),
-            file_name=f"schools_{code}_{boundary_set}.csv",
+            file_name=components.file_name(
+                "schools", code, boundary_set, charts.years_span(_years())
+            ),
             key="schools_download_wide",
             label=f"Download these {len(table)} schools (one row each, CSV with sources)",
         )
@@ -897,7 +899,9 @@ def _research_tab(selection: Selection) -> None:
         components.download_csv(
             long,
             dataset_ids=[CENSUS, ABSENCE, KS4, HEADLINES, OFSTED],
-            file_name=f"schools_figures_{code}_{boundary_set}.csv",
+            file_name=components.file_name(
+                "schools figures", code, boundary_set, components.period_span(long)
+            ),
             key="schools_download_long",
             label=f"Download all {len(long):,} figures for them (long, with periods and units)",
         )
