@@ -1194,6 +1194,17 @@ def _slug(start) -> str:
     return year_text(start).replace("/", "_").replace(" ", "_")
 
 
+RESEARCH_KS4_COLUMNS = (
+    "ks4_pupils",
+    "ks4_attainment8",
+    "ks4_progress8",
+    "ks4_progress8_ci_lower",
+    "ks4_progress8_ci_upper",
+    "ks4_pct_eng_maths_9_4",
+    "ks4_pct_eng_maths_9_5",
+)
+
+
 def research_table(frame: pd.DataFrame, years: SchoolYears) -> pd.DataFrame:
     """One row per URN with codes, placement and figures; column names carry each period,
     read from the years the frame holds."""
@@ -1220,13 +1231,10 @@ def research_table(frame: pd.DataFrame, years: SchoolYears) -> pd.DataFrame:
             "ofsted_grade": frame["ofsted_grade"],
             "ofsted_rating": frame["ofsted_rating"],
             "ofsted_inspection_date": frame["ofsted_date"],
-            f"ks4_{ks4}_pupils": frame["ks4_pupils"],
-            f"ks4_{ks4}_attainment8": frame["ks4_attainment8"],
-            f"ks4_{ks4}_progress8": frame["ks4_progress8"],
-            f"ks4_{ks4}_progress8_ci_lower": frame["ks4_progress8_ci_lower"],
-            f"ks4_{ks4}_progress8_ci_upper": frame["ks4_progress8_ci_upper"],
-            f"ks4_{ks4}_pct_eng_maths_9_4": frame["ks4_pct_eng_maths_9_4"],
-            f"ks4_{ks4}_pct_eng_maths_9_5": frame["ks4_pct_eng_maths_9_5"],
+            **{
+                f"ks4_{ks4}_{column.removeprefix('ks4_')}": frame[column]
+                for column in RESEARCH_KS4_COLUMNS
+            },
             f"ks4_{ks4}_status": frame["ks4_progress8_status"],
             f"ks2_{ks2}_pct_rwm_expected": frame["ks2_pct_rwm_expected"],
             f"ks2_{ks2}_status": frame["ks2_pct_rwm_expected_status"],
