@@ -14,14 +14,18 @@ recordings, and the mirror answers them 404.
 
 import json
 import logging
+import shutil
 
 import pandas as pd
 import pytest
 
 from dashboard import cli
-from dashboard.core import settings
+from dashboard.core import build, catalogue, refresh, settings, store
+from dashboard.topics.uc import live
 from dashboard.topics.uc import statxplore_api as api
+from dashboard.topics.uc.sources import statxplore_api_csv as api_csv
 from dashboard.topics.uc.sources import statxplore_areas as areas
+from tests import statxplore_cubes
 from tests.http_mirror import Mirror
 
 KEY = "sx-test-key-123"
@@ -288,3 +292,134 @@ def test_the_key_never_appears_in_logs_errors_or_output(
 def test_secrets_file_is_ignored_by_git():
     ignored = (settings.REPO_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".streamlit/secrets.toml" in ignored
+
+
+# --- the refresh end to end: council and constituency cubes made from DWP's real exports -------
+
+LAD, PCON = "dwp_uc_households_lad", "dwp_uc_households_pcon2024"
+# The route's area type -> (the publication it refreshes, the export whose month the cube holds).
+CUBES = {"lad": (LAD, "dwp_uc_households_lad_may2025"), "pcon2024": (PCON, PCON)}
+GB = areas.GREAT_BRITAIN[1]
+
+
+@pytest.fixture
+def export_server(sources, lookups, tmp_path, monkeypatch, no_key):
+    """A local Stat-Xplore answering the route's queries: Great Britain by month from the real
+    recording, councils and 2024 constituencies from cubes of DWP's May 2025 exports."""
+    uc_months = recorded(sources, UC_MONTHS)
+    monkeypatch.setenv(api.KEY_ENV, KEY)
+    cubes = {}
+    with Mirror(sources, api_key=KEY) as server:
+        for area_type, (_, export_id) in CUBES.items():
+            export_record = catalogue.get(export_id)
+            inputs = build.resolve_inputs(export_record, sources)
+            export = build.parse_publication(export_record, inputs)["observations"]
+            query = api.build_query(
+                measure="households",
+                geography_field=area_type,
+                area_codes=api.area_codes(area_type, lookups),
+            )
+            echo, cubes[area_type] = statxplore_cubes.cube(query, area_type, export, uc_months)
+            statxplore_cubes.serve(server, tmp_path, area_type, echo, cubes[area_type])
+        yield server, cubes
+
+
+def cube_values(response: dict) -> tuple[str, dict[str, float], str]:
+    """(newest month YYYYMM, area code -> its value that month, that month's annotation)."""
+    areas_field, months = response["fields"]
+    newest = months["items"][-1]
+    values = response["cubes"][api.COUNTINGS["households"].measure]["values"]
+    codes = [item["uris"][0].rsplit(":", 1)[-1] for item in areas_field["items"]]
+    by_code = {code: row[-1] for code, row in zip(codes, values, strict=True)}
+    return newest["uris"][0].rsplit(":", 1)[-1], by_code, newest["annotationKeys"][0]
+
+
+def snapshot_copy(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir(), data)
+    return data
+
+
+def run_refresh(server, sources, data, tmp_path):
+    return refresh.refresh(
+        data=data,
+        downloads=tmp_path / "downloads",
+        base_sources=sources,
+        only=[LAD, PCON],
+        base_url=server.url,
+    )
+
+
+def test_a_refresh_loads_the_api_months_over_the_table_export(export_server, sources, tmp_path):
+    server, cubes = export_server
+    data = snapshot_copy(tmp_path)
+    before = {d: store.Snapshot(data).observations([d]) for d in (LAD, PCON)}
+    run = run_refresh(server, sources, data, tmp_path)
+    outcomes = {o.dataset: o for o in run.outcomes}
+    assert {d: outcomes[d].status for d in (LAD, PCON)} == {
+        LAD: refresh.REFRESHED,
+        PCON: refresh.REFRESHED,
+    }, [o.message for o in run.outcomes]
+    snapshot = store.Snapshot(data)
+    for area_type, (dataset, _) in CUBES.items():
+        after = snapshot.observations([dataset])
+        assert not after.duplicated(["measure", "area_code", "period_start"]).any()
+        month, expected, marker = cube_values(cubes[area_type])
+        newest = after[after["period_start"] == after["period_start"].max()]
+        assert f"{newest['period_start'].iloc[0]:%Y%m}" == month
+        places = newest[newest["area_type"] == area_type].set_index("area_code")
+        assert places["value"].to_dict() == expected
+        assert set(places["status"]) == {api.ANNOTATION_STATUS[marker]}
+        assert set(places["source_file"]) == {f"{dataset}.csv"}
+        # Great Britain: each month of the recorded series once, the export's months superseded.
+        gb = after[after["area_code"] == GB]
+        assert len(gb) == 118 and gb["period_start"].is_unique
+        assert gb.set_index(gb["period_start"].dt.strftime("%Y-%m"))["value"]["2025-04"] == (
+            6513685.0  # table_response_UC_Households_month_openstats.json, read by hand
+        )
+        # The export's months the API file lacks are kept as they were.
+        old = before[dataset]
+        kept = old[
+            (old["area_type"] == area_type) & (old["period_start"] < newest["period_start"].iloc[0])
+        ]
+        merged = kept.merge(after, on=["area_code", "period_start"], suffixes=("_old", ""))
+        assert len(merged) == len(kept)
+        pd.testing.assert_series_equal(merged["value"], merged["value_old"], check_names=False)
+        entry = snapshot.manifest["datasets"][dataset]
+        live_inputs = [i for i in entry["inputs"] if i["origin"] == "live download"]
+        assert [i["path"] for i in live_inputs] == [
+            f"universal_credit/statxplore_api/{dataset}.csv"
+        ]
+    # The council series gains May 2025, which the change report names.
+    assert "2025-05-01" in outcomes[LAD].diff.new_periods
+    assert "2025-05-01" in refresh.report_markdown(run)
+
+
+@pytest.mark.parametrize("cut", ["mid_line", "at_a_line_break"])
+def test_a_damaged_api_csv_keeps_the_last_good_data(
+    export_server, sources, tmp_path, monkeypatch, cut
+):
+    server, _ = export_server
+    route = live.StatXploreHouseholds.fetch
+
+    def fetch_then_damage(self, publication, destination, **options):
+        found = route(self, publication, destination, **options)
+        if publication.id == LAD:
+            path = destination / api_csv.path_for(LAD)
+            body = path.read_bytes()
+            end = len(body) // 2
+            if cut == "at_a_line_break":
+                end = body.rindex(b"\n", 0, end) + 1
+            path.write_bytes(body[:end])
+        return found
+
+    monkeypatch.setattr(live.StatXploreHouseholds, "fetch", fetch_then_damage)
+    data = snapshot_copy(tmp_path)
+    before = store.Snapshot(data).observations([LAD])
+    run = run_refresh(server, sources, data, tmp_path)
+    outcomes = {o.dataset: o for o in run.outcomes}
+    assert outcomes[LAD].status == refresh.FAILED
+    message = outcomes[LAD].message
+    assert "dwp_uc_households_lad.csv" in message and "\n" not in message
+    assert outcomes[PCON].status == refresh.REFRESHED
+    pd.testing.assert_frame_equal(store.Snapshot(data).observations([LAD]), before)

@@ -112,7 +112,7 @@ def resolve_inputs(
     found = []
     for source_file in publication.files:
         matches = sorted(path for path in sources.glob(source_file.path) if path.is_file())
-        if not matches:
+        if not matches and not source_file.optional:
             raise FileNotFoundError(f"no file matches {source_file.path} under {sources}")
         found.extend((source_file, path) for path in matches)
     return found

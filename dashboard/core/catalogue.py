@@ -60,6 +60,9 @@ class SourceFile:
 
     path: str  # relative to the sources folder; may be a glob such as "ae/csv/*.csv"
     url: str | None = None  # official download URL, when one fixed URL serves this file
+    # True for a file only a refresh route writes (an API's answer): the mirror need not hold it,
+    # and the build reads it when it is there.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ PUBLICATION_KEYS = {
     "max_unpacked_bytes": (int, False),
     "route": (dict, False),
 }
-FILE_KEYS = {"path": (str, True), "url": (str, False)}
+FILE_KEYS = {"path": (str, True), "url": (str, False), "optional": (bool, False)}
 MEASURE_KEYS = {
     "id": (str, True),
     "label": (str, True),

@@ -4,11 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from dashboard.core import settings
+from dashboard.core import govuk, settings
 from dashboard.core.routes import RECORDED, Fetched, Skipped
 from dashboard.topics.uc import statxplore_api
-
-FOLDER = "universal_credit/statxplore_api"
+from dashboard.topics.uc.sources import statxplore_api_csv as api_csv
 
 
 @dataclass(frozen=True)
@@ -17,12 +16,14 @@ class StatXploreHouseholds:
 
     area_type: str  # "lad" or "pcon2024"
     kind: ClassVar[str] = "DWP Stat-Xplore API"
-    # tests/test_statxplore_api.py answers with cubes made from DWP's table exports.
-    # The Great Britain query is answered by a real recording; no council or constituency
-    # table of UC is recorded, so those queries are checked id by id against recorded schemas.
+    # tests/test_statxplore_api.py answers the Great Britain query with a real recording. No
+    # council or constituency table of UC is recorded: those queries are checked id by id
+    # against the recorded schemas and answered with cubes (in the recorded shape) of DWP's
+    # real May 2025 table exports, and the refresh loads them into the snapshot.
     tested_against: ClassVar[str] = (
         f"{RECORDED} for Great Britain by month; council and constituency queries: ids checked "
-        "against the recorded /schema, no recorded /table"
+        "against the recorded /schema, no recorded /table (answered locally with DWP's real "
+        "May 2025 table exports in the recorded cube shape)"
     )
 
     def describe(self) -> str:
@@ -37,10 +38,10 @@ class StatXploreHouseholds:
         )
         if result.observations is None:
             raise Skipped(result.message)
-        relative = f"{FOLDER}/{publication.id}.csv"
-        path = destination / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        result.observations.to_csv(path, index=False, date_format="%Y-%m-%d")
+        # The file the publication's record lists as optional: the build reads it over the
+        # table export (statxplore_api_csv says how, and documents the columns).
+        relative = api_csv.path_for(publication.id)
+        api_csv.write(result.observations, destination / relative)
         newest = result.observations["period_start"].max()
         url = (base_url or statxplore_api.BASE_URL) + statxplore_api.TABLE_PATH
         return Fetched(
@@ -55,7 +56,6 @@ class StatXploreHouseholds:
                 "url": url,
                 "released": None,
             },
-            parsed=False,
-            message=f"{result.message}, written to {relative}; the build does not read the "
-            "API's observations yet, so the snapshot keeps the table export",
+            parsed=govuk.parsed_by(publication, relative),
+            message=f"{result.message}, written to {relative}",
         )

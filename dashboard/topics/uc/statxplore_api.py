@@ -44,7 +44,6 @@ GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
 # A field id ends with DATE_NAME for every Stat-Xplore monthly time field recorded
 # (F_UC_DATE, F_UC_HH_DATE, F_HB_NEW_DATE:NEW_DATE_NAME).
 TIME_FIELD_SUFFIX = "DATE_NAME"
-NULL_STATUS = "no value returned by Stat-Xplore"
 # Annotation keys on items (their text is in the response's annotationMap): "p" and "r" are the
 # recorded markers of provisional and revised months; the others are footnotes, not statuses.
 ANNOTATION_STATUS = {"p": "provisional", "r": "revised"}
@@ -345,7 +344,7 @@ def _month(item: dict, annotation_map: dict) -> tuple[pd.Timestamp, pd.Timestamp
 
 def _cell(value) -> tuple[float, str | None]:
     if value is None:
-        return math.nan, NULL_STATUS
+        return math.nan, common.NULL_STATUS
     if isinstance(value, str):
         if value.strip() in common.CELL_SYMBOLS:
             return math.nan, common.CELL_SYMBOLS[value.strip()]

@@ -16,6 +16,8 @@ COUNTING_PREFIX = "Counting: "
 LEGEND_SYMBOLS = frozenset({"I", "II", "III", "IV", "z", "p", "r"})
 # Cell symbols: never numbers.
 CELL_SYMBOLS = {"..": "nil or negligible"}
+# A cell the Stat-Xplore API answers with null (its JSON has no symbol).
+NULL_STATUS = "no value returned by Stat-Xplore"
 # Markers on time labels, "May 2025 (p)".
 LABEL_MARKERS = {"p": "provisional", "r": "revised"}
 TIME_FIELDS = ("Month",)
