@@ -9,6 +9,7 @@ Sheet 0, "Nottingham East" 18,520; "Nottingham South" 12,442, May 2025 (p)).
 """
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -452,3 +453,45 @@ def test_months_not_held_are_read_from_the_series(t):
     missing = pd.date_range(held.min(), held.max(), freq="MS").difference(held)
     if len(missing):
         assert f"{missing.min():%B}" in text and f"{missing.max():%B %Y}" in text
+
+
+@pytest.fixture(scope="module")
+def gb_from_api(sources):
+    """Great Britain by month from the real recorded Stat-Xplore /table (August 2015 to May
+    2025), as the refresh loads it."""
+    from dashboard.topics.uc import statxplore_api as api
+
+    path = sources / "recorded/statxplore/table_response_UC_Households_month_openstats.json"
+    if not path.is_file():
+        pytest.skip(f"recorded response absent: {path}")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return api.cube_to_observations(table, dataset="api", area_type="country")
+
+
+def test_dwp_monthly_figures_replace_the_estimate_month_by_month(t, gb_from_api):
+    """No real constituency series of more than one month is in the sources (DWP's only table is
+    May 2025), so the rule is shown on the one real pair of a monthly DWP series and an older
+    series of the same area: Great Britain from the API (here from January 2020) over the
+    export's, standing in the estimate's place. Where both have a month, DWP's figure is the
+    line and the other is dropped; the other stays only in months DWP lacks."""
+    gb = charts.GB
+    api = gb_from_api[gb_from_api["period_start"] >= M("2020-01-01")]
+    export = t["lad"][t["lad"]["area_code"] == gb]
+    pieces = charts.series_pieces(None, export, gb, "GB", pcon=api)
+    by_name = {piece["series"].iloc[0]: piece for piece in pieces}
+    assert set(by_name) == {"GB, DWP", "GB, estimate"}
+    assert by_name["GB, DWP"]["value"].tolist() == api["value"].tolist()
+    kept = by_name["GB, estimate"]
+    assert kept["period_start"].max() < M("2020-01-01")
+    assert len(kept) == (export["period_start"] < M("2020-01-01")).sum()
+    # One month of DWP figures is a point (latest_official draws it), not a line.
+    one = charts.series_pieces(None, export, gb, "GB", pcon=api.tail(1))
+    assert [piece["series"].iloc[0] for piece in one] == ["GB, estimate"]
+    # The newest official point is DWP's newest month, whatever the series holds.
+    official = charts.latest_official(api, None, gb, "GB")
+    assert official["period_start"].tolist() == [M("2025-05-01")]
+    assert official["value"].tolist() == [6575050.0]  # read by hand from the recording
+    series = charts.join_series(pieces)
+    figure = charts.trend_figure(series, official, mode=charts.COUNT, seat_label="GB")
+    assert "GB, DWP" in {trace.name for trace in figure.data if trace.mode == "lines"}
+    assert "GB, DWP, May 2025 (p)" in {trace.name for trace in figure.data}

@@ -50,6 +50,20 @@ def _status_text(status) -> str:
     return "" if status is None or pd.isna(status) else str(status)
 
 
+def newest_month(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the newest month held: DWP's constituency table is one month in the stored
+    export, and every month to the newest once the Stat-Xplore refresh has loaded the API's."""
+    if rows.empty:
+        return rows
+    return rows[rows["period_start"] == rows["period_start"].max()]
+
+
+def marker(status) -> str:
+    """' (p)' or ' (r)' for a provisional or revised figure, as DWP marks them; else ''."""
+    text = _status_text(status)
+    return " (p)" if "provisional" in text else " (r)" if "revised" in text else ""
+
+
 # --- denominators -------------------------------------------------------------------------
 
 
@@ -101,17 +115,29 @@ SERIES_COLUMNS = ["series", "dataset", "measure", "area_type", "area_code", "are
 
 
 def series_pieces(
-    lad: pd.DataFrame | None, estimate: pd.DataFrame | None, seat_code: str, seat_label: str
+    lad: pd.DataFrame | None,
+    estimate: pd.DataFrame | None,
+    seat_code: str,
+    seat_label: str,
+    pcon: pd.DataFrame | None = None,
 ) -> list[pd.DataFrame]:
-    """The rows of each line, unfilled: the city and GB (DWP) and, if it has one, the seat's
-    estimate (named '<seat>, estimate')."""
+    """The rows of each line, unfilled: the city and GB (DWP), the seat's monthly DWP figures
+    when ``pcon`` holds more than one month of them (named '<seat>, DWP'; one month is a point,
+    drawn by ``latest_official``), and the seat's estimate (named '<seat>, estimate') in the
+    months DWP gives no figure for the seat: where DWP publishes one, it replaces the estimate."""
     lad = _households(lad)
     pieces = [
         lad[lad["area_code"] == CITY].assign(series="Nottingham (city), DWP"),
         lad[lad["area_code"] == GB].assign(series="Great Britain, DWP"),
     ]
+    official = _households(pcon)
+    official = official[(official["area_code"] == seat_code) & official["value"].notna()]
+    if official["period_start"].nunique() > 1:
+        pieces.append(official.assign(series=f"{seat_label}, DWP"))
     est = _households(estimate)
-    seat = est[est["area_code"] == seat_code]
+    seat = est[
+        (est["area_code"] == seat_code) & ~est["period_start"].isin(official["period_start"])
+    ]
     if not seat.empty:
         pieces.append(seat.assign(series=f"{seat_label}, estimate"))
     return [piece[EXPORT_COLUMNS] for piece in pieces if not piece.empty]
@@ -172,13 +198,14 @@ def monthly_series(
 def latest_official(
     pcon: pd.DataFrame | None, lad_may: pd.DataFrame | None, seat_code: str, seat_label: str
 ) -> pd.DataFrame:
-    """DWP's one-month exports (May 2025): the city, GB and, on July 2024 seats, the seat."""
+    """DWP's newest figures for the city and GB (the May 2025 export) and, on July 2024 seats,
+    the seat (its newest month: the export's, or the Stat-Xplore API's after a refresh)."""
     lad_may = _households(lad_may)
     pcon = _households(pcon)
     pieces = [
-        lad_may[lad_may["area_code"] == CITY].assign(series="Nottingham (city), DWP"),
-        lad_may[lad_may["area_code"] == GB].assign(series="Great Britain, DWP"),
-        pcon[pcon["area_code"] == seat_code].assign(series=f"{seat_label}, DWP"),
+        newest_month(lad_may[lad_may["area_code"] == CITY]).assign(series="Nottingham (city), DWP"),
+        newest_month(lad_may[lad_may["area_code"] == GB]).assign(series="Great Britain, DWP"),
+        newest_month(pcon[pcon["area_code"] == seat_code]).assign(series=f"{seat_label}, DWP"),
     ]
     return pd.concat(pieces, ignore_index=True)[EXPORT_COLUMNS].reset_index(drop=True)
 
@@ -299,30 +326,32 @@ def trend_figure(
             }
         )
     points = official[~official["series"].str.startswith("Great Britain")]
-    for label, start, value in zip(
-        points["series"], points["period_start"], points[column], strict=True
+    for label, start, value, status in zip(
+        points["series"], points["period_start"], points[column], points["status"], strict=True
     ):
         if pd.isna(value):
             continue
         is_city = label.startswith("Nottingham (city)")
         text = f"{value:,.1f}" if mode == PER_1000 else f"{value:,.0f}"
+        flag = marker(status)
+        said = _status_text(status) or "final"
         traces.append(
             {
                 "type": "scatter",
                 "x": [start],
                 "y": [float(value)],
                 "mode": "markers+text",
-                "name": f"{label}, {month_label(start)} (p)",
+                "name": f"{label}, {month_label(start)}{flag}",
                 "marker": {
                     "color": BLUE if is_city else VERMILLION,
                     "size": 12,
                     "symbol": "diamond" if is_city else "star",
                     "line": {"color": BLACK, "width": 1},
                 },
-                "text": [f"{text} (p)"],
+                "text": [f"{text}{flag}"],
                 "textposition": "middle left",
                 "textfont": {"size": 12},
-                "hovertemplate": f"{label}, %{{x|%B %Y}}: {text}, provisional<extra></extra>",
+                "hovertemplate": f"{label}, %{{x|%B %Y}}: {text}, {said}<extra></extra>",
             }
         )
     values = pd.concat([shown[column], points[column]]).dropna()
@@ -405,8 +434,14 @@ def trend_summary(series: pd.DataFrame, seat_label: str, latest: tuple[str, ...]
     at_start = [value for _, month, value, _ in city if month == FULL_SERVICE_MONTH]
     if at_start:
         text += f", up from {at_start[0]:,.0f} in October 2018, when full service arrived"
+    official = [r for r in rows if r[0] == f"{seat_label}, DWP"]
     seat = [r for r in rows if r[0].endswith("estimate")]
-    if seat:
+    if official:
+        text += (
+            f". DWP counted **{official[-1][2]:,.0f}** of them in {seat_label} in "
+            f"{month_label(official[-1][1])}"
+        )
+    elif seat:
         text += (
             f". An estimated **{seat[-1][2]:,.0f}** of them lived in {seat_label} "
             "(our estimate from neighbourhood counts, not a DWP figure)"
@@ -851,9 +886,9 @@ def seat_outlines_from_wards(wards: pd.DataFrame, codes: list[str]) -> pd.DataFr
 
 
 def comparison_frame(pcon: pd.DataFrame | None, population: pd.DataFrame | None):
-    """May 2025 (official) for the three Nottingham seats and the similar seats, with rates."""
+    """DWP's newest month for the three Nottingham seats and the similar seats, with rates."""
     rows = _households(pcon)
-    rows = rows[rows["area_type"] == "pcon2024"]
+    rows = newest_month(rows[rows["area_type"] == "pcon2024"])
     if rows.empty:
         return rows.assign(per_1000_residents=[], residents_denominator=[])
     wanted = rows[rows["area_code"].isin(NOTTINGHAM_2024 + SIMILAR_SEATS)][EXPORT_COLUMNS[1:]]
@@ -876,7 +911,7 @@ def _latest_population(population: pd.DataFrame | None) -> pd.Series:
 
 def median_constituency(pcon: pd.DataFrame | None, population: pd.DataFrame | None) -> dict:
     rows = _households(pcon)
-    rows = rows[rows["area_type"] == "pcon2024"]
+    rows = newest_month(rows[rows["area_type"] == "pcon2024"])
     residents = rows["area_code"].map(_latest_population(population))
     rates = rows["value"] / residents * 1000
     return {"value": float(rows["value"].median()), "per_1000_residents": float(rates.median())}
@@ -1004,7 +1039,9 @@ def estimate_check(
     official = _households(pcon)
     official = official[official["area_code"] == seat_code]
     city_may = _households(lad_may)
-    city_may = city_may[city_may["area_code"] == CITY]
+    city_may = newest_month(city_may[city_may["area_code"] == CITY])
+    # The seat's figure of the same month as the city's (the API gives every month).
+    official = official[official["period_start"].isin(city_may["period_start"])]
     msoas = _households(msoa)
     if est.empty or official.empty or city_may.empty or msoas.empty:
         return None

@@ -85,6 +85,17 @@ def _official_month() -> str:
 
 
 @data.memo
+def _monthly_seats() -> str:
+    """'' when DWP's constituency figures in the snapshot are one month (the stored export);
+    else the months they span ('August 2015 to May 2025'), as the Stat-Xplore refresh loads."""
+    rows = data.observations(PCON)
+    rows = None if rows is None else rows[rows["area_type"] == "pcon2024"]
+    if rows is None or rows["period_start"].nunique() < 2:
+        return ""
+    return f"{rows['period_start'].min():%B %Y} to {rows['period_start'].max():%B %Y}"
+
+
+@data.memo
 def _months_not_held() -> str:
     """The months the city's monthly DWP series lacks, read from the snapshot."""
     monthly, later = data.observations(LAD), data.observations(LAD_MAY)
@@ -95,11 +106,22 @@ def _months_not_held() -> str:
 
 
 def _estimate_label() -> str:
+    method = (
+        "this dashboard's estimate: each neighbourhood's (MSOA's) count shared among the city's "
+        "seats by the share of its area inside each."
+    )
+    months = _monthly_seats()
+    if months:
+        return (
+            "**Estimate, not a DWP figure.** Used only where DWP has none: its monthly figures by "
+            f"July 2024 constituency ({months}, Stat-Xplore) are drawn as '<seat>, DWP' and "
+            "replace the estimate in every month they cover; the line marked 'estimate' (the "
+            "2010-2024 seats, and any month DWP lacks) is " + method
+        )
     return (
         "**Estimate, not a DWP figure.** DWP publishes households on UC by constituency only as "
         f"one-off tables (here {_official_month()}, July 2024 seats). The monthly constituency "
-        "line is this dashboard's estimate: each neighbourhood's (MSOA's) count shared among the "
-        "city's seats by the share of its area inside each."
+        "line is " + method
     )
 
 
@@ -110,6 +132,11 @@ def _no_estimate_reason(selection: Selection) -> str:
             "takes in Kimberley from Broxtowe, and the neighbourhood counts in our sources cover "
             "Nottingham city only, so part of the seat would be missing. DWP's own "
             f"{_official_month()} figure for it is in the tiles above and on the Trend chart."
+        )
+    if selection.code in _estimate_rows():
+        return (
+            f"DWP publishes {selection.name}'s figure for every month our estimate covered, so "
+            "the page shows DWP's monthly figures instead of an estimate."
         )
     return f"No monthly estimate for {selection.name} is in the snapshot."
 
@@ -154,30 +181,39 @@ def _estimate_rows() -> dict[str, pd.DataFrame]:
 
 
 @data.memo
+def _seat_pieces() -> dict[str, list[pd.DataFrame]]:
+    """Every seat's own lines, unfilled: DWP's monthly figures when the snapshot has them, and
+    the estimate in the months DWP gives none (charts.series_pieces says why)."""
+    pcon = _dwp()[PCON]
+    pieces = {}
+    for seat in geography.SEATS.values():
+        for boundary_set, code in seat.codes.items():
+            rows = _estimate_rows().get(code)
+            name = seat.names[boundary_set]
+            pieces[code] = charts.series_pieces(None, rows, code, name, pcon=pcon)
+    return pieces
+
+
+@data.memo
 def _dwp_lines() -> tuple[list[pd.DataFrame], pd.DatetimeIndex]:
     """The city and GB lines with their gaps as rows, over the months of every line on the page
-    (any seat's estimate included), so a seat's view only adds its own line."""
+    (any seat's included), so a seat's view only adds its own lines."""
     frames = _dwp()
     pieces = charts.series_pieces(frames[LAD], None, "", "")
-    months = charts.month_span(*pieces, *_estimate_rows().values())
+    seats = [piece for lines in _seat_pieces().values() for piece in lines]
+    months = charts.month_span(*pieces, *seats)
     return [_plain_text(charts.fill_gaps(piece, months)) for piece in pieces], months
 
 
 @data.memo
-def _estimate_lines() -> dict[str, pd.DataFrame]:
-    """Every seat's estimate line with its gaps as rows, made in one pass (no seat argument):
-    a seat change then only picks its line."""
+def _seat_lines() -> dict[str, list[pd.DataFrame]]:
+    """Every seat's lines with their gaps as rows, made in one pass (no seat argument): a seat
+    change then only picks its lines."""
     _, months = _dwp_lines()
-    names = {
-        code: seat.names[boundary_set]
-        for seat in geography.SEATS.values()
-        for boundary_set, code in seat.codes.items()
+    return {
+        code: [_plain_text(charts.fill_gaps(piece, months)) for piece in pieces]
+        for code, pieces in _seat_pieces().items()
     }
-    lines = {}
-    for code, rows in _estimate_rows().items():
-        for piece in charts.series_pieces(None, rows, code, names.get(code, code)):
-            lines[code] = _plain_text(charts.fill_gaps(piece, months))
-    return lines
 
 
 @data.memo
@@ -214,7 +250,16 @@ def _latest_lines(selection: Selection) -> tuple[str, ...]:
 def _headline_view(seat: str, boundary_set: str) -> TileRow:
     selection = Selection(seat, boundary_set)
     by_series = _official(seat, boundary_set).set_index("series")
-    estimate = _estimate_rows().get(selection.code)
+    # The estimate's months DWP gives no figure for (all of them, until a refresh loads DWP's
+    # monthly constituency figures).
+    estimate = next(
+        (
+            p
+            for p in _seat_pieces().get(selection.code, [])
+            if p["series"].iloc[0].endswith("estimate")
+        ),
+        None,
+    )
     if estimate is not None:
         estimate = estimate.dropna(subset=["value"])
     tiles = []
@@ -224,7 +269,7 @@ def _headline_view(seat: str, boundary_set: str) -> TileRow:
         row = by_series.loc[seat_row]
         tiles.append(
             Tile(
-                f"DWP, {row['period_start']:%b %Y} (p)",
+                f"DWP, {row['period_start']:%b %Y}{charts.marker(row['status'])}",
                 f"{row['value']:,.0f}",
                 f"DWP Stat-Xplore: households on UC in {selection.name}, July 2024 boundaries.",
                 dataset=PCON,
@@ -260,7 +305,7 @@ def _headline_view(seat: str, boundary_set: str) -> TileRow:
         city = by_series.loc["Nottingham (city), DWP"]
         tiles.append(
             Tile(
-                f"Nottingham city, {city['period_start']:%b %Y} (p)",
+                f"Nottingham city, {city['period_start']:%b %Y}{charts.marker(city['status'])}",
                 f"{city['value']:,.0f}",
                 "DWP Stat-Xplore: households on UC in Nottingham local authority (E06000018).",
                 dataset=LAD_MAY,
@@ -282,8 +327,7 @@ def _series(seat: str, boundary_set: str) -> tuple[pd.DataFrame, pd.DataFrame, d
     """The seat's monthly series and May 2025 figures, both with rates, and the denominators."""
     selection = Selection(seat, boundary_set)
     lines, _ = _dwp_lines()
-    seat_line = _estimate_lines().get(selection.code)
-    series = charts.join_series([*lines, *([] if seat_line is None else [seat_line])])
+    series = charts.join_series([*lines, *_seat_lines().get(selection.code, [])])
     official = _official(seat, boundary_set)
     denoms = charts.denominators(_dwp()[POPULATION], boundary_set, selection.code)
     return charts.add_rate(series, denoms), charts.add_rate(official, denoms), denoms
@@ -710,12 +754,17 @@ def _notes_tab(selection: Selection) -> None:
         "- **Move to UC by constituency.** DWP's managed-migration ('Move to UC') release figures "
         "are not in our sources.\n"
         f"- {_months_not_held()}\n\n"
-        "The planned live refresh asks DWP's Stat-Xplore Open Data API for people and households "
-        "on UC by 2010 and 2024 constituency, by ward and by local authority, every month, with "
-        "an API key kept in the app's secrets. When it is built, the official constituency "
-        "series will replace the estimate here and people and wards will be added. It is not "
-        "running in this snapshot: every figure on this page comes from the stored exports "
-        "listed under each chart."
+        "The data refresh (`python -m dashboard refresh --only uc`, with a Stat-Xplore API key "
+        "kept in the app's secrets) asks DWP's Stat-Xplore Open Data API for households on UC "
+        "by local authority and by July 2024 constituency, every month; DWP's constituency "
+        "series then replaces the estimate for the July 2024 seats. People, wards and the 2010 "
+        "seats are not asked for yet. "
+        + (
+            f"This snapshot holds DWP's monthly constituency figures for {_monthly_seats()}."
+            if _monthly_seats()
+            else "This snapshot has not been refreshed from the API: every figure on this page "
+            "comes from the stored exports listed under each chart."
+        )
     )
     st.header("Notes on these figures (from the data catalogue)")
     for dataset_id in (LAD, MSOA, PCON, ESTIMATE):
@@ -729,8 +778,14 @@ def render(selection: Selection) -> None:
     st.title(f"{selection.name}: Universal Credit")
     st.caption(
         f"{selection.code} · {selection.boundary_label} · households on Universal Credit, DWP "
-        "Stat-Xplore; any monthly constituency figure here is an estimate derived by this "
-        "dashboard, not a DWP figure"
+        "Stat-Xplore; "
+        + (
+            "monthly constituency figures are DWP's where DWP publishes them (July 2024 seats) "
+            "and otherwise an estimate derived by this dashboard, labelled 'estimate'"
+            if _monthly_seats()
+            else "any monthly constituency figure here is an estimate derived by this "
+            "dashboard, not a DWP figure"
+        )
     )
     _headline(selection)
     state.draw_tabs(
