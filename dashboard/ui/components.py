@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.ui import data
+from dashboard.core import provenance
+from dashboard.ui import data, style
 from dashboard.ui.model_types import Chart, Tile
 
 LOG = logging.getLogger("dashboard")
@@ -179,14 +180,29 @@ def chart_with_table(
     sources: tuple[str, ...],
     chart_width: int = 3,
 ) -> None:
-    """A chart, its one-line summary, the data as a table beside it, and the sources under both."""
+    """A chart, its one-line summary, the data as a table beside it, and the sources under both.
+
+    The chart carries a short source line of its own (``plotly_chart``); the caption stays,
+    in full, because it is the table's source too (a table copied from the page has no line of
+    its own) and it says what the figure's short line leaves out: the full title, how our
+    copy was obtained, the licence and whether it is the publisher's own file."""
     st.markdown(summary)
     chart_column, table_column = st.columns([chart_width, 2])
     with chart_column:
-        st.plotly_chart(figure, key=f"{key}_chart", config=chart_config(key, sources))
+        plotly_chart(figure, key=key, sources=sources)
     with table_column:
         st.dataframe(table, hide_index=True, key=f"{key}_table")
     source_caption(*sources)
+
+
+def plotly_chart(figure: go.Figure, *, key: str, sources: tuple[str, ...]) -> None:
+    """Every chart the app draws goes through here: the figure gains its source line (so a PNG
+    saved from its toolbar names its sources, period and release date) and the toolbar its
+    file name. Element key ``{key}_chart``."""
+    line = provenance.chart_source_line(sources, data.manifest_datasets())
+    st.plotly_chart(
+        style.with_source(figure, line), key=f"{key}_chart", config=chart_config(key, sources)
+    )
 
 
 def chart_config(key: str, sources: tuple[str, ...] = ()) -> dict:

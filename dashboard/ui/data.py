@@ -1,13 +1,12 @@
 """Cached access to the snapshot: loaded once per process and shared by every session."""
 
 import datetime as dt
-import re
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import geography
-from dashboard.core import catalogue, memory, provenance, releases, settings, store
+from dashboard.core import memory, provenance, releases, settings, store
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,11 +24,16 @@ def memo(function):
     return st.cache_resource(show_spinner=False, max_entries=256)(function)
 
 
-def manifest_entry(dataset_id: str) -> dict | None:
+def manifest_datasets() -> dict:
+    """The manifest's record of each dataset, or none when the snapshot cannot be read."""
     try:
-        return snapshot().manifest["datasets"].get(dataset_id)
+        return snapshot().manifest["datasets"]
     except store.SnapshotError:
-        return None
+        return {}
+
+
+def manifest_entry(dataset_id: str) -> dict | None:
+    return manifest_datasets().get(dataset_id)
 
 
 # Why a dataset's table could not be read, for the section that needed it: one plain line per
@@ -100,10 +104,7 @@ def observations(dataset_id: str) -> pd.DataFrame | None:
 def release_text(dataset_id: str) -> str:
     """When the figures were published, or "" when the file states no release date (the
     source line already says how our copy was obtained)."""
-    release_date = provenance.released(dataset_id, manifest_entry(dataset_id))
-    if release_date:
-        return f"released {pd.Timestamp(release_date):%-d %b %Y}"
-    return ""
+    return provenance.release_words(dataset_id, manifest_entry(dataset_id))
 
 
 def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
@@ -123,11 +124,6 @@ def next_release_text(dataset_id: str, today: dt.date | None = None) -> str:
 NEWER = "newer data exists"
 
 
-def short_title(dataset_id: str) -> str:
-    """A publication's title up to its first qualifier: 'Statutory homelessness'."""
-    return re.split(r"[:(,]", catalogue.get(dataset_id).title)[0].strip()
-
-
 def as_of_text(*dataset_ids: str, today: dt.date | None = None) -> str:
     """One line for a section: what staff can act on about how current its data is, e.g.
     'Data as of: released 30 Apr 2026 · next release due 29 Jul 2026', or "" when nothing is
@@ -143,7 +139,9 @@ def as_of_text(*dataset_ids: str, today: dt.date | None = None) -> str:
     stale = any(NEWER in text for text in said.values())
     if len(said) == 1:
         return "Data as of: " + next(iter(said.values())) + (": refresh the snapshot" * stale)
-    named = "; ".join(f"{short_title(dataset_id)} {text}" for dataset_id, text in said.items())
+    named = "; ".join(
+        f"{provenance.short_title(dataset_id)} {text}" for dataset_id, text in said.items()
+    )
     return f"Data as of: {named}." + (" Refresh the snapshot." * stale)
 
 

@@ -61,3 +61,66 @@ def figure(traces: list, layout: dict) -> "go.Figure":
     import plotly.graph_objects as go
 
     return go.Figure(data=traces, layout=layout)
+
+
+# The source line inside every drawn chart: grey at 7.0:1 on white (WCAG AA asks 4.5:1), small.
+SOURCE_GREY = "#595959"
+SOURCE_FONT = {"size": 11, "color": SOURCE_GREY}
+SOURCE_LEGEND = "legend2"  # no figure uses a second legend of its own
+
+
+def with_source(figure: "go.Figure", line: str) -> "go.Figure":
+    """A copy of ``figure`` that carries ``line`` (a source line, <br> between its lines) at
+    its foot, so that a PNG saved from the chart's toolbar keeps its source.
+
+    The line is the one entry of a second legend anchored to the bottom of the whole figure
+    (yref "container"), not an annotation: plotly moves the plot up to make room for what sits
+    below it (tick labels, axis titles, a legend under the plot) by an amount known only in the
+    browser, so an annotation placed under the plot cannot know where to stand clear of them,
+    while a container-anchored legend reserves its own band under all of them. Its entry is an
+    empty trace with no marker or line, hidden from hover and clicks.
+
+    ``figure`` is left as it is (pages share cached figures); the copy is made without plotly's
+    validation, which costs more than drawing the chart (the two parts added here are checked
+    in tests/ui/test_chart_sources.py)."""
+    import plotly.graph_objects as go
+
+    spec = figure.to_dict()
+    layout = spec.setdefault("layout", {})
+    spec["data"].append(
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "line": {"width": 0},
+            "name": line,
+            "legend": SOURCE_LEGEND,
+            "showlegend": True,
+            "hoverinfo": "skip",
+        }
+    )
+    layout[SOURCE_LEGEND] = {
+        "xref": "container",
+        "yref": "container",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "orientation": "h",
+        "font": SOURCE_FONT,
+        "bgcolor": "rgba(0,0,0,0)",
+        "itemclick": False,
+        "itemdoubleclick": False,
+        "itemwidth": 30,
+    }
+    # The figure's own bottom margin goes: plotly sets it from what stands under the plot, and
+    # gives the source's band all of its height only when no declared margin is left over
+    # (a declared margin larger than the tick labels' needs would leave the band overlapping a
+    # legend placed under the plot by a fraction of the plot's height).
+    layout["margin"] = {**layout.get("margin", {}), "b": 0}
+    if layout.get("showlegend") is False:
+        # plotly's showlegend switches every legend: keep the source's, hide the figure's own.
+        layout["showlegend"] = True
+        layout["legend"] = {**layout.get("legend", {}), "visible": False}
+    return go.Figure(spec, _validate=False)

@@ -427,8 +427,7 @@ def _inspections_tab() -> None:
     st.markdown(view.summary)
     # Full width, with the timeline table under it: at two fifths of the page neither the grid's
     # four columns of words nor the table's links are readable.
-    config = components.chart_config("prison_grid", (HMIP_ID,))
-    st.plotly_chart(view.grid, key="prison_grid_chart", config=config)
+    components.plotly_chart(view.grid, key="prison_grid", sources=(HMIP_ID,))
     st.caption(pdata.GRID_FOOTNOTE.replace("*", "\\*"))
     st.dataframe(
         view.timeline,
