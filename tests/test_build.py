@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from dashboard.core import build, settings, store
+from dashboard.core import build, settings, store, uptodate
 
 GEOGRAPHY_DATASETS = [
     "ons_pcon_boundaries",
@@ -100,7 +100,7 @@ def test_a_bad_input_fails_the_build_and_keeps_the_last_good_snapshot(
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob("data.tmp-*"))
-    attempts = [json.loads(line) for line in build.build_log_path(data).read_text().splitlines()]
+    attempts = [json.loads(line) for line in uptodate.build_log_path(data).read_text().splitlines()]
     assert attempts[-1]["outcome"] == "failed"
     assert "ons_pcon_population" in attempts[-1]["failures"]
 
@@ -161,7 +161,7 @@ SMALL = ["ons_pcon_population"]  # one quick dataset: these tests are about the 
 
 def test_a_second_build_stops_at_once_while_one_runs(linked_sources, tmp_path):
     data = tmp_path / "data"
-    with build.build_lock(data), pytest.raises(build.BuildRunning, match="another build"):
+    with build.build_lock(data), pytest.raises(uptodate.BuildRunning, match="another build"):
         build.build(linked_sources, data, only=SMALL)
     assert not data.exists()
     build.build(linked_sources, data, only=SMALL)  # the lock is released with its holder
@@ -197,7 +197,8 @@ def test_the_log_records_what_happened(linked_sources, tmp_path):
     with pytest.raises(build.BuildFailed):
         build.build(linked_sources, data, only=SMALL)
     outcomes = [
-        json.loads(line)["outcome"] for line in build.build_log_path(data).read_text().splitlines()
+        json.loads(line)["outcome"]
+        for line in uptodate.build_log_path(data).read_text().splitlines()
     ]
     assert outcomes == ["ok", "failed"]
 

@@ -1,11 +1,6 @@
 """Build the snapshot: locate inputs, parse, validate, write, and swap in only when all passed."""
 
-import ast
-import contextlib
 import datetime as dt
-import fcntl
-import functools
-import hashlib
 import importlib
 import json
 import shutil
@@ -19,9 +14,18 @@ from dashboard.core import catalogue, fetch, parse_cache, store
 from dashboard.core.catalogue import Publication
 from dashboard.core.observations import COLUMNS
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the dashboard package
+# Shared with the no-change check, which must not import pandas (see uptodate.py).
+from dashboard.core.uptodate import (
+    MANIFEST_FORMAT,
+    build_lock,
+    log_attempt,
+    parser_fingerprint,
+    resolve_inputs,
+    sha256_of,
+    stale_folders,
+)
+
 FETCH_LOG = "fetch-log.json"  # written by fetch.py beside live downloads
-MANIFEST_FORMAT = 1
 # A refresh that loses more than this share of a table's rows is refused unless allowed: a
 # truncated file that still parses must not silently shrink the snapshot.
 MAX_SHRINK = 0.05
@@ -41,81 +45,8 @@ class BuildReport:
     kept: list[str] = field(default_factory=list)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _module_file(dotted: str) -> Path | None:
-    """The file of a module under ``dashboard`` (``core.store``), or None for a name inside one."""
-    path = PACKAGE_ROOT.joinpath(*dotted.split("."))
-    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _project_imports(source: str) -> list[str]:
-    """Every ``dashboard`` module a source file imports, read from its syntax tree, so that
-    ``import dashboard.x``, ``from dashboard.x import y`` and imports inside functions all count."""
-    names = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names if alias.name.startswith("dashboard.")]
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard"):
-            # "from dashboard.x import y": y is a module or a name in x; both are followed.
-            names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names]
-    return [name.removeprefix("dashboard").lstrip(".") for name in names]
-
-
-def parser_fingerprint(parser: str) -> str:
-    """Hash of the parser module and the project modules it imports, so a code change re-parses."""
-    digest = hashlib.sha256()
-    seen: set[str] = set()
-    pending = [parser, "core.observations", "core.validate"]
-    while pending:
-        name = pending.pop()
-        if name in seen or not name:
-            continue
-        seen.add(name)
-        read = _read_module(name)
-        if read is None:  # an imported function or constant, not a module
-            continue
-        source, imports = read
-        digest.update(name.encode() + b"\0" + source.encode())
-        pending.extend(imports)
-    return digest.hexdigest()
-
-
-@functools.cache
-def _read_module(name: str) -> tuple[str, tuple[str, ...]] | None:
-    """A module's source and the project modules it imports, read and parsed once per process:
-    most parsers share their topic's common module and the contract's modules."""
-    path = _module_file(name)
-    if path is None:
-        return None
-    source = path.read_text(encoding="utf-8")
-    return source, tuple(_project_imports(source))
-
-
 def parser_module(publication: Publication):
     return importlib.import_module(f"dashboard.{publication.parser}")
-
-
-def resolve_inputs(
-    publication: Publication, sources: Path
-) -> list[tuple[catalogue.SourceFile, Path]]:
-    found = []
-    for source_file in publication.files:
-        matches = sorted(path for path in sources.glob(source_file.path) if path.is_file())
-        if not matches and not source_file.optional:
-            raise FileNotFoundError(f"no file matches {source_file.path} under {sources}")
-        found.extend((source_file, path) for path in matches)
-    return found
 
 
 def check_inputs(inputs, publication: Publication) -> None:
@@ -259,61 +190,18 @@ def _unchanged(previous: dict | None, inputs: list[dict], fingerprint: str, live
     return before == now and files_present
 
 
+def _log_attempt(data: Path, sources: Path, report: BuildReport, failures: dict) -> None:
+    log_attempt(data, sources, parsed=report.parsed, unchanged=report.unchanged, failures=failures)
+
+
 def _copy_dataset(dataset_id: str, live: Path, staging: Path) -> None:
     shutil.copytree(live / dataset_id, staging / dataset_id)
-
-
-def build_log_path(data: Path) -> Path:
-    """Beside the snapshot, not in it: the log must survive a failed build untouched."""
-    return data.with_name(f"{data.name}-build-log.jsonl")
-
-
-def _log_attempt(data: Path, sources: Path, report: "BuildReport", failures: dict) -> None:
-    record = {
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "sources": str(sources),
-        "outcome": "failed" if failures else "ok",
-        "parsed": report.parsed,
-        "unchanged": report.unchanged,
-        "failures": failures,
-    }
-    with build_log_path(data).open("a", encoding="utf-8") as log:
-        log.write(json.dumps(record, sort_keys=True) + "\n")
-
-
-class BuildRunning(RuntimeError):
-    """Another build holds the snapshot's lock."""
-
-
-def lock_path(data: Path) -> Path:
-    return data.with_name(f".{data.name}.build-lock")
-
-
-@contextlib.contextmanager
-def build_lock(data: Path):
-    """One build at a time per snapshot: a second one stops at once with a plain message
-    instead of racing the first to the swap (the last one would silently win)."""
-    path = lock_path(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildRunning(
-                f"another build of {data} is running; try again when it has finished"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def remove_stale_folders(data: Path, progress: Callable[[str], None]) -> None:
     """Staging and retired copies left by a build that died. Called under the lock, when no
     other build can own one."""
-    for stale in sorted(data.parent.glob(f"{data.name}.tmp-*")) + sorted(
-        data.parent.glob(f"{data.name}.old-*")
-    ):
+    for stale in stale_folders(data):
         shutil.rmtree(stale, ignore_errors=True)
         progress(f"removed {stale.name}, left by an earlier build that did not finish")
 

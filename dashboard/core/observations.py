@@ -1,6 +1,11 @@
 """The observations contract: one long table that every statistical series lands in."""
 
-import pandas as pd
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: the catalogue reads these names in a no-change build
+    import pandas as pd
 
 COLUMNS = [
     "dataset",
@@ -48,6 +53,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     Values become float with NaN for missing, so a suppressed figure can never turn into 0.
     Periods are plain dates (datetime64 at day resolution) so they compare and sort.
     """
+    import pandas as pd
+
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"observations are missing columns: {', '.join(missing)}")

@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.core import build, catalogue, settings
+from dashboard.core import build, catalogue, settings, uptodate
 from dashboard.topics.ae.sources import nhse_ae_timeseries, nhse_ae_workbook
 from dashboard.topics.homelessness.sources import mhclg_hclic_detailed_la, mhclg_rough_sleeping
 from dashboard.topics.prison.sources import moj_workforce_2016
@@ -508,7 +508,7 @@ class Matrix:
         datasets = [t.dataset for t in live]
         result = run_build(sources, data, datasets)
         unchanged = snapshot_bytes(data) == before
-        log_path = build.build_log_path(data)
+        log_path = uptodate.build_log_path(data)
         records = (
             [json.loads(x) for x in log_path.read_text().splitlines()] if log_path.is_file() else []
         )
