@@ -2,8 +2,10 @@
 
 Set up once (not timed): a copy of the committed snapshot whose A&E lacks the mirror's newest
 month, built from the mirror minus that file, and the parse cache that build left. Each run then
-restores that state and times ``python -m dashboard refresh --only ae --base-url <stand-in>``:
-discover the month pages, download every monthly CSV, build A&E, diff, write the report. The
+restores that state (an empty download folder) and times ``python -m dashboard refresh --only ae
+--base-url <stand-in>``: discover the month pages, download the one monthly CSV the snapshot was
+not built from (the others are its recorded inputs, held in the sources folder), build A&E,
+diff, write the report. The
 reference, in the same run, is the same refresh with an empty parse cache (every one of the
 publication's files parsed, as before the cache). Both must give the same A&E Parquet bytes.
 """
@@ -87,8 +89,9 @@ def bench_refresh(ctx: Context) -> list[Row]:
             reference=f"empty parse cache {format_value(reference, 's')}",
             ratio=ratio(value, reference),
             budget=Budget(REFRESH_NEW_MONTH_S),
-            note="against the local stand-in site (tests/refresh_site.py); every monthly CSV "
-            "downloaded, A&E built, diffed and reported; tables identical to the re-parse's",
+            note="against the local stand-in site (tests/refresh_site.py); the new monthly CSV "
+            "downloaded (the snapshot's other inputs held), A&E built, diffed and reported; "
+            "tables identical to the re-parse's",
         ),
         Row(
             "refresh",

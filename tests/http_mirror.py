@@ -26,6 +26,9 @@ Faults, as a first path segment before any of the above:
 
 ``Mirror.faults[relative_path] = fault`` breaks one file when the client cannot choose the URL
 (``fetch_catalogue`` with a base URL), so the other files of a publication download normally.
+``Mirror.replaced[relative_path] = path`` serves another real file's bytes at that path, as a
+publisher that changed a file in place would. ``Mirror.sent`` counts the body bytes sent per
+path, as they went on the wire (after gzip).
 """
 
 import contextlib
@@ -173,7 +176,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
             return 200, item.read_bytes(), "application/json;charset=UTF-8"
         if rest.startswith(STATXPLORE_PREFIX):
             return self._statxplore(rest.removeprefix(STATXPLORE_PREFIX), body)
-        file = (mirror.root / unquote(rest)).resolve()
+        file = (mirror.replaced.get(unquote(rest)) or mirror.root / unquote(rest)).resolve()
         if body is not None or not file.is_file() or mirror.root not in file.parents:
             return 404, b"not found", "text/plain"
         return 200, file.read_bytes(), CONTENT_TYPES.get(file.suffix.lower(), "application/octet")
@@ -223,6 +226,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
             body = gzip.compress(body, mtime=0)
         with self.mirror.lock:
             self.mirror.encodings[self.path] = "gzip" if compress else "identity"
+            self.mirror.sent[self.path] += len(body)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -258,7 +262,9 @@ class Mirror:
         self.api_key = api_key
         self.retry_after = "1"
         self.faults: dict[str, str] = {}
+        self.replaced: dict[str, Path] = {}
         self.seen: Counter = Counter()
+        self.sent: Counter = Counter()
         self.requests: list[tuple[str, str, dict, bytes | None]] = []
         self.encodings: dict[str, str] = {}
         self.lock = threading.Lock()

@@ -80,6 +80,7 @@ class _SiteHandler(MirrorHandler):
         if page is None:
             return super().do_GET()
         self.mirror.seen[self.path] += 1
+        self.mirror.sent[self.path] += len(page)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))

@@ -1,7 +1,9 @@
 """Download publications from their official URLs: timeouts, retries, type checks, checksums."""
 
 import datetime as dt
+import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,8 @@ from dashboard.core import catalogue, http
 RETRIES = http.ATTEMPTS  # attempts in all, the first included
 BACKOFF_S = http.BACKOFF_S
 FETCH_LOG = "fetch-log.json"
+HELD = "held"  # set on the record of a file reused, not downloaded, by ``held``
+HELD_AT = "held_at"  # in a download folder's log: the same bytes lie at this path (see ``held``)
 # First bytes of each binary format: an HTML error page served in their place fails this check.
 SIGNATURES = {
     ".xlsx": b"PK\x03\x04",
@@ -119,6 +123,51 @@ def download(
     }
 
 
+def read_log(folder: Path) -> dict:
+    """A download folder's log: relative path -> the record of the file it holds there."""
+    path = folder / FETCH_LOG
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def write_log(folder: Path, log: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(log, indent=2, sort_keys=True) + "\n"
+    (folder / FETCH_LOG).write_text(text, encoding="utf-8")
+
+
+def held(folder: Path, relative: str, url: str, log: dict) -> dict | None:
+    """The record of ``url``'s file when ``folder`` already holds it at ``relative`` (``log`` is
+    the folder's log), so it need not be downloaded again; None when it must be.
+
+    Held means: the log records that path with this URL (or, for the mirror's copy, recorded
+    without its address, the same file name: ``relative`` ends in it) and the file's bytes
+    still have the recorded sha256, so a damaged or replaced local copy is downloaded again.
+    A record with ``HELD_AT`` names the same bytes elsewhere (the sources folder the snapshot
+    was built from): they are linked in only now, when a route reuses them.
+
+    No request is sent for a held file, not even a conditional one. That is safe only for a
+    publisher that never changes a published file in place: NHS England publishes a revision
+    as a new file (a new name with its own random suffix, "revised" in the link), so one URL
+    always means the same bytes. It would be unsafe for a file rewritten at a fixed address (a
+    "latest.csv"): a route for one must not use this. Deleting a held file forces a download.
+    """
+    record = log.get(relative)
+    if record is None or record.get("url") not in (url, None):
+        return None
+    path = folder / relative
+    found = path if path.is_file() else Path(record.get(HELD_AT) or path)
+    if not found.is_file():
+        return None
+    with found.open("rb") as handle:
+        if hashlib.file_digest(handle, "sha256").hexdigest() != record.get("sha256"):
+            return None
+    if found != path:  # a link, as for the downloads: the refresh reads the download folder
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # a dangling link left by an earlier run
+        os.symlink(found.resolve(), path)
+    return {**record, HELD: True}
+
+
 def fetchable(publication: catalogue.Publication) -> list[catalogue.SourceFile]:
     return [f for f in publication.files if f.url and not any(c in f.path for c in "*?[")]
 
@@ -138,8 +187,7 @@ def fetch_catalogue(
     """
     destination = Path(destination)
     publications = [catalogue.get(i) for i in only] if only else list(catalogue.CATALOGUE)
-    log_path = destination / FETCH_LOG
-    log = json.loads(log_path.read_text(encoding="utf-8")) if log_path.is_file() else {}
+    log = read_log(destination)
     fetched = []
     for publication in publications:
         files = fetchable(publication)
@@ -157,6 +205,5 @@ def fetch_catalogue(
             )
             log[source_file.path] = record
             fetched.append(record)
-            destination.mkdir(parents=True, exist_ok=True)
-            log_path.write_text(json.dumps(log, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            write_log(destination, log)
     return fetched

@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.core import build, catalogue, parse_cache, routes, store
+from dashboard.core import build, catalogue, fetch, parse_cache, routes, store
 
 KEY = ["measure", "area_type", "area_code", "period_start", "period_end"]
 SERIES = ["measure", "area_type", "area_code"]
 # Values equal to this relative precision are not revisions (Parquet round trips, float sums).
 REVISION_RTOL = 1e-9
 REPORT_ROWS = 20  # revised values listed per publication; the count is always complete
+MIRROR = "mirror"  # a manifest input's origin when it was not downloaded (build._input_entries)
 REFRESHED, UNCHANGED, FAILED, SKIPPED, NOT_LOADED, NO_ROUTE = (
     "refreshed",
     "unchanged",
@@ -128,6 +129,21 @@ class Outcome:
     def release(self) -> dict | None:
         return self.fetched.release if self.fetched else None
 
+    @property
+    def downloads(self) -> str:
+        """How many of the route's files were downloaded and how many it already held."""
+        if self.fetched is None:
+            return ""
+        held = sum(bool(record.get(fetch.HELD)) for record in self.fetched.files.values())
+        new = len(self.fetched.files) - held
+        return f"{new} new file(s) downloaded, {held} already held"
+
+    @property
+    def line(self) -> str:
+        """The progress line."""
+        downloads = f"; {self.downloads}" if self.downloads else ""
+        return f"{self.dataset}: {self.status}: {self.message}{downloads}"
+
 
 @dataclass
 class Run:
@@ -201,10 +217,43 @@ def overlay_sources(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
             os.symlink((downloads / relative).resolve(), target)
-            log[relative] = record
+            if record.get("origin") != MIRROR:  # a reused mirror copy is recorded as the mirror's
+                log[relative] = record
     folder.mkdir(parents=True, exist_ok=True)  # even when nothing was fetched
     (folder / build.FETCH_LOG).write_text(json.dumps(log, indent=2, sort_keys=True) + "\n")
     return folder
+
+
+def hold_recorded_inputs(
+    downloads: Path, base: Path | None, data: Path, dataset_ids: list[str]
+) -> None:
+    """Tell the download folder which files the snapshot was built from, so a route that
+    reuses held files (``fetch.held``) downloads only what is new.
+
+    Each input that the manifest records (path, sha256, and the URL of a live download) and
+    that the sources folder still holds is logged in the download folder with ``HELD_AT``
+    naming that copy; nothing is linked or read here. A download the folder's log records
+    from an earlier run is never replaced by such an entry.
+    """
+    if base is None:
+        return
+    try:
+        datasets = store.read_manifest(data)["datasets"]
+    except store.SnapshotError:
+        return  # no snapshot yet: nothing recorded to reuse
+    log = fetch.read_log(downloads)
+    before = dict(log)
+    for dataset_id in dataset_ids:
+        for entry in (datasets.get(dataset_id) or {}).get("inputs", []):
+            relative, copy = entry["path"], base / entry["path"]
+            earlier = log.get(relative)
+            if earlier is not None and fetch.HELD_AT not in earlier:
+                continue  # downloaded by an earlier run: its own record stands
+            if copy.is_file():
+                fields = ("url", "sha256", "bytes", "retrieved_at", "origin")
+                log[relative] = {**{k: entry.get(k) for k in fields}, fetch.HELD_AT: str(copy)}
+    if log != before:
+        fetch.write_log(downloads, log)
 
 
 def _observations(data: Path, dataset_id: str) -> pd.DataFrame | None:
@@ -275,7 +324,10 @@ def refresh(
         checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     fetched: dict[str, routes.Fetched] = {}
-    for dataset_id, route in select(only).items():
+    chosen = select(only)
+    routed = [d for d, route in chosen.items() if route.kind != routes.NoRoute.kind]
+    hold_recorded_inputs(downloads, base_sources, data, routed)
+    for dataset_id, route in chosen.items():
         if route.kind == routes.NoRoute.kind:  # kept as built; the report says why
             run.outcomes.append(Outcome(dataset_id, NO_ROUTE, route.reason))
             progress(f"{dataset_id}: {NO_ROUTE}: {route.reason}")
@@ -292,7 +344,7 @@ def refresh(
                 fetched[dataset_id] = found
                 continue
             run.outcomes.append(Outcome(dataset_id, NOT_LOADED, found.message, found))
-        progress(f"{dataset_id}: {run.outcomes[-1].status}: {run.outcomes[-1].message}")
+        progress(run.outcomes[-1].line)
 
     with tempfile.TemporaryDirectory(prefix="refresh-") as scratch:
         target = data
@@ -328,7 +380,7 @@ def refresh(
                 else:
                     outcome = Outcome(dataset_id, REFRESHED, found.message, found, diff)
             run.outcomes.append(outcome)
-            progress(f"{dataset_id}: {outcome.status}: {outcome.message}")
+            progress(outcome.line)
         if not dry_run and store.MANIFEST in {p.name for p in data.glob("*")}:
             record_releases(data, run.outcomes, run.checked_at)
     order = list(catalogue.BY_ID)
@@ -371,8 +423,8 @@ def report_markdown(run: Run) -> str:
         f"route: {len(unrouted)} (kept as built, listed at the end).",
         "",
         "| Publication | Outcome | Newest release found | New periods | Revised values "
-        "| New series | Ended series |",
-        "|---|---|---|---|---|---|---|",
+        "| New series | Ended series | Files |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for o in routed:
         diff = o.diff
@@ -385,7 +437,7 @@ def report_markdown(run: Run) -> str:
             if diff
             else ["", "", "", ""]
         )
-        cells = [f"`{o.dataset}`", o.status, release, *counts]
+        cells = [f"`{o.dataset}`", o.status, release, *counts, o.downloads]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     problems = [o for o in run.outcomes if o.status in (FAILED, SKIPPED, NOT_LOADED)]
     if problems:

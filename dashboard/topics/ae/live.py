@@ -137,12 +137,25 @@ class MonthlyProviderCsvs:
         )
 
     def fetch(self, publication, destination, *, base_url, progress) -> Fetched:
+        """Download each linked CSV that ``destination`` does not already hold.
+
+        NHS England never changes a published CSV in place: a revision is a new file under a
+        new name (the link says "revised"), so a CSV held under the same URL and name, with its
+        recorded checksum, is reused without any request (``fetch.held`` says what would make
+        that unsafe). The folder's log keeps each download's record for the next refresh.
+        """
         session = http.Session()
         links = discover(host=base_url or HOST, session=session)
+        log = fetch.read_log(destination)
         files = {}
         for link in links:
             relative = f"{FOLDER}/{PurePosixPath(urlsplit(link.url).path).name}"
-            files[relative] = fetch.download(link.url, destination / relative, session=session)
+            files[relative] = fetch.held(destination, relative, link.url, log)
+            if files[relative] is None:
+                files[relative] = log[relative] = fetch.download(
+                    link.url, destination / relative, session=session
+                )
+                fetch.write_log(destination, log)  # after each: a failed run keeps what it got
         newest = links[-1]
         progress(f"{publication.id}: {len(files)} monthly CSVs, newest {newest.text!r}")
         return Fetched(
