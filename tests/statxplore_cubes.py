@@ -17,9 +17,14 @@ from dashboard.topics.uc import statxplore_api as api
 from dashboard.topics.uc.sources import statxplore_areas as areas
 
 UC_MONTHS = "table_response_UC_Households_month_openstats.json"
-# Field labels as the recorded responses print them (hoclib example a for the council field);
-# the 2024 constituency field is labelled as DWP's exports print it (no recording shows it).
-FIELD_LABELS = {"lad": areas.HIERARCHY_FIELD, "pcon2024": areas.PCON2024_FIELD}
+# Field labels as the recorded responses print them (hoclib example a for the council field,
+# which also holds MSOAs); the 2024 constituency field is labelled as DWP's exports print it (no
+# recording shows it).
+FIELD_LABELS = {
+    "lad": areas.HIERARCHY_FIELD,
+    "msoa": areas.HIERARCHY_FIELD,
+    "pcon2024": areas.PCON2024_FIELD,
+}
 MARKERS = {"provisional": "p", "revised": "r"}
 
 

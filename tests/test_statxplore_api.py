@@ -67,7 +67,7 @@ def no_key(monkeypatch):
 
 @pytest.fixture(scope="module")
 def lookups(sources):
-    return areas.load_lookups([sources / api.PCON2024_LOOKUP])
+    return areas.load_lookups([sources / api.PCON2024_LOOKUP, sources / api.MSOA_LOOKUP])
 
 
 def test_household_ids_are_the_recorded_schemas(sources):
@@ -85,7 +85,9 @@ def test_household_ids_are_the_recorded_schemas(sources):
     # hierarchy in hb_new's 2025 schema.
     assert old["query"]["dimensions"][0] == [api.field_id("households", "lad")]
     hb_coa = schema_ids(recorded(sources, "schema_field_hb_new_COA_CODE_openstats.json"))
-    assert f"str:valueset:hb_new:V_F_HB_NEW:COA_CODE:{api.GEOGRAPHIES['lad'].value_set}" in hb_coa
+    for area_type in ("lad", "msoa"):
+        value_set = api.GEOGRAPHIES[area_type].value_set
+        assert f"str:valueset:hb_new:V_F_HB_NEW:COA_CODE:{value_set}" in hb_coa
     # Constituencies and wards: the fields of hb_new's recorded geography group.
     group = schema_ids(recorded(sources, "schema_group_hb_new_geography_residence_openstats.json"))
     for area_type in ("pcon2024", "pcon2010", "ward", "lad"):
@@ -296,16 +298,22 @@ def test_secrets_file_is_ignored_by_git():
 
 # --- the refresh end to end: council and constituency cubes made from DWP's real exports -------
 
-LAD, PCON = "dwp_uc_households_lad", "dwp_uc_households_pcon2024"
-# The route's area type -> (the publication it refreshes, the export whose month the cube holds).
-CUBES = {"lad": (LAD, "dwp_uc_households_lad_may2025"), "pcon2024": (PCON, PCON)}
+LAD, PCON, MSOA = "dwp_uc_households_lad", "dwp_uc_households_pcon2024", "dwp_uc_households_msoa"
+ESTIMATE = "uc_households_pcon_estimate"
+# The route's area type -> (the publication it refreshes, the export whose newest month the
+# cube holds: May 2025 for councils and seats, November 2023 for Nottingham's MSOAs).
+CUBES = {
+    "lad": (LAD, "dwp_uc_households_lad_may2025"),
+    "pcon2024": (PCON, PCON),
+    "msoa": (MSOA, MSOA),
+}
 GB = areas.GREAT_BRITAIN[1]
 
 
 @pytest.fixture
 def export_server(sources, lookups, tmp_path, monkeypatch, no_key):
     """A local Stat-Xplore answering the route's queries: Great Britain by month from the real
-    recording, councils and 2024 constituencies from cubes of DWP's May 2025 exports."""
+    recording; councils, 2024 constituencies and MSOAs from cubes of DWP's exports."""
     uc_months = recorded(sources, UC_MONTHS)
     monkeypatch.setenv(api.KEY_ENV, KEY)
     cubes = {}
@@ -314,6 +322,7 @@ def export_server(sources, lookups, tmp_path, monkeypatch, no_key):
             export_record = catalogue.get(export_id)
             inputs = build.resolve_inputs(export_record, sources)
             export = build.parse_publication(export_record, inputs)["observations"]
+            export = export[export["period_start"] == export["period_start"].max()]
             query = api.build_query(
                 measure="households",
                 geography_field=area_type,
@@ -345,7 +354,7 @@ def run_refresh(server, sources, data, tmp_path):
         data=data,
         downloads=tmp_path / "downloads",
         base_sources=sources,
-        only=[LAD, PCON],
+        only=[LAD, PCON, MSOA],
         base_url=server.url,
     )
 
@@ -353,19 +362,21 @@ def run_refresh(server, sources, data, tmp_path):
 def test_a_refresh_loads_the_api_months_over_the_table_export(export_server, sources, tmp_path):
     server, cubes = export_server
     data = snapshot_copy(tmp_path)
-    before = {d: store.Snapshot(data).observations([d]) for d in (LAD, PCON)}
+    before = {d: store.Snapshot(data).observations([d]) for d in (LAD, PCON, MSOA)}
     run = run_refresh(server, sources, data, tmp_path)
     outcomes = {o.dataset: o for o in run.outcomes}
-    assert {d: outcomes[d].status for d in (LAD, PCON)} == {
+    assert {d: outcomes[d].status for d in (LAD, PCON, MSOA)} == {
         LAD: refresh.REFRESHED,
         PCON: refresh.REFRESHED,
+        MSOA: refresh.REFRESHED,
     }, [o.message for o in run.outcomes]
     snapshot = store.Snapshot(data)
     for area_type, (dataset, _) in CUBES.items():
         after = snapshot.observations([dataset])
         assert not after.duplicated(["measure", "area_code", "period_start"]).any()
         month, expected, marker = cube_values(cubes[area_type])
-        newest = after[after["period_start"] == after["period_start"].max()]
+        mine = after[after["area_type"] == area_type]
+        newest = mine[mine["period_start"] == mine["period_start"].max()]
         assert f"{newest['period_start'].iloc[0]:%Y%m}" == month
         places = newest[newest["area_type"] == area_type].set_index("area_code")
         assert places["value"].to_dict() == expected
@@ -393,6 +404,14 @@ def test_a_refresh_loads_the_api_months_over_the_table_export(export_server, sou
     # The council series gains May 2025, which the change report names.
     assert "2025-05-01" in outcomes[LAD].diff.new_periods
     assert "2025-05-01" in refresh.report_markdown(run)
+    # The estimate has no route: it is rebuilt because it reads the MSOA route's download, and
+    # the months that download holds name it as their source.
+    assert outcomes[ESTIMATE].message.startswith(f"rebuilt from the download of {MSOA}")
+    estimate = snapshot.observations([ESTIMATE])
+    month, _, _ = cube_values(cubes["msoa"])
+    in_month = estimate["period_start"].dt.strftime("%Y%m") == month
+    assert set(estimate.loc[in_month, "source_file"]) == {f"{MSOA}.csv"}
+    assert set(estimate.loc[~in_month, "source_file"]) == {"households_on_UC_msoa_15-22.csv"}
 
 
 @pytest.mark.parametrize("cut", ["mid_line", "at_a_line_break"])

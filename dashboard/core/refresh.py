@@ -191,11 +191,16 @@ def _declared_files(base: Path, dataset_ids) -> set[Path]:
 
 
 def overlay_sources(
-    base: Path | None, downloads: Path, fetched: dict[str, routes.Fetched], folder: Path
+    base: Path | None,
+    downloads: Path,
+    fetched: dict[str, routes.Fetched],
+    folder: Path,
+    derived: tuple[str, ...] = (),
 ) -> Path:
-    """A sources folder of links: the base files the fetched publications' records name, with
-    each route's downloads over them. (Only those: linking the whole mirror for one publication,
-    and removing the links afterwards, took half a second of a one-month refresh.)
+    """A sources folder of links: the base files the fetched (and ``derived``) publications'
+    records name, with each route's downloads over them. (Only those: linking the whole mirror
+    for one publication, and removing the links afterwards, took half a second of a one-month
+    refresh.)
 
     Files matched by a route's ``replaces`` globs come only from its downloads (the publisher's
     complete current set), so a renamed or withdrawn file does not linger beside its successor.
@@ -204,7 +209,7 @@ def overlay_sources(
     """
     replaced = [glob for found in fetched.values() for glob in found.replaces]
     if base is not None:
-        for path in sorted(_declared_files(base, fetched)):
+        for path in sorted(_declared_files(base, [*fetched, *derived])):
             relative = path.relative_to(base).as_posix()
             if not any(fnmatch.fnmatchcase(relative, g) for g in replaced):
                 target = folder / relative
@@ -254,6 +259,27 @@ def hold_recorded_inputs(
                 log[relative] = {**{k: entry.get(k) for k in fields}, fetch.HELD_AT: str(copy)}
     if log != before:
         fetch.write_log(downloads, log)
+
+
+def dependents(fetched: dict[str, routes.Fetched]) -> dict[str, str]:
+    """Publications without a route of their own that read a file a route just wrote (an
+    estimate derived from refreshed counts), each with a line saying so: rebuilt with them."""
+    written = {relative: dataset for dataset, found in fetched.items() for relative in found.files}
+    found = {}
+    for publication in catalogue.CATALOGUE:
+        if dict(publication.route).get("kind") != routes.NoRoute.kind:
+            continue
+        sources = sorted(
+            {
+                dataset
+                for relative, dataset in written.items()
+                for source in publication.files
+                if fnmatch.fnmatchcase(relative, source.path)
+            }
+        )
+        if sources:
+            found[publication.id] = f"rebuilt from the download of {', '.join(sources)}"
+    return found
 
 
 def _observations(data: Path, dataset_id: str) -> pd.DataFrame | None:
@@ -328,9 +354,8 @@ def refresh(
     routed = [d for d, route in chosen.items() if route.kind != routes.NoRoute.kind]
     hold_recorded_inputs(downloads, base_sources, data, routed)
     for dataset_id, route in chosen.items():
-        if route.kind == routes.NoRoute.kind:  # kept as built; the report says why
+        if route.kind == routes.NoRoute.kind:  # kept as built (said below, unless rebuilt)
             run.outcomes.append(Outcome(dataset_id, NO_ROUTE, route.reason))
-            progress(f"{dataset_id}: {NO_ROUTE}: {route.reason}")
             continue
         publication = catalogue.get(dataset_id)
         try:
@@ -345,6 +370,11 @@ def refresh(
                 continue
             run.outcomes.append(Outcome(dataset_id, NOT_LOADED, found.message, found))
         progress(run.outcomes[-1].line)
+    derived = dependents(fetched)
+    run.outcomes = [o for o in run.outcomes if o.dataset not in derived]
+    for outcome in run.outcomes:
+        if outcome.status == NO_ROUTE:
+            progress(outcome.line)
 
     with tempfile.TemporaryDirectory(prefix="refresh-") as scratch:
         target = data
@@ -352,19 +382,23 @@ def refresh(
             target = Path(scratch) / "data"
             if data.is_dir():
                 shutil.copytree(data, target)
-        before = {dataset_id: _observations(data, dataset_id) for dataset_id in fetched}
-        sources = overlay_sources(base_sources, downloads, fetched, Path(scratch) / "sources")
+        rebuilt = [*fetched, *derived]
+        before = {dataset_id: _observations(data, dataset_id) for dataset_id in rebuilt}
+        sources = overlay_sources(
+            base_sources, downloads, fetched, Path(scratch) / "sources", tuple(derived)
+        )
         # The build's own lines stay quiet, except the parse cache's (a damaged entry, say).
         # A dry run builds a copy but shares the snapshot's cache, so its parses are kept.
         report, failures = _build_isolating_failures(
             sources,
             target,
-            list(fetched),
+            rebuilt,
             lambda m: progress(m) if m.startswith(parse_cache.LOG_PREFIX) else None,
             cache=parse_cache.folder_for(data),
         )
         unchanged = set(report.unchanged) if report else set()
-        for dataset_id, found in fetched.items():
+        for dataset_id in rebuilt:
+            found = fetched.get(dataset_id)
             if dataset_id in failures:
                 reason = one_line(Exception(failures[dataset_id]))
                 outcome = Outcome(dataset_id, FAILED, reason, found)
@@ -373,12 +407,13 @@ def refresh(
             else:
                 after = _observations(target, dataset_id)
                 diff = diff_observations(before[dataset_id], after)
+                said = found.message if found else derived[dataset_id]
                 if diff.empty:  # re-parsed (new file names or parser code), same figures
                     what = "observations" if after is not None else "tables (no observations)"
-                    note = f"{found.message}; re-parsed, no change in the {what}"
+                    note = f"{said}; re-parsed, no change in the {what}"
                     outcome = Outcome(dataset_id, UNCHANGED, note, found, diff)
                 else:
-                    outcome = Outcome(dataset_id, REFRESHED, found.message, found, diff)
+                    outcome = Outcome(dataset_id, REFRESHED, said, found, diff)
             run.outcomes.append(outcome)
             progress(outcome.line)
         if not dry_run and store.MANIFEST in {p.name for p in data.glob("*")}:

@@ -17,13 +17,13 @@ class StatXploreHouseholds:
     area_type: str  # "lad" or "pcon2024"
     kind: ClassVar[str] = "DWP Stat-Xplore API"
     # tests/test_statxplore_api.py answers the Great Britain query with a real recording. No
-    # council or constituency table of UC is recorded: those queries are checked id by id
+    # council, constituency or MSOA table of UC is recorded: those queries are checked id by id
     # against the recorded schemas and answered with cubes (in the recorded shape) of DWP's
-    # real May 2025 table exports, and the refresh loads them into the snapshot.
+    # real table exports, and the refresh loads them into the snapshot.
     tested_against: ClassVar[str] = (
-        f"{RECORDED} for Great Britain by month; council and constituency queries: ids checked "
-        "against the recorded /schema, no recorded /table (answered locally with DWP's real "
-        "May 2025 table exports in the recorded cube shape)"
+        f"{RECORDED} for Great Britain by month; council, constituency and MSOA queries: ids "
+        "checked against the recorded /schema, no recorded /table (answered locally with DWP's "
+        "real table exports in the recorded cube shape)"
     )
 
     def describe(self) -> str:

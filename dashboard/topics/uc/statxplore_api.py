@@ -128,8 +128,17 @@ GEOGRAPHIES = {
         "field recorded for UC_Households (2019 /table); this value set recorded in hb_new's "
         "2025 /schema of COA_CODE",
     ),
+    # 2011 MSOAs (MASTERGEOG11), the set of the names-to-codes list and of our estimate's weights.
+    "msoa": Geography(
+        "COA_CODE",
+        "V_C_MASTERGEOG11_MSOA_TO_LA",
+        "field recorded for UC_Households (2019 /table); this value set recorded in hb_new's "
+        "2025 /schema of COA_CODE; not recorded for UC",
+    ),
 }
 PCON2024_LOOKUP = Path("geography") / "lookups" / areas.PCON2024_LOOKUP
+# The only MSOA names-to-codes list in the sources: Nottingham's 38 (2011) MSOAs.
+MSOA_LOOKUP = Path("geography") / "boundaries_martinjc_2013" / "msoa_by_lad_E06000018.json"
 
 
 class StatXploreError(http.FetchError):
@@ -456,7 +465,15 @@ def label_resolver(area_type: str, lookups: areas.Lookups) -> Callable[[str], st
             return areas.LAD_INDEX.get(areas.normalise(english))
 
         return lad
-    raise ValueError(f"no name-to-code list for {area_type!r} yet; have pcon2024 and lad")
+    if area_type == "msoa":
+        if not lookups.msoa:
+            raise ValueError(f"MSOA names need {MSOA_LOOKUP} from the sources folder")
+
+        def msoa(label: str) -> str | None:
+            return lookups.msoa.get(areas.normalise(label))
+
+        return msoa
+    raise ValueError(f"no name-to-code list for {area_type!r} yet; have pcon2024, lad and msoa")
 
 
 def area_codes(area_type: str, lookups: areas.Lookups) -> list[str]:
@@ -465,6 +482,8 @@ def area_codes(area_type: str, lookups: areas.Lookups) -> list[str]:
         codes = [code for code, _ in lookups.pcon2024.values()]
     elif area_type == "lad":
         codes = list(areas.LA_CODES.values())
+    elif area_type == "msoa":
+        codes = list(lookups.msoa.values())  # Nottingham's: the only MSOA list held
     else:
         raise ValueError(f"no code list for {area_type!r}")
     return sorted(c for c in codes if c[0] in "EWS")
@@ -498,7 +517,7 @@ def refresh(
     if not key:
         progress(NO_KEY_MESSAGE)
         return Refresh(NO_KEY_MESSAGE)
-    lookup_files = [Path(sources) / PCON2024_LOOKUP] if sources else []
+    lookup_files = [Path(sources) / p for p in (PCON2024_LOOKUP, MSOA_LOOKUP)] if sources else []
     lookups = areas.load_lookups([p for p in lookup_files if p.is_file()])
     session = session or new_session(
         retries=fetch_options.pop("retries", RETRIES),

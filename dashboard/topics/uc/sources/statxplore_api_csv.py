@@ -7,7 +7,7 @@ row per area and month, areas and months making a complete grid (every area of a
 every month of it, as the API's cube does):
 
     measure       our measure id ("households_on_uc")
-    area_type     "country" (Great Britain, K03000001), "lad" or "pcon2024"
+    area_type     "country" (Great Britain, K03000001), "lad", "pcon2024" or "msoa" (2011)
     area_code     the GSS code
     area_name     Stat-Xplore's label
     period_start  first day of the count's month, YYYY-MM-DD
@@ -47,7 +47,7 @@ COLUMNS = (
     "status",
 )
 MEASURES = frozenset(common.COUNTING.values())
-AREA_TYPES = frozenset({"country", "lad", "pcon2024"})
+AREA_TYPES = frozenset({"country", "lad", "pcon2024", "msoa"})
 STATUSES = frozenset(
     {*common.LABEL_MARKERS.values(), *common.CELL_SYMBOLS.values(), common.NULL_STATUS}
 )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from dashboard.core.observations import conform
 from dashboard.geography.sources.geo_common import BRITISH_NATIONAL_GRID, by_name, read_boundaries
-from dashboard.topics.uc.sources import statxplore_csv
+from dashboard.topics.uc.sources import statxplore_api_csv
 
 MEASURE = "households_on_uc"
 STATUS = "estimate"
@@ -109,7 +109,9 @@ def estimate(counts: pd.DataFrame, shares: pd.DataFrame, dataset: str) -> pd.Dat
     out["dataset"] = dataset
     out["measure"] = MEASURE
     out["unit"] = "count"
-    out["source_file"] = UC_MSOA_FILE
+    # The export's name, or the Stat-Xplore API download's for the months a refresh loaded.
+    files = msoa.groupby("period_start")["source_file"].agg(lambda s: "; ".join(sorted(set(s))))
+    out["source_file"] = out["period_start"].map(files)
     return out
 
 
@@ -135,9 +137,11 @@ def compare_with_official(
 
 def parse(paths: Sequence[Path], dataset: str) -> dict[str, pd.DataFrame]:
     msoa_path = by_name(paths, MSOA_FILE)
-    counts = statxplore_csv.parse([by_name(paths, UC_MSOA_FILE), msoa_path], dataset)[
-        "observations"
-    ]
+    # The MSOA counts as dwp_uc_households_msoa reads them: the export, with the API's
+    # download over it when a refresh has written one.
+    downloads = [p for p in paths if statxplore_api_csv.is_api_file(p)]
+    inputs = [by_name(paths, UC_MSOA_FILE), msoa_path, *downloads]
+    counts = statxplore_api_csv.parse(inputs, dataset)["observations"]
     # The MSOA dataset's own validation is not run on this path: a repeated row would be
     # weighted twice, so refuse it here.
     repeated = counts[counts.duplicated(["area_code", "period_start"], keep=False)]
