@@ -149,7 +149,8 @@ def held(folder: Path, relative: str, url: str, log: dict) -> dict | None:
     publisher that never changes a published file in place: NHS England publishes a revision
     as a new file (a new name with its own random suffix, "revised" in the link), so one URL
     always means the same bytes. It would be unsafe for a file rewritten at a fixed address (a
-    "latest.csv"): a route for one must not use this. Deleting a held file forces a download.
+    "latest.csv"): a route for one must not use this. A downloaded file deleted from the folder
+    is downloaded again (its record stays, without ``HELD_AT``).
     """
     record = log.get(relative)
     if record is None or record.get("url") not in (url, None):

@@ -256,7 +256,8 @@ def hold_recorded_inputs(
                 continue  # downloaded by an earlier run: its own record stands
             if copy.is_file():
                 fields = ("url", "sha256", "bytes", "retrieved_at", "origin")
-                log[relative] = {**{k: entry.get(k) for k in fields}, fetch.HELD_AT: str(copy)}
+                log[relative] = {k: entry.get(k) for k in fields}
+                log[relative][fetch.HELD_AT] = str(copy.absolute())  # whatever the working folder
     if log != before:
         fetch.write_log(downloads, log)
 
