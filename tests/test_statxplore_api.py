@@ -7,9 +7,10 @@ Stat-Xplore would (gzip, the APIKey header, a JSON message for what it cannot an
 
 What the recordings cover, and so what is proven here: Universal Credit households in Great
 Britain by month (August 2015 to May 2025), the UC_Households schema, and Housing Benefit by
-region and by 2010 constituency. No UC table by council or by constituency is recorded, so the
-client's council and constituency queries are checked id by id against the schemas and earlier
-recordings, and the mirror answers them 404.
+region and by 2010 constituency. No UC table by council, constituency or MSOA is recorded, so
+the client's queries of those are checked id by id against the schemas and earlier recordings;
+the shared mirror answers them 404, and the refresh tests at the end answer them with cubes of
+DWP's real table exports (tests/statxplore_cubes.py).
 """
 
 import json
@@ -403,7 +404,16 @@ def test_a_refresh_loads_the_api_months_over_the_table_export(export_server, sou
         ]
     # The council series gains May 2025, which the change report names.
     assert "2025-05-01" in outcomes[LAD].diff.new_periods
-    assert "2025-05-01" in refresh.report_markdown(run)
+    report = refresh.report_markdown(run)
+    assert "2025-05-01" in report
+    # Great Britain's November 2023, provisional in the export, revised by the API's answer:
+    # the report gives both counts in full.
+    gb_before, gb_after = (
+        frame.set_index(["area_code", "period_start"])["value"][(GB, pd.Timestamp("2023-11-01"))]
+        for frame in (before[LAD], snapshot.observations([LAD]))
+    )
+    assert gb_before != gb_after
+    assert f"| {GB} | 2023-11-01 | {gb_before:,.0f} | {gb_after:,.0f} |" in report
     # The estimate has no route: it is rebuilt because it reads the MSOA route's download, and
     # the months that download holds name it as their source.
     assert outcomes[ESTIMATE].message.startswith(f"rebuilt from the download of {MSOA}")

@@ -440,7 +440,8 @@ def _cell(text) -> str:
 
 
 def _value(number: float) -> str:
-    return "null" if pd.isna(number) else f"{number:g}"
+    # Every digit a revision changes: "{:g}" printed 4,715,180 households as 4.71518e+06.
+    return "null" if pd.isna(number) else f"{number:,.12g}"
 
 
 def report_markdown(run: Run) -> str:
