@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.core import http
 from dashboard.core.observations import conform
+from dashboard.topics.uc.sources import statxplore_api_csv as api_csv
 from dashboard.topics.uc.sources import statxplore_areas as areas
 from dashboard.topics.uc.sources import statxplore_common as common
 
@@ -421,22 +422,9 @@ def cube_to_observations(
         start, end, month_status = _month(items[time_index], annotation_map)
         value, cell_status = _cell(raw)
         status = "; ".join(s for s in (month_status, cell_status) if s) or None
-        rows.append((measure_ids[measure_uri], *place, start, end, value, status))
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "measure",
-            "area_type",
-            "area_code",
-            "area_name",
-            "period_start",
-            "period_end",
-            "value",
-            "status",
-        ],
-    )
+        rows.append((measure_ids[measure_uri], *place, start, end, value, "count", status))
+    frame = pd.DataFrame(rows, columns=list(api_csv.COLUMNS))
     frame.insert(0, "dataset", dataset)
-    frame["unit"] = "count"
     frame["status"] = frame["status"].astype("string")
     frame["source_file"] = SOURCE_FILE
     return conform(frame)

@@ -30,22 +30,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.core import observations
 from dashboard.core.observations import conform
 from dashboard.topics.uc.sources import statxplore_common as common
 from dashboard.topics.uc.sources import statxplore_csv, statxplore_xlsx
 
 FOLDER = "universal_credit/statxplore_api"
-COLUMNS = (
-    "measure",
-    "area_type",
-    "area_code",
-    "area_name",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "status",
-)
+# The observations contract without its dataset (the build's record says which), with status.
+COLUMNS = (*observations.COLUMNS[1:], "status")
 MEASURES = frozenset(common.COUNTING.values())
 AREA_TYPES = frozenset({"country", "lad", "pcon2024", "msoa"})
 STATUSES = frozenset(
