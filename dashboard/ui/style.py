@@ -67,11 +67,23 @@ def figure(traces: list, layout: dict) -> "go.Figure":
 SOURCE_GREY = "#595959"
 SOURCE_FONT = {"size": 11, "color": SOURCE_GREY}
 SOURCE_LEGEND = "legend2"  # no figure uses a second legend of its own
+# The height of the source line's band: each line of text, and the legend's padding.
+SOURCE_LINE_PX, SOURCE_PAD_PX = 14, 5
+PLOTLY_DEFAULT_HEIGHT = 450
+# The legends' font (the source line's and the chart's own): one every computer has (Liberation
+# Sans is Arial's metric twin on Linux). Streamlit's theme gives charts its web font, which a
+# PNG saved from the toolbar cannot load: plotly lays a legend out in the narrow web font and
+# the image draws it in a wider system one, which cut entries off at the legend's edge and ran
+# them into each other. In a system font the screen and the PNG agree. Titles, ticks and
+# notes keep the theme's font: nothing clips them, and in Arial some long ones would no
+# longer fit a 535 px chart.
+SAVED_FONT_FAMILY = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 
 
 def with_source(figure: "go.Figure", line: str) -> "go.Figure":
     """A copy of ``figure`` that carries ``line`` (a source line, <br> between its lines) at
-    its foot, so that a PNG saved from the chart's toolbar keeps its source.
+    its foot, so that a PNG saved from the chart's toolbar keeps its source; its legends are
+    set in a font the PNG draws as the screen does (``SAVED_FONT_FAMILY``).
 
     The line is the one entry of a second legend anchored to the bottom of the whole figure
     (yref "container"), not an annotation: plotly moves the plot up to make room for what sits
@@ -108,7 +120,7 @@ def with_source(figure: "go.Figure", line: str) -> "go.Figure":
         "xanchor": "left",
         "yanchor": "bottom",
         "orientation": "h",
-        "font": SOURCE_FONT,
+        "font": {**SOURCE_FONT, "family": SAVED_FONT_FAMILY},
         "bgcolor": "rgba(0,0,0,0)",
         "itemclick": False,
         "itemdoubleclick": False,
@@ -119,8 +131,14 @@ def with_source(figure: "go.Figure", line: str) -> "go.Figure":
     # (a declared margin larger than the tick labels' needs would leave the band overlapping a
     # legend placed under the plot by a fraction of the plot's height).
     layout["margin"] = {**layout.get("margin", {}), "b": 0}
+    # The figure grows by the band, so the plot keeps its height and what is placed under it
+    # by a fraction of that height (a legend at y=-0.18) keeps its place.
+    band = SOURCE_LINE_PX * (line.count("<br>") + 1) + SOURCE_PAD_PX
+    layout["height"] = (layout.get("height") or PLOTLY_DEFAULT_HEIGHT) + band
+    legend = layout.get("legend", {})
+    layout["legend"] = {**legend, "font": {"family": SAVED_FONT_FAMILY, **legend.get("font", {})}}
     if layout.get("showlegend") is False:
         # plotly's showlegend switches every legend: keep the source's, hide the figure's own.
         layout["showlegend"] = True
-        layout["legend"] = {**layout.get("legend", {}), "visible": False}
+        layout["legend"]["visible"] = False
     return go.Figure(spec, _validate=False)

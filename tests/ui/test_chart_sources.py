@@ -141,7 +141,12 @@ def test_the_source_grey_reads_on_white():
 def test_with_source_leaves_the_figure_alone_and_adds_a_valid_foot():
     figure = go.Figure(
         data=[go.Bar(x=["a", "b"], y=[1, 2])],
-        layout={"showlegend": False, "margin": {"b": 80, "t": 40}, "legend": {"y": -0.2}},
+        layout={
+            "showlegend": False,
+            "margin": {"b": 80, "t": 40},
+            "legend": {"y": -0.2},
+            "height": 400,
+        },
     )
     before = figure.to_dict()
     sourced = style.with_source(figure, "Source: a<br>b")
@@ -159,5 +164,11 @@ def test_with_source_leaves_the_figure_alone_and_adds_a_valid_foot():
     assert entry["hoverinfo"] == "skip" and entry["showlegend"] is True
     # The figure hid its own legend: still hidden, while the source's shows.
     assert spec["layout"]["showlegend"] is True and spec["layout"]["legend"]["visible"] is False
+    # plotly sizes the bottom margin from what stands under the plot; the figure grows by the
+    # two lines' band, so the plot keeps its height.
     assert spec["layout"]["margin"] == {"b": 0, "t": 40}
+    assert spec["layout"]["height"] == 400 + 2 * style.SOURCE_LINE_PX + style.SOURCE_PAD_PX
+    # Legends in a font the saved PNG draws as the screen does.
+    assert foot["font"]["family"] == style.SAVED_FONT_FAMILY
+    assert spec["layout"]["legend"]["font"]["family"] == style.SAVED_FONT_FAMILY
     assert spec["data"][0] == before["data"][0]
