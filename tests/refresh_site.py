@@ -112,12 +112,18 @@ def sources_without_newest_ae(sources: Path, folder: Path) -> tuple[Path, str]:
     """``folder``: links to every mirror file but the newest A&E month's, for a snapshot one
     month behind (the refresh tests and benchmark); returns it and that file's name."""
     newest = newest_ae_csv(sources)
+    return link_mirror(sources, folder, leave_out={f"{AE_CSV}/{newest}"}), newest
+
+
+def link_mirror(sources: Path, folder: Path, leave_out: set[str]) -> Path:
+    """``folder``: a link to every mirror file but those in ``leave_out`` (paths relative to
+    the mirror), so a build from it reads the real files without copying them."""
     for path in sources.rglob("*"):
         relative = path.relative_to(sources).as_posix()
-        if path.is_file() and relative != f"{AE_CSV}/{newest}":
+        if path.is_file() and relative not in leave_out:
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             os.symlink(path, folder / relative)
-    return folder, newest
+    return folder
 
 
 def main() -> None:
