@@ -6,9 +6,9 @@ import textwrap
 
 from dashboard.core import catalogue
 
-# A chart's source line wraps at this many characters: at 11 px Arial about 450 px, which
-# fits the narrowest chart column on a 1366 px screen (535 px) without running off the figure.
-CHART_LINE_CHARS = 82
+# A chart's source line wraps at this many characters: at 11 px Arial about 310 px, which fits
+# a chart on a phone (340 px wide, a 375 px screen) as well as on a 1366 px screen (535 px).
+CHART_LINE_CHARS = 58
 
 
 def downloaded(entry: dict | None) -> str | None:

@@ -125,6 +125,7 @@ def with_source(figure: "go.Figure", line: str) -> "go.Figure":
         "itemclick": False,
         "itemdoubleclick": False,
         "itemwidth": 30,
+        "indentation": -15,  # the entry has no symbol: its text starts near the figure's edge
     }
     # The figure's own bottom margin goes: plotly sets it from what stands under the plot, and
     # gives the source's band all of its height only when no declared margin is left over

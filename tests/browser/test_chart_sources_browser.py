@@ -64,22 +64,42 @@ def desktop(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.mark.parametrize(
     "spec, tab", PAGE_TABS, ids=[f"{spec.url_path}-{tab or 'page'}" for spec, tab in PAGE_TABS]
 )
 def test_every_chart_shows_its_source_line_clear_of_everything_else(desktop, app_url, spec, tab):
+    check_source_lines(desktop, app_url, spec, tab, "1366")
+
+
+# The longest source lines (four datasets; three publishers) on a phone's full-width chart.
+PHONE_TABS = [("universal-credit", "Trend"), ("schools", "Map"), ("homelessness", "Compare")]
+
+
+@pytest.mark.parametrize("url_path, tab", PHONE_TABS, ids=[f"{p}-{t}" for p, t in PHONE_TABS])
+def test_the_longest_source_lines_fit_a_phone(phone, app_url, url_path, tab):
+    check_source_lines(phone, app_url, registry.page(url_path), tab, "375")
+
+
+def check_source_lines(page, app_url, spec, tab, width: str) -> None:
     expected = charts_drawn(spec, tab)
     query = f"?{spec.tab_key}={quote_plus(tab)}" if tab else ""
-    desktop.goto(f"{app_url}/{spec.url_path}{query}")
-    wait_for_app(desktop, timeout_ms=180000)
-    desktop.wait_for_function(
+    page.goto(f"{app_url}/{spec.url_path}{query}")
+    wait_for_app(page, timeout_ms=180000)
+    page.wait_for_function(
         "n => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout)"
         ".length >= n",
         arg=expected,
         timeout=180000,
     )
-    desktop.wait_for_timeout(1000)
-    charts = desktop.evaluate(MEASURE)
+    page.wait_for_timeout(1000)
+    charts = page.evaluate(MEASURE)
     assert len(charts) == expected, (len(charts), expected)
     for number, chart in enumerate(charts):
         name = f"{spec.url_path}-{tab or 'page'}-{number}: {chart['title']}"
@@ -95,6 +115,7 @@ def test_every_chart_shows_its_source_line_clear_of_everything_else(desktop, app
             assert not hits, (name, line["text"], hits)
     if charts:
         ARTIFACTS.mkdir(exist_ok=True)
-        last = desktop.locator(".js-plotly-plot").last
+        last = page.locator(".js-plotly-plot").last
         last.scroll_into_view_if_needed()
-        last.screenshot(path=str(ARTIFACTS / f"chart-source-{spec.url_path}-{tab or 'page'}.png"))
+        name = f"chart-source-{spec.url_path}-{tab or 'page'}-{width}.png"
+        last.screenshot(path=str(ARTIFACTS / name))
