@@ -102,7 +102,7 @@ def chart_source_line(
     each publisher once, then each of its publications with the months held and the release
     date (else the download date; a mirror copy of an undated file has neither and says
     nothing rather than guess), e.g. 'Source: NHS England, A&E Attendances and Emergency
-    Admissions (Jul 2015 to Feb 2026; released 12 Mar 2026).' Broken with <br> at ``width``
+    Admissions (Jul 2015 to Feb 2026, released 12 Mar 2026).' Broken with <br> at ``width``
     characters, never inside a date. ``datasets`` is the manifest's datasets. The caption under
     the chart (``source_line``) gives the rest: the full publisher and title, how our copy was
     obtained, the licence."""
