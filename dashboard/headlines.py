@@ -727,9 +727,9 @@ def line(figure: Figure) -> str:
     """The figure as one paragraph: sentence, like-for-like comparisons, any record. What's new
     and the topic pages print this; the briefing lays the same parts out as bullets."""
     parts = [figure.sentence]
-    earlier = earlier_values_text(figure)
-    if earlier:
-        parts.append(f"Compared with: {earlier}.")
+    if figure.comparisons:
+        # Prose, not a label: this paragraph is what a press officer would quote.
+        parts.append(f"That compares with {' and '.join(figure.comparisons)}.")
     if figure.record:
         parts.append(f"{figure.record[0].upper()}{figure.record[1:]}.")
     return " ".join(parts)

@@ -278,3 +278,19 @@ def test_missing_values_are_never_the_headline():
     )
     found = headlines.figure(spec, frame, "X")
     assert found.value == 5.0 and found.sentence == "In January 2020, 5 things."
+
+
+def test_a_pages_line_gives_every_comparison_in_prose(briefs):
+    """The paragraph under a page's tiles is quoted as it is: its comparisons are a sentence,
+    not a label ("Compared with: ...")."""
+    compared = 0
+    for _code, found in figures(briefs):
+        paragraph = headlines.line(found)
+        assert paragraph.startswith(found.sentence)
+        assert "Compared with:" not in paragraph
+        for comparison in found.comparisons:
+            assert comparison in paragraph
+        if found.comparisons:
+            assert f"That compares with {found.comparisons[0]}" in paragraph
+            compared += 1
+    assert compared >= 6
