@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import secrets
+import weakref
 from collections.abc import Callable
 
 import pandas as pd
@@ -201,8 +202,26 @@ def plotly_chart(figure: go.Figure, *, key: str, sources: tuple[str, ...]) -> No
     file name. Element key ``{key}_chart``."""
     line = provenance.chart_source_line(sources, data.manifest_datasets())
     st.plotly_chart(
-        style.with_source(figure, line), key=f"{key}_chart", config=chart_config(key, sources)
+        _with_source(figure, line), key=f"{key}_chart", config=chart_config(key, sources)
     )
+
+
+# Figure (by identity) -> (the line it was given, the copy carrying it). Pages draw figures
+# memoised for the process (data.memo), and copying one for its source line cost a quarter of
+# the overview's run; under load every millisecond of a run is shared by the sessions on the
+# one CPU. The weak reference's callback drops an entry when its figure is freed, so this never
+# keeps a figure alive and an id reused by a new figure never meets an old entry.
+_SOURCED: dict[int, tuple[str, go.Figure, weakref.ref]] = {}
+
+
+def _with_source(figure: go.Figure, line: str) -> go.Figure:
+    key = id(figure)
+    held = _SOURCED.get(key)
+    if held is not None and held[0] == line and held[2]() is figure:
+        return held[1]
+    sourced = style.with_source(figure, line)
+    _SOURCED[key] = (line, sourced, weakref.ref(figure, lambda _ref: _SOURCED.pop(key, None)))
+    return sourced
 
 
 def chart_config(key: str, sources: tuple[str, ...] = ()) -> dict:

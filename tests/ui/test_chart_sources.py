@@ -172,3 +172,17 @@ def test_with_source_leaves_the_figure_alone_and_adds_a_valid_foot():
     assert foot["font"]["family"] == style.SAVED_FONT_FAMILY
     assert spec["layout"]["legend"]["font"]["family"] == style.SAVED_FONT_FAMILY
     assert spec["data"][0] == before["data"][0]
+
+
+def test_a_figure_is_copied_for_its_source_line_once_and_never_kept_alive():
+    import gc
+
+    figure = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+    first = components._with_source(figure, "Source: one.")
+    assert components._with_source(figure, "Source: one.") is first
+    other = components._with_source(figure, "Source: two.")
+    assert other is not first and "Source: two." in {trace.name for trace in other.data}
+    key = id(figure)
+    del figure, first, other
+    gc.collect()
+    assert key not in components._SOURCED
