@@ -41,7 +41,7 @@ LOOK = {
     },
     "height": 440,
     "margin": {"l": 60, "r": 20, "t": 70, "b": 60},
-    "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+    "legend": {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0},
     "hovermode": "closest",
     "plot_bgcolor": "white",
     "xaxis": {"showgrid": False, "linecolor": "#444"},
